@@ -1,0 +1,112 @@
+/**
+ * The shapes that flow through an import: read (container) -> normalise (pure) -> load (COPY + merge).
+ * Every reader produces SourceRecords; every SourceRecord goes through normalizeRecord; the loader only
+ * ever sees NormalizedRecords. Keep this file free of I/O.
+ */
+
+/** Export shapes we recognise. Mirrors the GraphQL ImportFormat enum (AUTO is resolved before reading). */
+export const IMPORT_FORMATS = [
+  'PURVIEW_CSV',
+  'PURVIEW_CLASSIC_CSV',
+  'UNIFIED_AUDIT_LOG_CSV',
+  'UNIFIED_AUDIT_LOG_JSON',
+  'MANAGEMENT_API_JSON',
+  'NDJSON',
+  'GRAPH_AUDIT_LOG',
+  'MAILBOX_AUDIT_LOG_CSV',
+] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Fields a container puts around AuditData (all optional; AuditData is the authority). */
+export interface WrapperFields {
+  /** RecordId (Purview), Identity (Search-UnifiedAuditLog / Search-MailboxAuditLog), id (Graph). */
+  id?: string;
+  /** Culture-formatted or ISO wrapper date, as text. Only used when AuditData has no CreationTime. */
+  creationDate?: string;
+  /** Int or enum name (ExchangeItemAggregated / exchangeItemAggregated). */
+  recordType?: string | number;
+  operation?: string;
+  userId?: string;
+  clientIp?: string;
+  organizationId?: string;
+}
+
+/** One record as read from a file, before normalisation. */
+export interface SourceRecord {
+  /** 1-based line in the decoded file where the record starts (CSV: the row's first physical line). */
+  line: number;
+  /**
+   * AuditData parsed into an object. For MAILBOX_AUDIT_LOG_CSV (no AuditData exists) it is the flat row
+   * keyed by column name, and `flat` is true.
+   */
+  auditData: Record<string, unknown>;
+  /** The AuditData JSON text to store verbatim (the original string when the source had one). */
+  rawJson: string;
+  wrapper: WrapperFields;
+  /** True for Search-MailboxAuditLog rows: flat columns, no AuditData. */
+  flat?: boolean;
+}
+
+/** A row or record we could not use. Kept with the batch; never silently dropped. */
+export interface Rejection {
+  line: number;
+  reason: string;
+  /** The first ~300 characters of the offending text. */
+  excerpt: string;
+}
+
+export type ReadEvent = { kind: 'record'; record: SourceRecord } | { kind: 'rejection'; rejection: Rejection };
+
+export type MailAccessType = 'BIND' | 'SYNC';
+
+export interface CanonicalIp {
+  /** Canonical text: no port/brackets, lower-case compressed IPv6, IPv4-mapped shown as IPv4. */
+  address: string;
+  version: 4 | 6;
+}
+
+/** One message listed in a Bind record (Folders[].FolderItems[]). */
+export interface NormalizedMessageAccess {
+  /** The folder's store Id, or `path:<Path>` when the record gives no Id. */
+  folderKey: string;
+  folderPath: string;
+  /** Canonical: with angle brackets. */
+  internetMessageId: string;
+  /** The id exactly as written in the record, when it differs from the canonical form. */
+  internetMessageIdOriginal: string | null;
+  sizeInBytes: number | null;
+}
+
+/** One folder a Sync record says was downloaded whole. */
+export interface NormalizedFolderSync {
+  folderKey: string;
+  folderPath: string;
+}
+
+export interface NormalizedRecord {
+  /** AuditData.Id (or the wrapper's id) lower-cased; `sha256:<hex>` of the canonical content when missing/anonymised. */
+  recordKey: string;
+  creationTime: Date;
+  operation: string;
+  recordType: number | null;
+  userId: string;
+  /** Lower-cased MailboxOwnerUPN (else UserId when it is a UPN on an Exchange record). */
+  mailboxUpn: string | null;
+  mailboxGuid: string | null;
+  /** AuditData.OrganizationId: the Microsoft 365 tenant. */
+  tenantId: string | null;
+  sessionId: string | null;
+  aadSessionId: string | null;
+  clientIp: CanonicalIp | null;
+  /** ClientIPAddress / ClientIP exactly as written. */
+  clientIpRaw: string | null;
+  clientInfoString: string | null;
+  appId: string | null;
+  clientAppId: string | null;
+  logonType: number | null;
+  mailAccessType: MailAccessType | null;
+  isThrottled: boolean | null;
+  operationCount: number | null;
+  messageAccesses: NormalizedMessageAccess[];
+  folderSyncs: NormalizedFolderSync[];
+}
