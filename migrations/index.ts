@@ -1,0 +1,5 @@
+import { Initial1795830465438 } from './1795830465438-Initial';
+
+/** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [Initial1795830465438];

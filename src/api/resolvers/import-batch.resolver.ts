@@ -1,0 +1,92 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ImportBatch } from '../../model/import-batch.entity';
+import { roleAllows } from '../auth';
+import type { RequestContext } from '../context';
+import { ForbiddenError, UserInputError } from '../errors';
+import { Connection, decodeCursor, pageSize, toConnection } from '../pagination';
+import { ImportBatchType, ImportFormatEnum, ImportRejectionType } from '../types/entities.type';
+import { batchView } from './import-batch.view';
+
+const ImportRejectionConnection = Connection(ImportRejectionType, 'ImportRejection');
+const ImportBatchConnection = Connection(ImportBatchType, 'ImportBatch');
+
+@InputType()
+class ImportAuditLogInput {
+  @Field({ description: 'The export as text: a Management API content blob, NDJSON, a CSV export...' })
+  content!: string;
+
+  @Field(() => String, { nullable: true })
+  fileName?: string | null;
+
+  @Field(() => ImportFormatEnum, { defaultValue: ImportFormatEnum.AUTO })
+  format!: ImportFormatEnum;
+}
+
+@Resolver(() => ImportBatchType)
+export class ImportBatchResolver {
+  @Query(() => ImportBatchType, { nullable: true, description: 'One import batch; null when there is none with this id.' })
+  async importBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ImportBatchType | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const batch = await ctx.dataSource.getRepository(ImportBatch).findOne({ where: { id, orgId: ctx.orgId } });
+    return batch ? batchView(batch) : null;
+  }
+
+  @Query(() => ImportBatchConnection, { description: 'Import batches, newest first.' })
+  async importBatches(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after, 1);
+    const qb = ctx.dataSource
+      .getRepository(ImportBatch)
+      .createQueryBuilder('b')
+      .where('b.orgId = :orgId', { orgId: ctx.orgId })
+      .orderBy('b.id', 'DESC')
+      .limit(limit + 1);
+    if (cursor) qb.andWhere('b.id < :after', { after: cursor[0] });
+    const rows = await qb.getMany();
+    return toConnection(rows.map(batchView), limit, (b) => [b.id], () =>
+      ctx.dataSource.getRepository(ImportBatch).count({ where: { orgId: ctx.orgId } }),
+    );
+  }
+
+  @FieldResolver(() => ImportRejectionConnection)
+  rejections(
+    @Root() batch: ImportBatchType,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return ctx.loaders.rejectionsByBatch.load({ parentId: batch.id, first: pageSize(first), after: after ?? null });
+  }
+
+  @Mutation(() => ImportBatchType, {
+    description: 'Loads audit data sent inline (a Management API content blob, NDJSON, a CSV export...). Size-limited: upload big files with POST /imports.',
+  })
+  async importAuditLog(@Arg('input') input: ImportAuditLogInput, @Ctx() ctx: RequestContext): Promise<ImportBatchType> {
+    if (!roleAllows(ctx.principal.role, 'importer')) {
+      throw new ForbiddenError('This API key is read-only: importing needs an importer or admin key.');
+    }
+    const size = Buffer.byteLength(input.content, 'utf8');
+    if (size > ctx.limits.maxInlineImportBytes) {
+      throw new UserInputError(
+        `content is ${size} bytes; inline imports are limited to ${ctx.limits.maxInlineImportBytes} bytes (MAX_INLINE_IMPORT_BYTES). ` +
+          'Upload larger files with POST /imports (streaming, gzip allowed) or the mailtrail import command.',
+      );
+    }
+    const batches = await ctx.importer.importContent(input.content, {
+      orgId: ctx.orgId,
+      fileName: input.fileName ?? null,
+      source: 'graphql',
+      format: input.format,
+    });
+    const failed = batches.find((b) => b.status === 'FAILED' && b.recordsRead === 0);
+    if (failed && batches.length === 1) {
+      throw new UserInputError(`${failed.error ?? 'The content could not be imported.'} (batch ${failed.id})`);
+    }
+    // Inline content is one file; a zip sent inline would give several batches: answer the first.
+    return batchView(batches[0]);
+  }
+}

@@ -1,0 +1,3 @@
+import { ImportBatchResolver } from './import-batch.resolver';
+
+export const RESOLVERS = [ImportBatchResolver] as const;

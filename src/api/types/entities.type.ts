@@ -1,0 +1,221 @@
+/**
+ * GraphQL object types for the model. Only scalar fields live here; every relation is a field resolver in
+ * src/api/resolvers that goes through a per-request DataLoader.
+ */
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { JSONScalar } from '../scalars';
+import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum } from './enums';
+
+@ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
+export class MailboxType {
+  id!: string;
+
+  @Field()
+  userPrincipalName!: string;
+
+  @Field(() => String, { nullable: true })
+  mailboxGuid!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  firstSeen!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  lastSeen!: Date | null;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
+@ObjectType('Session', { description: 'One client session (AuditData.SessionId), across every IP and mailbox it touched.' })
+export class SessionType {
+  id!: string;
+
+  @Field()
+  sessionId!: string;
+
+  @Field()
+  firstSeen!: Date;
+
+  @Field()
+  lastSeen!: Date;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
+@ObjectType('ClientIp', { description: 'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4.' })
+export class ClientIpType {
+  id!: string;
+
+  @Field()
+  address!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field()
+  firstSeen!: Date;
+
+  @Field()
+  lastSeen!: Date;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
+@ObjectType('Folder')
+export class FolderType {
+  id!: string;
+  mailboxId!: string;
+
+  @Field({ description: 'The folder store Id, or path:<Path> when the records gave none.' })
+  folderKey!: string;
+
+  @Field({ description: 'As the records wrote it: localised and not always rooted.' })
+  path!: string;
+}
+
+@ObjectType('MessageAccess', { description: 'One message listed in a Bind record: confirmed exposure.' })
+export class MessageAccessType {
+  id!: string;
+  recordId!: string;
+  folderId!: string;
+  mailboxId!: string;
+  sessionId!: string | null;
+  clientIpId!: string | null;
+
+  @Field({ description: 'Canonical, with angle brackets.' })
+  internetMessageId!: string;
+
+  @Field(() => MailAccessTypeEnum)
+  accessType!: MailAccessTypeEnum;
+
+  @Field()
+  accessedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  clientAppId!: string | null;
+}
+
+@ObjectType('FolderSync', { description: 'A Sync record: the whole folder was downloaded; every item in it is presumed exposed.' })
+export class FolderSyncType {
+  id!: string;
+  recordId!: string;
+  folderId!: string;
+  mailboxId!: string;
+  sessionId!: string | null;
+  clientIpId!: string | null;
+
+  @Field()
+  syncedAt!: Date;
+}
+
+@ObjectType('AuditRecord', { description: 'One audit record, with its original AuditData verbatim in raw.' })
+export class AuditRecordType {
+  id!: string;
+  recordKey!: string;
+  mailboxId!: string | null;
+  sessionId!: string | null;
+  clientIpId!: string | null;
+  batchId!: string;
+
+  @Field()
+  creationTime!: Date;
+
+  @Field()
+  operation!: string;
+
+  @Field(() => String)
+  userId!: string;
+
+  @Field(() => String, { nullable: true })
+  clientInfoString!: string | null;
+
+  @Field(() => String, { nullable: true })
+  appId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  clientAppId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  aadSessionId!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  logonType!: number | null;
+
+  @Field(() => MailAccessTypeEnum, { nullable: true })
+  mailAccessType!: MailAccessTypeEnum | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isThrottled!: boolean | null;
+
+  @Field(() => Int, { nullable: true })
+  operationCount!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The client address exactly as the record wrote it.' })
+  clientIpRaw!: string | null;
+
+  @Field(() => Int, { description: 'Line of the input file where the record starts.' })
+  sourceLine!: number;
+
+  @Field(() => JSONScalar, { description: 'The original AuditData (for Search-MailboxAuditLog rows: the row).' })
+  raw!: unknown;
+}
+
+@ObjectType('ImportRejection', { description: 'A row or record that could not be used: where, why, and what it looked like.' })
+export class ImportRejectionType {
+  id!: string;
+
+  @Field(() => Int)
+  line!: number;
+
+  @Field()
+  reason!: string;
+
+  @Field()
+  excerpt!: string;
+}
+
+@ObjectType('ImportBatch', { description: 'One imported file: the provenance of the records it added.' })
+export class ImportBatchType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  fileName!: string | null;
+
+  @Field(() => Date)
+  startedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => Int)
+  recordsRead!: number;
+
+  @Field(() => Int)
+  recordsInserted!: number;
+
+  @Field(() => Int)
+  duplicates!: number;
+
+  @Field(() => Int)
+  rejected!: number;
+
+  @Field(() => [String])
+  warnings!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Why a FAILED import failed.' })
+  error!: string | null;
+
+  @Field({ description: 'SHA-256 of the file as given (compressed bytes for .gz/.zip); empty until the file was read.' })
+  sha256!: string;
+
+  @Field(() => ImportFormatEnum, { description: 'The detected format (AUTO until detection finished).' })
+  format!: ImportFormatEnum;
+
+  @Field(() => ImportStatusEnum)
+  status!: ImportStatusEnum;
+}
+
+export { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum };

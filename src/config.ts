@@ -1,0 +1,77 @@
+/**
+ * All configuration, read once from environment variables. Each variable is documented in the README;
+ * an invalid value stops start-up with a message that names the variable and what it expects.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** PostgreSQL connection string; null means "start the embedded PostgreSQL". */
+  databaseUrl: string | null;
+  host: string;
+  port: number;
+  /** Where the embedded PostgreSQL keeps its data, and where the first API key is written. */
+  dataDir: string;
+  embeddedPgPort: number;
+  logLevel: LogLevel;
+  /** Largest inline `importAuditLog` content and `POST /imports` body accepted (bytes). */
+  maxInlineImportBytes: number;
+  maxUploadBytes: number;
+  /** Query limits: deepest selection and largest estimated row count one request may ask for. */
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  /** Number of records staged and merged per transaction while importing. */
+  importChunkRecords: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(text)} is not valid: expected a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function bytes(env: Env, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const match = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) throw new ConfigError(`${name}=${JSON.stringify(text)} is not valid: expected a size such as 50mb, 2gb or 1048576.`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit === 'gb' ? 1024 ** 3 : unit === 'mb' ? 1024 ** 2 : unit === 'kb' ? 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL (got ${JSON.stringify(databaseUrl.slice(0, 40))}).`);
+  }
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not valid: expected one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return {
+    databaseUrl,
+    host,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    dataDir: path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || '.mailtrail'),
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    logLevel,
+    maxInlineImportBytes: bytes(env, 'MAX_INLINE_IMPORT_BYTES', 50 * 1024 ** 2),
+    maxUploadBytes: bytes(env, 'MAX_UPLOAD_BYTES', 20 * 1024 ** 3),
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 50),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 100, 100_000_000),
+    importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
+  };
+}

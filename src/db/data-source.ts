@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from '../model';
+import { QueryCounter } from './query-counter';
+
+/** The TypeORM data source: schema comes only from migrations (synchronize is off). */
+export function createDataSource(url: string, opts: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['query'],
+    logger: new QueryCounter(),
+    poolSize: opts.poolSize ?? 10,
+    applicationName: opts.applicationName ?? 'mailtrail',
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Writes one batch's records chunk by chunk: each chunk (records + rejections + the batch's counters) commits in
+ * one transaction, so a crash loses at most the chunk in flight and a re-run completes the batch without
+ * duplicates. A chunk that PostgreSQL refuses (a value it cannot store) is split in halves until the refused
+ * records are isolated and kept as rejections; the rest still loads.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Rejection } from '../types';
+import { copyRow } from './copy-text';
+import { mergeChunk } from './merge';
+import { CREATE_STAGING_SQL, stageChunk, type StagedRecord } from './staging';
+
+export interface ChunkTotals {
+  read: number;
+  inserted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export class ChunkWriter {
+  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0 };
+  private client: PoolClient | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly orgId: number,
+    private readonly batchId: string,
+  ) {}
+
+  private async connection(): Promise<PoolClient> {
+    if (!this.client) {
+      this.client = await this.pool.connect();
+      await this.client.query(CREATE_STAGING_SQL);
+    }
+    return this.client;
+  }
+
+  /** Loads a chunk; returns once it is committed. */
+  async write(records: StagedRecord[], rejections: Rejection[]): Promise<void> {
+    const client = await this.connection();
+    try {
+      await this.commitChunk(client, records, rejections);
+    } catch (error) {
+      if (records.length === 0) throw error;
+      await this.isolateRefused(client, records, rejections);
+    }
+  }
+
+  private async commitChunk(client: PoolClient, records: StagedRecord[], rejections: Rejection[]): Promise<void> {
+    await client.query('BEGIN');
+    try {
+      let inserted = 0;
+      if (records.length > 0) {
+        await stageChunk(client, records);
+        inserted = (await mergeChunk(client, this.orgId, this.batchId)).inserted;
+      }
+      if (rejections.length > 0) await this.insertRejections(client, rejections);
+      const duplicates = records.length - inserted;
+      await client.query(
+        `UPDATE import_batch SET records_read = records_read + $2, records_inserted = records_inserted + $3,
+           duplicates = duplicates + $4, rejected = rejected + $5, heartbeat_at = now() WHERE id = $1`,
+        [this.batchId, records.length + rejections.length, inserted, duplicates, rejections.length],
+      );
+      await client.query('COMMIT');
+      this.totals.read += records.length + rejections.length;
+      this.totals.inserted += inserted;
+      this.totals.duplicates += duplicates;
+      this.totals.rejected += rejections.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Bisects a refused chunk so only the records PostgreSQL cannot store become rejections. */
+  private async isolateRefused(client: PoolClient, records: StagedRecord[], rejections: Rejection[]): Promise<void> {
+    if (records.length === 1) {
+      const refused = records[0];
+      let reason = 'PostgreSQL refused this record';
+      try {
+        await this.commitChunk(client, records, rejections);
+        return;
+      } catch (error) {
+        reason += `: ${(error as Error).message}`;
+      }
+      await this.commitChunk(client, [], [...rejections, { line: refused.line, reason, excerpt: refused.rawJson.slice(0, 300) }]);
+      return;
+    }
+    const middle = Math.floor(records.length / 2);
+    const halves: [StagedRecord[], Rejection[]][] = [
+      [records.slice(0, middle), rejections],
+      [records.slice(middle), []],
+    ];
+    for (const [part, rejectionsOfPart] of halves) {
+      try {
+        await this.commitChunk(client, part, rejectionsOfPart);
+      } catch {
+        await this.isolateRefused(client, part, rejectionsOfPart);
+      }
+    }
+  }
+
+  private async insertRejections(client: PoolClient, rejections: Rejection[]): Promise<void> {
+    const text = rejections
+      .map((r) => copyRow([this.orgId, this.batchId, r.line, stripNul(r.reason), stripNul(r.excerpt)]))
+      .join('');
+    await pipeline(Readable.from([text]), client.query(copyFrom('COPY import_rejection (org_id, batch_id, line, reason, excerpt) FROM STDIN')));
+  }
+
+  release(): void {
+    this.client?.release();
+    this.client = null;
+  }
+}
+
+/** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */
+function stripNul(text: string): string {
+  return text.includes('\u0000') ? text.replace(/\u0000/g, '') : text;
+}

@@ -1,0 +1,9 @@
+/** The one normalisation entry point every reader's records pass through. Pure: no I/O. */
+export { NormalizationError } from './errors';
+export { normalizeRecord, normalizeRecordWithNotes, type NormalizeResult } from './record';
+export { canonicalIp } from './ip';
+export { canonicalMessageId } from './message-id';
+export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';
+export { mailAccessProperties, type MailAccessProperties } from './operation-properties';
+export { recordKey, usableId, contentKey, canonicalJson } from './record-key';
+export { recordTypeValue, logonTypeValue } from './record-type';

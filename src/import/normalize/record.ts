@@ -1,0 +1,218 @@
+import type {
+  MailAccessType,
+  NormalizedFolderSync,
+  NormalizedMessageAccess,
+  NormalizedRecord,
+  SourceRecord,
+} from '../types';
+import { NormalizationError } from './errors';
+import { readFolders, readParentFolder, type RawFolder } from './folders';
+import { canonicalIp } from './ip';
+import { canonicalMessageId } from './message-id';
+import { mailAccessProperties } from './operation-properties';
+import { recordKey } from './record-key';
+import { logonTypeValue, recordTypeValue } from './record-type';
+import { parseAuditTime, parseWrapperDate } from './time';
+import { field, firstText, isObject, nonNegativeInt, text, type Obj } from './values';
+
+export interface NormalizeResult {
+  record: NormalizedRecord;
+  /** Things the investigator may want to know about this record (fallbacks taken, ambiguous dates). */
+  notes: string[];
+}
+
+/** Maps one SourceRecord to the loader's shape. Throws only NormalizationError, whatever the input. */
+export function normalizeRecord(src: SourceRecord): NormalizedRecord {
+  return normalizeRecordWithNotes(src).record;
+}
+
+export function normalizeRecordWithNotes(src: SourceRecord): NormalizeResult {
+  try {
+    return normalize(src);
+  } catch (err) {
+    if (err instanceof NormalizationError) throw err;
+    // Last line of defence for hostile input (throwing getters, proxies…): a bad record must not stop the import.
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new NormalizationError(`the record could not be read: ${detail}`);
+  }
+}
+
+function normalize(src: SourceRecord): NormalizeResult {
+  if (!isObject(src)) throw new NormalizationError(`expected a record object, got ${describe(src)}`);
+  const ad = src.auditData;
+  if (!isObject(ad)) throw new NormalizationError(`AuditData is not a JSON object (got ${describe(ad)})`);
+  const wrapper: Obj = isObject(src.wrapper) ? src.wrapper : {};
+  const flat = src.flat === true;
+  const notes: string[] = [];
+
+  rejectFlattenedExport(ad);
+
+  const creationTime = resolveCreationTime(ad, wrapper, flat, notes);
+  const operation = firstText(field(ad, 'Operation'), wrapper.operation);
+  if (operation === null) {
+    throw new NormalizationError("the record has no Operation (neither AuditData.Operation nor the wrapper's Operation)");
+  }
+
+  const userId = firstText(field(ad, 'UserId'), wrapper.userId) ?? '';
+  const workload = text(field(ad, 'Workload'));
+  const ownerUpn = text(field(ad, 'MailboxOwnerUPN'));
+  // New-InboxRule (ExchangeAdmin) records have no MailboxOwnerUPN: the acting UPN is the mailbox.
+  const userIsMailbox = userId.includes('@') && (workload === null || workload.toLowerCase() === 'exchange');
+  const mailboxUpn = ownerUpn?.toLowerCase() ?? (userIsMailbox ? userId.toLowerCase() : null);
+
+  const appAccess = field(ad, 'AppAccessContext');
+  const clientIpRaw = nonBlank(field(ad, 'ClientIPAddress')) ?? nonBlank(field(ad, 'ClientIP')) ?? nonBlank(wrapper.clientIp);
+  const clientIp = clientIpRaw === null ? null : canonicalIp(clientIpRaw);
+  if (clientIpRaw !== null && clientIp === null) notes.push(`client address '${clip(clientIpRaw)}' is not an IP address`);
+
+  const record: NormalizedRecord = {
+    recordKey: recordKey(ad, wrapper.id, flat),
+    creationTime,
+    operation,
+    recordType: recordTypeValue(field(ad, 'RecordType')) ?? recordTypeValue(wrapper.recordType),
+    userId,
+    mailboxUpn,
+    mailboxGuid: text(field(ad, 'MailboxGuid'))?.toLowerCase() ?? null,
+    tenantId: firstText(field(ad, 'OrganizationId'), wrapper.organizationId)?.toLowerCase() ?? null,
+    sessionId: text(field(ad, 'SessionId')),
+    aadSessionId: text(field(appAccess, 'AADSessionId')),
+    clientIp,
+    clientIpRaw,
+    clientInfoString: text(field(ad, 'ClientInfoString')),
+    appId: text(field(ad, 'AppId')),
+    clientAppId: firstText(field(ad, 'ClientAppId'), field(appAccess, 'ClientAppId')),
+    logonType: logonTypeValue(field(ad, 'LogonType')),
+    mailAccessType: null,
+    isThrottled: null,
+    operationCount:
+      nonNegativeInt(field(ad, 'OperationCount')) ?? nonNegativeInt(field(ad, 'AuditOperationsCountInAggregatedRecord')),
+    messageAccesses: [],
+    folderSyncs: [],
+  };
+
+  if (operation.toLowerCase() === 'mailitemsaccessed') applyMailAccess(ad, record, notes);
+  return { record, notes };
+}
+
+/** Quirk 4: `ConvertFrom-Json | Export-Csv` writes nested values as their .NET type name; the data is gone. */
+function rejectFlattenedExport(ad: Obj): void {
+  for (const name of ['Folders', 'OperationProperties', 'AggregatedRecordFoldersData']) {
+    const value = text(field(ad, name));
+    if (value !== null && /^System\.[\w.`]+\[.*\]$/.test(value)) {
+      throw new NormalizationError(
+        `${name} is the literal text '${clip(value)}': the export flattened nested fields (ConvertFrom-Json | Export-Csv), ` +
+          'so the folders and messages are lost. Re-export with AuditData kept as JSON ' +
+          '(the Purview CSV, or Export-Csv of the Search-UnifiedAuditLog objects without expanding AuditData).',
+      );
+    }
+  }
+}
+
+/** AuditData.CreationTime is the authority (quirk 10); LastAccessed (flat rows) and the wrapper date are fallbacks. */
+function resolveCreationTime(ad: Obj, wrapper: Obj, flat: boolean, notes: string[]): Date {
+  const ct = field(ad, 'CreationTime');
+  const fromAudit = typeof ct === 'string' ? parseAuditTime(ct) : null;
+  if (fromAudit) return fromAudit;
+  const problems = [ct === undefined || ct === null || ct === '' ? 'AuditData has no CreationTime' : `AuditData CreationTime ${describe(ct)} is not a date`];
+
+  const fallbacks: Array<[string, unknown]> = [];
+  if (flat) fallbacks.push(['LastAccessed', field(ad, 'LastAccessed')]);
+  fallbacks.push(['the wrapper date', wrapper.creationDate]);
+  for (const [label, value] of fallbacks) {
+    const parsed = typeof value === 'string' ? parseWrapperDate(value) : null;
+    if (parsed) {
+      notes.push(`${problems.join(', ')}; time taken from ${label} '${clip(String(value))}'`);
+      if (parsed.ambiguous) {
+        notes.push(`${label} '${clip(String(value))}' could be day/month or month/day; read as US month/day`);
+      }
+      return parsed.date;
+    }
+    problems.push(text(value) === null ? `${label} is missing` : `${label} ${describe(value)} is not a date`);
+  }
+  throw new NormalizationError(joinProblems(problems));
+}
+
+function joinProblems(problems: string[]): string {
+  if (problems.length === 1) return problems[0]!;
+  return `${problems.slice(0, -1).join(', ')} and ${problems[problems.length - 1]}`;
+}
+
+function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: string[]): void {
+  const props = mailAccessProperties(ad);
+  const folders = [...readFolders(field(ad, 'Folders')), ...readFolders(field(ad, 'AggregatedRecordFoldersData'))];
+  let type: MailAccessType | null = props.mailAccessType;
+  if (type === null && folders.some((f) => (f.items?.length ?? 0) > 0)) {
+    type = 'BIND';
+    notes.push('MailAccessType is missing; treated as Bind because the record lists messages');
+  }
+  record.mailAccessType = type;
+  record.isThrottled = props.isThrottled;
+  if (type === 'BIND') record.messageAccesses = messageAccesses(folders);
+  else if (type === 'SYNC') record.folderSyncs = folderSyncs(ad, folders);
+}
+
+function folderKey(f: RawFolder): string {
+  return f.id ?? `path:${f.path ?? ''}`;
+}
+
+/** One access per (folder, message); the same message may legitimately appear in several folders (quirk 22). */
+function messageAccesses(folders: RawFolder[]): NormalizedMessageAccess[] {
+  const out: NormalizedMessageAccess[] = [];
+  const seen = new Set<string>();
+  for (const folder of folders) {
+    const key = folderKey(folder);
+    for (const item of folder.items ?? []) {
+      const id = typeof item.messageId === 'string' ? canonicalMessageId(item.messageId) : null;
+      if (!id) continue;
+      const dedup = `${key}\u0000${id.canonical}`;
+      if (seen.has(dedup)) continue;
+      seen.add(dedup);
+      out.push({
+        folderKey: key,
+        folderPath: folder.path ?? '',
+        internetMessageId: id.canonical,
+        internetMessageIdOriginal: id.original,
+        sizeInBytes: nonNegativeInt(item.size, Number.MAX_SAFE_INTEGER),
+      });
+    }
+  }
+  return out;
+}
+
+/** Sync = whole folder exposed. Both shapes (quirk 18) plus the flat FolderId/FolderPathName columns. */
+function folderSyncs(ad: Obj, folders: RawFolder[]): NormalizedFolderSync[] {
+  const candidates: RawFolder[] = [];
+  const parent = readParentFolder(field(ad, 'Item'));
+  if (parent) candidates.push(parent);
+  candidates.push(...folders.filter((f) => (f.items?.length ?? 0) === 0 && (f.id !== null || f.path !== null)));
+  const flatId = text(field(ad, 'FolderId'));
+  const flatPath = nonBlank(field(ad, 'FolderPathName'));
+  if (flatId !== null || flatPath !== null) candidates.push({ id: flatId, path: flatPath, items: null });
+
+  const out: NormalizedFolderSync[] = [];
+  const seen = new Set<string>();
+  for (const f of candidates) {
+    const key = folderKey(f);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ folderKey: key, folderPath: f.path ?? '' });
+  }
+  return out;
+}
+
+/** The string exactly as written when it has any non-space content. */
+function nonBlank(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `'${clip(v)}'`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `a value of type ${typeof v}`;
+}
+
+function clip(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}

@@ -1,0 +1,73 @@
+/**
+ * Defensive readers for untrusted parsed JSON / CSV cells. Every function accepts `unknown` and never throws
+ * on ordinary values, so the mapping code can stay a flat list of rules.
+ */
+
+export type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A field by exact name, else by case-insensitive name (PowerShell is case-insensitive, so tools write
+ * `Parentfolder`, Graph may write `clientIp`). Only own properties: never the prototype chain.
+ */
+export function field(obj: unknown, name: string): unknown {
+  if (!isObject(obj)) return undefined;
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(obj)) {
+    if (key.toLowerCase() === lower) return obj[key];
+  }
+  return undefined;
+}
+
+/** Trimmed non-empty string, else null. Non-strings are null (a number is not an id we can trust). */
+export function text(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+/** First non-null `text` among the candidates. */
+export function firstText(...values: unknown[]): string | null {
+  for (const v of values) {
+    const t = text(v);
+    if (t !== null) return t;
+  }
+  return null;
+}
+
+const INT32_MAX = 2147483647;
+
+/**
+ * A non-negative integer from a number or a numeric string ("8", " 8 "). Rejects fractions, NaN, Infinity and
+ * values above `max` (default int4, so the loader's columns cannot overflow).
+ */
+export function nonNegativeInt(v: unknown, max: number = INT32_MAX): number | null {
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^\s*\+?\d{1,20}\s*$/.test(v)) n = Number(v.trim());
+  else return null;
+  if (!Number.isSafeInteger(n) || n < 0 || n > max) return null;
+  return n;
+}
+
+/** Booleans arrive as real booleans or as "True"/"False" in any case (quirk 30). */
+export function bool(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') return null;
+  const t = v.trim().toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  return null;
+}
+
+const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/** Lower-case bare GUID text when `v` is a GUID (braces tolerated), else null. */
+export function guid(v: string): string | null {
+  const m = GUID.exec(v);
+  return m ? m[1]!.toLowerCase() : null;
+}

@@ -1,0 +1,306 @@
+/**
+ * Recognise the export shape from content (first ~64 KB of decoded text), never from the file name.
+ */
+import type { ImportFormat } from '../types';
+import { NotAnAuditExportError } from './errors';
+import { splitCsvLine } from './csv-records';
+import { isJsonSpace, stringEnd, valueEnd } from './json-values';
+
+export const DETECT_HEAD_CHARS = 64 * 1024;
+
+export interface ExportShape {
+  format: ImportFormat;
+  container: 'csv' | 'json';
+  /** CSV field delimiter. */
+  delimiter?: string;
+  /** JSON: top-level objects are OData pages whose `value` elements are the records. */
+  odata?: boolean;
+}
+
+export const EXPECTED_SHAPES =
+  'Expected one of: a Purview audit CSV (RecordId,CreationDate,RecordType,Operation,UserId,AuditData,...); ' +
+  'a classic audit CSV (CreationDate,UserIds,Operations,AuditData); ' +
+  'Search-UnifiedAuditLog output (Export-Csv with RecordType,CreationDate,UserIds,Operations,AuditData,...,Identity, ' +
+  'or ConvertTo-Json / JSONL of those objects); ' +
+  'a Search-MailboxAuditLog -ShowDetails CSV (Operation,...,MailboxOwnerUPN,...,LastAccessed); ' +
+  'a Microsoft Graph audit log export (JSON/JSONL records with auditData, an OData page {"value":[...]}, or a Get-UALGraph CSV); ' +
+  'or Management Activity API JSON / NDJSON of AuditData objects (CreationTime, Operation, Workload, ...).';
+
+function notAudit(label: string, found: string): NotAnAuditExportError {
+  return new NotAnAuditExportError(`${label} does not look like an audit export: ${found}. ${EXPECTED_SHAPES}`, found);
+}
+
+function quoteShort(s: string, max = 160): string {
+  const t = s.length > max ? `${s.slice(0, max)}...` : s;
+  return `'${t}'`;
+}
+
+// ---------------------------------------------------------------- CSV
+
+const CSV_DELIMS = [',', ';', '\t', '|'];
+
+function pickDelimiter(headerLine: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of CSV_DELIMS) {
+    // Count outside quotes.
+    let n = 0;
+    let inQ = false;
+    for (let i = 0; i < headerLine.length; i++) {
+      const ch = headerLine[i];
+      if (ch === '"') inQ = !inQ;
+      else if (!inQ && ch === d) n++;
+    }
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/** Header columns, lower-cased and trimmed, for classification. */
+function classifyCsvHeader(cols: string[]): ImportFormat | null {
+  const h = new Set(cols.map((c) => c.trim().toLowerCase()));
+  if (h.has('auditdata')) {
+    if (h.has('createddatetime') || h.has('auditlogrecordtype')) return 'GRAPH_AUDIT_LOG';
+    if (h.has('recordid')) return 'PURVIEW_CSV';
+    if (h.has('identity') || h.has('resultindex') || h.has('resultcount') || h.has('recordtype'))
+      return 'UNIFIED_AUDIT_LOG_CSV';
+    return 'PURVIEW_CLASSIC_CSV';
+  }
+  if (h.has('operation') && h.has('mailboxownerupn') && (h.has('lastaccessed') || h.has('aggregatedrecordfoldersdata')))
+    return 'MAILBOX_AUDIT_LOG_CSV';
+  return null;
+}
+
+function csvHint(cols: string[]): string {
+  const h = new Set(cols.map((c) => c.trim().toLowerCase()));
+  if (h.has('creationtime') && h.has('operation') && (h.has('workload') || h.has('recordtype') || h.has('id')))
+    return ' (this looks like AuditData flattened into columns, e.g. ConvertFrom-Json | Export-Csv; nested fields such as Folders are lost as "System.Object[]" - re-export keeping AuditData as one JSON column)';
+  if (h.has('officeid') || h.has('officeworkload')) return ' (this looks like a Sentinel OfficeActivity export, which is not supported)';
+  if (h.has('raweventdata')) return ' (this looks like a Defender CloudAppEvents export, which is not supported)';
+  return '';
+}
+
+/** Header line and delimiter of a CSV head, skipping `#TYPE ...` (old Export-Csv) and `sep=` lines. */
+function csvHeader(head: string): { header: string; delimiter: string | null; headerLine: number } {
+  let start = 0;
+  let delimiter: string | null = null;
+  let lineNo = 1;
+  for (;;) {
+    const nl = head.indexOf('\n', start);
+    const lineText = (nl < 0 ? head.slice(start) : head.slice(start, nl)).replace(/\r$/, '');
+    const t = lineText.trim();
+    if (/^#TYPE\b/i.test(t) || t === '') {
+      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
+      start = nl + 1;
+      lineNo++;
+      continue;
+    }
+    const sep = /^"?sep=(.)"?$/i.exec(t);
+    if (sep) {
+      delimiter = sep[1]!;
+      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
+      start = nl + 1;
+      lineNo++;
+      continue;
+    }
+    return { header: lineText, delimiter, headerLine: lineNo };
+  }
+}
+
+// ---------------------------------------------------------------- JSON
+
+interface FirstObject {
+  keys: Set<string>;
+  /** First character of each member's value (to tell `"value": [` from other values). */
+  valueStart: Map<string, number>;
+}
+
+/** Depth-1 keys of the object opening at i, tolerant to the head ending mid-object. */
+function objectKeys(text: string, i: number): FirstObject {
+  const keys = new Set<string>();
+  const valueStart = new Map<string, number>();
+  const len = text.length;
+  i++; // past '{'
+  for (;;) {
+    while (i < len && (isJsonSpace(text.charCodeAt(i)) || text.charCodeAt(i) === 44)) i++;
+    if (i >= len || text.charCodeAt(i) !== 34) break;
+    const ke = stringEnd(text, i);
+    if (ke < 0) break;
+    let key: string;
+    try {
+      key = JSON.parse(text.slice(i, ke)) as string;
+    } catch {
+      break;
+    }
+    i = ke;
+    while (i < len && isJsonSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== 58) break;
+    i++;
+    while (i < len && isJsonSpace(text.charCodeAt(i))) i++;
+    if (i >= len) {
+      keys.add(key);
+      break;
+    }
+    keys.add(key);
+    valueStart.set(key, text.charCodeAt(i));
+    const e = valueEnd(text, i);
+    if (e < 0 || e > len) break;
+    i = e;
+  }
+  return { keys, valueStart };
+}
+
+type RecordKind = 'graph' | 'wrapper' | 'auditdata' | 'page' | null;
+
+function classifyObject(o: FirstObject): RecordKind {
+  const k = o.keys;
+  const has = (s: string) => k.has(s);
+  if (has('value') && o.valueStart.get('value') === 91) {
+    const odataKey = [...k].some((x) => x.startsWith('@odata.'));
+    if (odataKey || k.size === 1) return 'page';
+  }
+  if (has('auditData') || (has('createdDateTime') && (has('auditLogRecordType') || has('operation')))) return 'graph';
+  if (has('AuditData') && (has('Identity') || has('CreationDate') || has('Operations') || has('RecordType') || has('UserIds')))
+    return 'wrapper';
+  if ((has('CreationTime') && has('Operation')) || (has('Id') && has('RecordType') && has('Workload'))) return 'auditdata';
+  return null;
+}
+
+function describeKeys(o: FirstObject): string {
+  const ks = [...o.keys];
+  if (!ks.length) return 'it is JSON but its first record has no readable keys';
+  return `it is JSON whose first record has the keys ${quoteShort(ks.slice(0, 12).join(', '))}`;
+}
+
+function sniffJson(head: string, start: number, label: string): ExportShape {
+  let i = start;
+  const len = head.length;
+  const skip = () => {
+    while (i < len && (isJsonSpace(head.charCodeAt(i)) || head.charCodeAt(i) === 44)) i++;
+  };
+  let inArray = false;
+  // Find the first record-level object; step over empty arrays (`[][...]`).
+  for (;;) {
+    skip();
+    if (i >= len) {
+      if (inArray) return { format: 'MANAGEMENT_API_JSON', container: 'json' };
+      throw notAudit(label, 'it is JSON without any record');
+    }
+    const c = head.charCodeAt(i);
+    if (c === 91) {
+      if (inArray) throw notAudit(label, 'it is JSON whose first array holds arrays, not records');
+      inArray = true;
+      i++;
+      continue;
+    }
+    if (c === 93 && inArray) {
+      inArray = false;
+      i++;
+      // `[]` alone is a legitimate empty Management API blob.
+      let j = i;
+      while (j < len && isJsonSpace(head.charCodeAt(j))) j++;
+      if (j >= len) return { format: 'MANAGEMENT_API_JSON', container: 'json' };
+      continue;
+    }
+    if (c !== 123) {
+      if (c === 34) throw notAudit(label, 'it is JSON whose first record is a string, not an object');
+      throw notAudit(label, `it is JSON whose first record is ${quoteShort(head.slice(i, i + 40))}`);
+    }
+    break;
+  }
+  const obj = objectKeys(head, i);
+  const kind = classifyObject(obj);
+  switch (kind) {
+    case 'page':
+      return { format: 'GRAPH_AUDIT_LOG', container: 'json', odata: !inArray };
+    case 'graph':
+      return { format: 'GRAPH_AUDIT_LOG', container: 'json' };
+    case 'wrapper':
+      return { format: 'UNIFIED_AUDIT_LOG_JSON', container: 'json' };
+    case 'auditdata':
+      return { format: inArray ? 'MANAGEMENT_API_JSON' : 'NDJSON', container: 'json' };
+    default:
+      throw notAudit(label, describeKeys(obj));
+  }
+}
+
+// ---------------------------------------------------------------- entry points
+
+function firstNonBlank(head: string): number {
+  let i = 0;
+  while (i < head.length && isJsonSpace(head.charCodeAt(i))) i++;
+  return i;
+}
+
+function looksBinary(head: string): boolean {
+  const sample = head.slice(0, 4096);
+  if (sample.includes('\u0000')) return true;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
+  return bad > 8 && bad > sample.length / 50;
+}
+
+/**
+ * Full shape of an export from its decoded head. With `expected`, the format is taken as given but the container
+ * must still match (a CSV format on JSON content, or a CSV without the needed columns, fails fast).
+ * @throws NotAnAuditExportError
+ */
+export function sniffExport(head: string, opts: { label?: string; expected?: ImportFormat } = {}): ExportShape {
+  const label = opts.label ?? 'the file';
+  const i = firstNonBlank(head);
+  if (i >= head.length) throw notAudit(label, 'it is empty');
+  if (looksBinary(head)) throw notAudit(label, 'it looks like binary data, not text');
+  const c = head.charCodeAt(i);
+  const isJson = c === 123 || c === 91;
+  const expected = opts.expected;
+  const expectCsv = expected !== undefined && expected.endsWith('_CSV');
+
+  if (isJson) {
+    if (expectCsv) throw notAudit(label, `it is JSON, but the format ${expected} (a CSV) was requested`);
+    if (expected) {
+      // Trust the caller, but learn the framing (OData page or not).
+      let shape: ExportShape | null = null;
+      try {
+        shape = sniffJson(head, i, label);
+      } catch {
+        shape = null;
+      }
+      return { format: expected, container: 'json', odata: shape?.odata === true };
+    }
+    return sniffJson(head, i, label);
+  }
+
+  const { header, delimiter: sepDelim } = csvHeader(head.slice(i));
+  if (!header) throw notAudit(label, 'it has no header line');
+  const delimiter = sepDelim ?? pickDelimiter(header);
+  const cols = splitCsvLine(header, delimiter);
+  const fmt = classifyCsvHeader(cols);
+  if (expected && expected !== 'GRAPH_AUDIT_LOG' && !expectCsv) {
+    throw notAudit(label, `it is CSV with the header ${quoteShort(header)}, but the JSON format ${expected} was requested`);
+  }
+  if (expected) {
+    const lc = new Set(cols.map((x) => x.trim().toLowerCase()));
+    const needs = expected === 'MAILBOX_AUDIT_LOG_CSV' ? 'operation' : 'auditdata';
+    if (!lc.has(needs) || (expected === 'MAILBOX_AUDIT_LOG_CSV' && lc.has('auditdata'))) {
+      throw notAudit(
+        label,
+        `its header is ${quoteShort(header)}, which does not fit the requested format ${expected}` +
+          (fmt ? ` (it looks like ${fmt})` : ''),
+      );
+    }
+    return { format: expected, container: 'csv', delimiter };
+  }
+  if (!fmt) throw notAudit(label, `its header is ${quoteShort(header)}${csvHint(cols)}`);
+  return { format: fmt, container: 'csv', delimiter };
+}
+
+/**
+ * The export format from the first ~64 KB of decoded text.
+ * @throws NotAnAuditExportError when the content is no audit export shape we know.
+ */
+export function detectFormat(head: string, label?: string): ImportFormat {
+  return sniffExport(head, { label }).format;
+}

@@ -1,0 +1,99 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { ClientIp } from './client-ip.entity';
+import { Mailbox } from './mailbox.entity';
+import { Session } from './session.entity';
+
+/**
+ * Who-used-what rollups, maintained by the importer from the records it inserts. They keep "sessions of this IP",
+ * "IPs of this session" and the pivot bounded by the number of links, not by the number of records (an office NAT
+ * IP has millions of records but only thousands of sessions).
+ */
+@Entity({ name: 'session_client_ip' })
+@Index('ix_session_client_ip_ip', ['clientIpId', 'sessionId'])
+export class SessionClientIp {
+  @PrimaryColumn({ name: 'session_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_client_ip' })
+  sessionId!: string;
+
+  @PrimaryColumn({ name: 'client_ip_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_client_ip' })
+  clientIpId!: string;
+
+  @ManyToOne(() => Session, { nullable: false })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_session_client_ip_session' })
+  session?: Relation<Session>;
+
+  @ManyToOne(() => ClientIp, { nullable: false })
+  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_session_client_ip_client_ip' })
+  clientIp?: Relation<ClientIp>;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer' })
+  recordCount!: number;
+}
+
+@Entity({ name: 'session_mailbox' })
+@Index('ix_session_mailbox_mailbox', ['mailboxId', 'sessionId'])
+export class SessionMailbox {
+  @PrimaryColumn({ name: 'session_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_mailbox' })
+  sessionId!: string;
+
+  @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_mailbox' })
+  mailboxId!: string;
+
+  @ManyToOne(() => Session, { nullable: false })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_session_mailbox_session' })
+  session?: Relation<Session>;
+
+  @ManyToOne(() => Mailbox, { nullable: false })
+  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_session_mailbox_mailbox' })
+  mailbox?: Relation<Mailbox>;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer' })
+  recordCount!: number;
+}
+
+@Entity({ name: 'client_ip_mailbox' })
+@Index('ix_client_ip_mailbox_mailbox', ['mailboxId', 'clientIpId'])
+export class ClientIpMailbox {
+  @PrimaryColumn({ name: 'client_ip_id', type: 'bigint', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
+  clientIpId!: string;
+
+  @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
+  mailboxId!: string;
+
+  @ManyToOne(() => ClientIp, { nullable: false })
+  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_client_ip_mailbox_client_ip' })
+  clientIp?: Relation<ClientIp>;
+
+  @ManyToOne(() => Mailbox, { nullable: false })
+  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_client_ip_mailbox_mailbox' })
+  mailbox?: Relation<Mailbox>;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer' })
+  recordCount!: number;
+}

@@ -1,0 +1,106 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { ClientIp } from './client-ip.entity';
+import { ImportBatch } from './import-batch.entity';
+import { Mailbox } from './mailbox.entity';
+import { Session } from './session.entity';
+
+/**
+ * One audit record, exactly once per organisation (record_key = AuditData.Id or a content hash), with its
+ * original AuditData verbatim in `raw` and where it came from (batch + line). The typed columns are the
+ * normalised fields the investigation queries filter on.
+ */
+@Entity({ name: 'audit_record' })
+@Unique('uq_audit_record_org_key', ['orgId', 'recordKey'])
+@Index('ix_audit_record_org_time', ['orgId', 'creationTime', 'id'])
+@Index('ix_audit_record_session_time', ['sessionId', 'creationTime', 'id'])
+@Index('ix_audit_record_client_ip_time', ['clientIpId', 'creationTime', 'id'])
+@Index('ix_audit_record_mailbox_time', ['mailboxId', 'creationTime', 'id'])
+@Index('ix_audit_record_org_client_app_time', ['orgId', 'clientAppId', 'creationTime', 'id'])
+@Index('ix_audit_record_batch', ['batchId'])
+export class AuditRecord {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_audit_record' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'record_key', type: 'text' })
+  recordKey!: string;
+
+  @Column({ name: 'creation_time', type: 'timestamptz' })
+  creationTime!: Date;
+
+  @Column({ type: 'text' })
+  operation!: string;
+
+  @Column({ name: 'record_type', type: 'integer', nullable: true })
+  recordType!: number | null;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  @Column({ name: 'mailbox_id', type: 'bigint', nullable: true })
+  mailboxId!: string | null;
+
+  @ManyToOne(() => Mailbox)
+  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_audit_record_mailbox' })
+  mailbox?: Relation<Mailbox>;
+
+  @Column({ name: 'session_id', type: 'bigint', nullable: true })
+  sessionId!: string | null;
+
+  @ManyToOne(() => Session)
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_audit_record_session' })
+  session?: Relation<Session>;
+
+  @Column({ name: 'client_ip_id', type: 'bigint', nullable: true })
+  clientIpId!: string | null;
+
+  @ManyToOne(() => ClientIp)
+  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_audit_record_client_ip' })
+  clientIp?: Relation<ClientIp>;
+
+  /** The address exactly as the record wrote it (with port, brackets, or a host name we could not parse). */
+  @Column({ name: 'client_ip_raw', type: 'text', nullable: true })
+  clientIpRaw!: string | null;
+
+  @Column({ name: 'client_info_string', type: 'text', nullable: true })
+  clientInfoString!: string | null;
+
+  @Column({ name: 'app_id', type: 'text', nullable: true })
+  appId!: string | null;
+
+  @Column({ name: 'client_app_id', type: 'text', nullable: true })
+  clientAppId!: string | null;
+
+  @Column({ name: 'aad_session_id', type: 'text', nullable: true })
+  aadSessionId!: string | null;
+
+  @Column({ name: 'logon_type', type: 'smallint', nullable: true })
+  logonType!: number | null;
+
+  /** BIND or SYNC for MailItemsAccessed, else null. */
+  @Column({ name: 'mail_access_type', type: 'varchar', length: 4, nullable: true })
+  mailAccessType!: string | null;
+
+  @Column({ name: 'is_throttled', type: 'boolean', nullable: true })
+  isThrottled!: boolean | null;
+
+  @Column({ name: 'operation_count', type: 'integer', nullable: true })
+  operationCount!: number | null;
+
+  /** The original AuditData (for Search-MailboxAuditLog rows: the row's columns). */
+  @Column({ type: 'jsonb' })
+  raw!: unknown;
+
+  @Column({ name: 'batch_id', type: 'bigint' })
+  batchId!: string;
+
+  @ManyToOne(() => ImportBatch, { nullable: false })
+  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_audit_record_batch' })
+  batch?: Relation<ImportBatch>;
+
+  /** Line of the input file where the record starts. */
+  @Column({ name: 'source_line', type: 'integer' })
+  sourceLine!: number;
+}

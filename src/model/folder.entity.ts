@@ -1,0 +1,27 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Mailbox } from './mailbox.entity';
+
+/** A mailbox folder, keyed by its store Id (or `path:<Path>` when a record gives none). */
+@Entity({ name: 'folder' })
+@Unique('uq_folder_mailbox_key', ['orgId', 'mailboxId', 'folderKey'])
+export class Folder {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_folder' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'mailbox_id', type: 'bigint' })
+  mailboxId!: string;
+
+  @ManyToOne(() => Mailbox, { nullable: false })
+  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_folder_mailbox' })
+  mailbox?: Relation<Mailbox>;
+
+  @Column({ name: 'folder_key', type: 'text' })
+  folderKey!: string;
+
+  /** The path as first seen (localised, not always rooted: `\Boîte de réception`). */
+  @Column({ type: 'text' })
+  path!: string;
+}

@@ -1,0 +1,71 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Organization } from './organization.entity';
+
+export type ImportStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type ImportSource = 'cli' | 'graphql' | 'http';
+
+/** One input file (or one entry of a zip) loaded into the model: the provenance of every record it added. */
+@Entity({ name: 'import_batch' })
+@Index('ix_import_batch_org_started', ['orgId', 'id'])
+@Index('ix_import_batch_org_sha256', ['orgId', 'sha256'])
+export class ImportBatch {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_import_batch' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @ManyToOne(() => Organization, { nullable: false })
+  @JoinColumn({ name: 'org_id', foreignKeyConstraintName: 'fk_import_batch_organization' })
+  organization?: Relation<Organization>;
+
+  /** As given by the user; for a zip entry `archive.zip:inner.csv`. */
+  @Column({ name: 'file_name', type: 'text', nullable: true })
+  fileName!: string | null;
+
+  /** SHA-256 of the file's bytes as given (compressed bytes for .gz/.zip); null until the file is read. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sha256!: string | null;
+
+  @Column({ name: 'byte_size', type: 'bigint', default: 0 })
+  byteSize!: string;
+
+  /** Detected or requested ImportFormat; null until detection. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  format!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: ImportStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  source!: ImportSource;
+
+  @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
+  startedAt!: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  /** Touched while the import runs; a RUNNING batch whose heartbeat stopped was interrupted. */
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', default: () => 'now()' })
+  heartbeatAt!: Date;
+
+  @Column({ name: 'records_read', type: 'integer', default: 0 })
+  recordsRead!: number;
+
+  @Column({ name: 'records_inserted', type: 'integer', default: 0 })
+  recordsInserted!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  duplicates!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  rejected!: number;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  warnings!: string[];
+
+  /** Why a FAILED batch failed, in words for the user. */
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+}

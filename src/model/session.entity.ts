@@ -1,0 +1,30 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Organization } from './organization.entity';
+
+/** A client session (AuditData.SessionId): ties one actor's records together across IPs and mailboxes. */
+@Entity({ name: 'session' })
+@Unique('uq_session_org_session_id', ['orgId', 'sessionId'])
+@Index('ix_session_org_first_seen', ['orgId', 'firstSeen', 'id'])
+export class Session {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_session' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @ManyToOne(() => Organization, { nullable: false })
+  @JoinColumn({ name: 'org_id', foreignKeyConstraintName: 'fk_session_organization' })
+  organization?: Relation<Organization>;
+
+  @Column({ name: 'session_id', type: 'text' })
+  sessionId!: string;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer', default: 0 })
+  recordCount!: number;
+}

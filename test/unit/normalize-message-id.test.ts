@@ -1,0 +1,29 @@
+import { canonicalMessageId } from '../../src/import/normalize';
+
+describe('InternetMessageId: is this the same message as in the other record? (quirk 23)', () => {
+  test.each([
+    // [as written, canonical, original kept?]
+    ['<ceafc3fa@az.westcentralus.production.microsoft.com>', '<ceafc3fa@az.westcentralus.production.microsoft.com>', null],
+    [
+      '71ceaeec-1@DB5EUR01BG102.eop-EUR01.prod.protection.outlook.com',
+      '<71ceaeec-1@DB5EUR01BG102.eop-EUR01.prod.protection.outlook.com>',
+      '71ceaeec-1@DB5EUR01BG102.eop-EUR01.prod.protection.outlook.com',
+    ],
+    ['  <a@b.c>  ', '<a@b.c>', '  <a@b.c>  '],
+    ['<<a@b.c>>', '<a@b.c>', '<<a@b.c>>'],
+    ['<a@b.c', '<a@b.c>', '<a@b.c'],
+    ['a@b.c>', '<a@b.c>', 'a@b.c>'],
+    ['<1.prod.linkedin.com>', '<1.prod.linkedin.com>', null], // anonymised value still an id
+    ['<SN2PR00MB0157@SN2PR00MB0157.NAMPRD00.prod.outlook.com>', '<SN2PR00MB0157@SN2PR00MB0157.NAMPRD00.prod.outlook.com>', null],
+  ])('%p -> %p', (input, canonical, original) => {
+    expect(canonicalMessageId(input)).toEqual({ canonical, original });
+  });
+
+  test('case is never changed (the local part is case-sensitive)', () => {
+    expect(canonicalMessageId('AbC@Example.COM')!.canonical).toBe('<AbC@Example.COM>');
+  });
+
+  test.each(['', '   ', '<>', '<<>>', ' < > '])('%p is no id at all', (input) => {
+    expect(canonicalMessageId(input)).toBeNull();
+  });
+});
