@@ -82,7 +82,10 @@ function mix(...xs: number[]): number {
   return h >>> 0;
 }
 
-const hex8 = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_UP = HEX.map((h) => h.toUpperCase());
+const hex8 = (x: number): string => HEX[x >>> 24] + HEX[(x >>> 16) & 255] + HEX[(x >>> 8) & 255] + HEX[x & 255];
+const hex8Up = (x: number): string => HEX_UP[x >>> 24] + HEX_UP[(x >>> 16) & 255] + HEX_UP[(x >>> 8) & 255] + HEX_UP[x & 255];
 
 function guidOf(a: number, b: number, c: number, d: number): string {
   const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
@@ -119,12 +122,12 @@ function buildMailboxes(count: number, seed: number): MailboxInfo[] {
   const first = ['alex', 'sam', 'jo', 'kim', 'lee', 'max', 'ana', 'eva', 'ian', 'mia', 'noa', 'oli', 'pat', 'ray', 'tom', 'zoe'];
   const out: MailboxInfo[] = [];
   for (let i = 0; i < count; i++) {
-    const upn = `${first[i % first.length]}.${i.toString(36)}${i}@${DOMAIN}`;
+    const upn = `${first[i % first.length]}.${i}@${DOMAIN}`;
     out.push({
       upn,
       guid: stableGuid(seed, 1, i),
       sid: `S-1-5-21-3007612343-326144747-4028531239-${1_000_000 + i * 7}`,
-      puid: `1003${hex8(mix(seed, 2, i)).toUpperCase()}${hex8(mix(seed, 3, i)).toUpperCase().slice(0, 4)}`,
+      puid: `1003${hex8Up(mix(seed, 2, i))}${hex8Up(mix(seed, 3, i)).slice(0, 4)}`,
       homeIp: `100.${64 + (i >> 14)}.${(i >> 6) & 255}.${((i & 63) << 2) + 1}`,
       mobileIp: `2001:db8:${(0x1000 + (i >> 8)).toString(16)}:${(i & 255).toString(16)}::${(mix(seed, 4, i) & 0xffff).toString(16)}`,
       folderIds: FOLDERS.map((_, f) => `LgAAAAA${b64Of(i * 16 + f, 43, seed)}AAAAAAEMAAAB`),
@@ -136,7 +139,7 @@ function buildMailboxes(count: number, seed: number): MailboxInfo[] {
 /** Internet message id for message number k (global space; internal mail is shared across mailboxes). */
 function messageId(k: number, seed: number): string {
   const host = k % 3 === 0 ? 'DM6PR11MB4091' : k % 3 === 1 ? 'SN6PR04MB4910' : 'AM0PR04MB6433';
-  return `<${host}${hex8(mix(k, seed, 11)).toUpperCase()}${hex8(mix(k, seed, 12)).toUpperCase()}${hex8(k).toUpperCase()}@${host}.namprd04.prod.outlook.com>`;
+  return `<${host}${hex8Up(mix(k, seed, 11))}${hex8Up(mix(k, seed, 12))}${hex8Up(k)}@${host}.namprd04.prod.outlook.com>`;
 }
 
 const PERSONAL_BASE = 10_000_000;
@@ -380,7 +383,7 @@ function plan(ctx: Ctx): Plan {
       planted.push(rec);
       t += 20_000 + Math.floor(rng() * 40_000);
       if (attackBinds % 6 === 0) ipIdx++;
-      if (vi === 0 && sent === 0 && attackBinds === 5) {
+      if (vi === 0 && sent === 0) {
         sent = 1;
         const ruleTime = isoNoZone(t);
         const victim = mbx[victims[0]];
@@ -417,7 +420,7 @@ function plan(ctx: Ctx): Plan {
   last.OperationProperties = opProps('Bind', 'True', false);
 
   // The all-hands message, read in up to 300 mailboxes on day 1 by their owners.
-  const shared = 59_999;
+  const shared = 5_000_000; // outside the random pools: only these planted reads touch it
   const sharedCount = Math.min(M, 300);
   const sharedMailboxes: string[] = [];
   for (let i = 0; i < sharedCount; i++) {
@@ -537,12 +540,12 @@ export function* generateRecords(partial: Partial<DatasetOptions> = {}, onManife
 
 export const PURVIEW_HEADER = 'RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames\n';
 
-export function toNdjsonLine(rec: AuditData): string {
-  return `${JSON.stringify(rec)}\n`;
+export function toNdjsonLine(rec: AuditData, json = JSON.stringify(rec)): string {
+  return `${json}\n`;
 }
 
-export function toPurviewCsvRow(rec: AuditData): string {
-  return `${rec.Id},${usDate(rec.CreationTime)},${rec.RecordType},${rec.Operation},${rec.UserId},"${JSON.stringify(rec).replace(/"/g, '""')}",,\n`;
+export function toPurviewCsvRow(rec: AuditData, json = JSON.stringify(rec)): string {
+  return `${rec.Id},${usDate(rec.CreationTime)},${rec.RecordType},${rec.Operation},${rec.UserId},"${json.replace(/"/g, '""')}",,\n`;
 }
 
 /** Collects ~1 MB of text, then writes it, honouring backpressure. */
@@ -551,10 +554,11 @@ class ChunkedWriter {
   private size = 0;
   constructor(private readonly stream: WriteStream, private readonly chunk = 1 << 20) {}
 
-  async write(text: string): Promise<void> {
+  /** Buffers text; true when a flush is due (so the caller only awaits once per ~1 MB). */
+  add(text: string): boolean {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= this.chunk) await this.flush();
+    return this.size >= this.chunk;
   }
 
   async flush(): Promise<void> {
@@ -586,12 +590,13 @@ export async function generateDataset(o: GenerateToFilesOptions): Promise<Manife
   if (o.format === 'purview-csv' || o.format === 'both') files.purviewCsv = join(out, 'dataset-purview.csv');
   const nd = files.ndjson ? new ChunkedWriter(createWriteStream(files.ndjson, { highWaterMark: 1 << 20 })) : null;
   const csv = files.purviewCsv ? new ChunkedWriter(createWriteStream(files.purviewCsv, { highWaterMark: 1 << 20 })) : null;
-  if (csv) await csv.write(PURVIEW_HEADER);
+  csv?.add(PURVIEW_HEADER);
   let manifest: Manifest | undefined;
   let count = 0;
   for (const rec of generateRecords(o, (m) => { manifest = m; })) {
-    if (nd) await nd.write(toNdjsonLine(rec));
-    if (csv) await csv.write(toPurviewCsvRow(rec));
+    const json = JSON.stringify(rec);
+    if (nd && nd.add(toNdjsonLine(rec, json))) await nd.flush();
+    if (csv && csv.add(toPurviewCsvRow(rec, json))) await csv.flush();
     count++;
   }
   await nd?.close();

@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
@@ -73,14 +74,18 @@ export class ImportService {
 
   /** Imports a byte stream of any size: one batch per file inside it. */
   async importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
+    // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file).
     const hash = crypto.createHash('sha256');
     let bytesRead = 0;
-    const counted = new PassThrough({ highWaterMark: 1 << 20 });
-    input.on('error', (error) => counted.destroy(error));
-    input.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      bytesRead += chunk.length;
+    const counted = new Transform({
+      highWaterMark: 1 << 20,
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytesRead += chunk.length;
+        done(null, chunk);
+      },
     });
+    input.on('error', (error) => counted.destroy(error));
     input.pipe(counted);
 
     const batchIds: string[] = [];
@@ -105,14 +110,14 @@ export class ImportService {
       }
     } catch (error) {
       failure = error as Error;
-      // Drain the rest of the input so the sha256 still covers the whole file.
-      counted.resume();
       if (batchIds.length === 0) {
         batchIds.push(await this.createBatch(opts.orgId, opts.fileName, opts.source, null));
         await this.failBatch(batchIds[0], failure);
       }
     }
-    if (!input.readableEnded && !input.destroyed) await new Promise((resolve) => input.once('close', resolve).once('end', resolve));
+    // Readers may stop early (a zip is read in place from its path, a failure): drain the rest so the hash is whole.
+    counted.resume();
+    await finished(counted).catch(() => undefined);
     const sha256 = hash.digest('hex');
     await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
     if (!failure) {

@@ -39,4 +39,9 @@ describe('record key: is this the same record I already imported? (quirks 13-14)
     expect(canonicalJson({ a: [2, 1] })).not.toBe(canonicalJson({ a: [1, 2] }));
     expect(canonicalJson({ b: 1, a: [true, null, 's'] })).toBe('{"a":[true,null,"s"],"b":1}');
   });
+
+  test("Graph's @odata.type inside auditData does not change the content key (same record, any export)", () => {
+    const record = { Id: 'ANONYMIZED', Operation: 'Update', UserId: 'dave@contoso.com' };
+    expect(recordKey({ '@odata.type': '#microsoft.graph.security.exchangeMailboxAuditRecord', ...record })).toBe(recordKey(record));
+  });
 });

@@ -44,7 +44,7 @@ export class ChunkWriter {
     try {
       await this.commitChunk(client, records, rejections);
     } catch (error) {
-      if (records.length === 0) throw error;
+      if (records.length === 0 || !isRefusedData(error)) throw error;
       await this.isolateRefused(client, records, rejections);
     }
   }
@@ -84,6 +84,7 @@ export class ChunkWriter {
         await this.commitChunk(client, records, rejections);
         return;
       } catch (error) {
+        if (!isRefusedData(error)) throw error;
         reason += `: ${(error as Error).message}`;
       }
       await this.commitChunk(client, [], [...rejections, { line: refused.line, reason, excerpt: refused.rawJson.slice(0, 300) }]);
@@ -97,7 +98,8 @@ export class ChunkWriter {
     for (const [part, rejectionsOfPart] of halves) {
       try {
         await this.commitChunk(client, part, rejectionsOfPart);
-      } catch {
+      } catch (error) {
+        if (!isRefusedData(error)) throw error;
         await this.isolateRefused(client, part, rejectionsOfPart);
       }
     }
@@ -114,6 +116,15 @@ export class ChunkWriter {
     this.client?.release();
     this.client = null;
   }
+}
+
+/**
+ * Data exceptions (SQLSTATE class 22: a NUL or lone surrogate in JSON, a number out of range...) are about one
+ * record's content; anything else (a lost connection, a bug) must fail the batch instead of rejecting records.
+ */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 /** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */

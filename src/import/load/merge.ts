@@ -121,7 +121,7 @@ export async function mergeChunk(client: PoolClient, orgId: number, batchId: str
   const inserted = await client.query(INSERT_RECORDS, [orgId, batchId]);
   if (inserted.rowCount) {
     for (const sql of DERIVED_ROWS) await client.query(sql, [orgId]);
-    for (const sql of ROLLUPS) await client.query(sql, [orgId]);
+    for (const sql of ROLLUPS) await client.query(sql, sql.includes('$1') ? [orgId] : []);
   }
   return { inserted: inserted.rowCount ?? 0 };
 }

@@ -37,7 +37,18 @@ export function usableId(value: unknown): string | null {
 }
 
 export function contentKey(auditData: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(auditData)).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(canonicalJson(withoutContainerKeys(auditData))).digest('hex')}`;
+}
+
+/**
+ * Keys a container adds to AuditData (Graph puts `@odata.type` inside auditData) are not part of the record:
+ * leave them out of the hash so the same record gets the same key from every export shape.
+ */
+function withoutContainerKeys(auditData: unknown): unknown {
+  if (auditData === null || typeof auditData !== 'object' || Array.isArray(auditData)) return auditData;
+  const keys = Object.keys(auditData);
+  if (!keys.some((k) => k.startsWith('@odata.'))) return auditData;
+  return Object.fromEntries(keys.filter((k) => !k.startsWith('@odata.')).map((k) => [k, (auditData as Record<string, unknown>)[k]]));
 }
 
 const MAX_DEPTH = 200;

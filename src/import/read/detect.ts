@@ -236,11 +236,16 @@ function firstNonBlank(head: string): number {
 }
 
 function looksBinary(head: string): boolean {
+  // Ratios, not any single odd char: text exports can carry a stray NUL or U+FFFD in a subject line.
   const sample = head.slice(0, 4096);
-  if (sample.includes('\u0000')) return true;
+  let nul = 0;
   let bad = 0;
-  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
-  return bad > 8 && bad > sample.length / 50;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) nul++;
+    else if (c === 0xfffd) bad++;
+  }
+  return (nul > 8 && nul > sample.length / 50) || (bad > 8 && bad > sample.length / 20);
 }
 
 /**

@@ -1,0 +1,11 @@
+# The mailtrail API. docker-compose.yml runs it next to PostgreSQL 16.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+ENV HOST=0.0.0.0 PORT=4000 NODE_ENV=production
+EXPOSE 4000
+USER node
+CMD ["node", "bin/mailtrail.js", "serve"]
