@@ -206,6 +206,22 @@ function sniffJson(head: string, start: number, label: string): ExportShape {
       continue;
     }
     if (c !== 123) {
+      if (c === 34 && !inArray) {
+        // A line that is a JSON string holding a record (double-encoded JSONL).
+        const e = stringEnd(head, i);
+        let inner: unknown = null;
+        try {
+          inner = e > 0 ? JSON.parse(head.slice(i, e)) : null;
+        } catch {
+          inner = null;
+        }
+        if (typeof inner === 'string' && inner.trimStart().startsWith('{')) {
+          const kind = classifyObject(objectKeys(inner, inner.indexOf('{')));
+          if (kind === 'graph') return { format: 'GRAPH_AUDIT_LOG', container: 'json' };
+          if (kind === 'wrapper') return { format: 'UNIFIED_AUDIT_LOG_JSON', container: 'json' };
+          if (kind === 'auditdata') return { format: 'NDJSON', container: 'json' };
+        }
+      }
       if (c === 34) throw notAudit(label, 'it is JSON whose first record is a string, not an object');
       throw notAudit(label, `it is JSON whose first record is ${quoteShort(head.slice(i, i + 40))}`);
     }
@@ -259,7 +275,8 @@ export function sniffExport(head: string, opts: { label?: string; expected?: Imp
   if (i >= head.length) throw notAudit(label, 'it is empty');
   if (looksBinary(head)) throw notAudit(label, 'it looks like binary data, not text');
   const c = head.charCodeAt(i);
-  const isJson = c === 123 || c === 91;
+  // `"{` starts a JSON-string-encoded record line; no CSV header starts that way.
+  const isJson = c === 123 || c === 91 || (c === 34 && /^"\s*[{[]/.test(head.slice(i, i + 8)));
   const expected = opts.expected;
   const expectCsv = expected !== undefined && expected.endsWith('_CSV');
 
