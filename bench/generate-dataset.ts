@@ -335,6 +335,8 @@ export interface Manifest {
   sampleMailbox: string;
   sampleSessionId: string;
   files?: Record<string, { path: string; bytes: number }>;
+  /** Exact tallies of what was written (generateDataset only). */
+  counts?: { byOperation: Record<string, number>; appRecords: number; recordsWithoutSessionId: number };
   generatedInMs?: number;
 }
 
@@ -593,7 +595,13 @@ export async function generateDataset(o: GenerateToFilesOptions): Promise<Manife
   csv?.add(PURVIEW_HEADER);
   let manifest: Manifest | undefined;
   let count = 0;
+  const byOperation: Record<string, number> = {};
+  let appRecords = 0;
+  let withoutSession = 0;
   for (const rec of generateRecords(o, (m) => { manifest = m; })) {
+    byOperation[rec.Operation] = (byOperation[rec.Operation] ?? 0) + 1;
+    if (rec.ClientAppId === BENCH_APP_ID) appRecords++;
+    if (!rec.SessionId) withoutSession++;
     const json = JSON.stringify(rec);
     if (nd && nd.add(toNdjsonLine(rec, json))) await nd.flush();
     if (csv && csv.add(toPurviewCsvRow(rec, json))) await csv.flush();
@@ -604,6 +612,7 @@ export async function generateDataset(o: GenerateToFilesOptions): Promise<Manife
   const m = manifest as Manifest;
   m.records = count;
   m.files = Object.fromEntries(Object.entries(files).map(([k, p]) => [k, { path: p, bytes: statSync(p).size }]));
+  m.counts = { byOperation, appRecords, recordsWithoutSessionId: withoutSession };
   m.generatedInMs = Date.now() - t0;
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(m, null, 2)}\n`);
   return m;

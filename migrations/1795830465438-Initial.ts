@@ -47,46 +47,18 @@ export class Initial1795830465438 implements MigrationInterface {
     await queryRunner.query("ALTER TABLE \"client_ip\" ADD CONSTRAINT \"fk_client_ip_organization\" FOREIGN KEY (\"org_id\") REFERENCES \"organization\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"mailbox\" ADD CONSTRAINT \"fk_mailbox_organization\" FOREIGN KEY (\"org_id\") REFERENCES \"organization\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"session\" ADD CONSTRAINT \"fk_session_organization\" FOREIGN KEY (\"org_id\") REFERENCES \"organization\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"session_client_ip\" ADD CONSTRAINT \"fk_session_client_ip_session\" FOREIGN KEY (\"session_id\") REFERENCES \"session\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"session_client_ip\" ADD CONSTRAINT \"fk_session_client_ip_client_ip\" FOREIGN KEY (\"client_ip_id\") REFERENCES \"client_ip\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"session_mailbox\" ADD CONSTRAINT \"fk_session_mailbox_session\" FOREIGN KEY (\"session_id\") REFERENCES \"session\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"session_mailbox\" ADD CONSTRAINT \"fk_session_mailbox_mailbox\" FOREIGN KEY (\"mailbox_id\") REFERENCES \"mailbox\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"client_ip_mailbox\" ADD CONSTRAINT \"fk_client_ip_mailbox_client_ip\" FOREIGN KEY (\"client_ip_id\") REFERENCES \"client_ip\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"client_ip_mailbox\" ADD CONSTRAINT \"fk_client_ip_mailbox_mailbox\" FOREIGN KEY (\"mailbox_id\") REFERENCES \"mailbox\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"import_batch\" ADD CONSTRAINT \"fk_import_batch_organization\" FOREIGN KEY (\"org_id\") REFERENCES \"organization\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"audit_record\" ADD CONSTRAINT \"fk_audit_record_mailbox\" FOREIGN KEY (\"mailbox_id\") REFERENCES \"mailbox\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"audit_record\" ADD CONSTRAINT \"fk_audit_record_session\" FOREIGN KEY (\"session_id\") REFERENCES \"session\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"audit_record\" ADD CONSTRAINT \"fk_audit_record_client_ip\" FOREIGN KEY (\"client_ip_id\") REFERENCES \"client_ip\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"audit_record\" ADD CONSTRAINT \"fk_audit_record_batch\" FOREIGN KEY (\"batch_id\") REFERENCES \"import_batch\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"folder\" ADD CONSTRAINT \"fk_folder_mailbox\" FOREIGN KEY (\"mailbox_id\") REFERENCES \"mailbox\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"folder_sync\" ADD CONSTRAINT \"fk_folder_sync_record\" FOREIGN KEY (\"record_id\") REFERENCES \"audit_record\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"folder_sync\" ADD CONSTRAINT \"fk_folder_sync_folder\" FOREIGN KEY (\"folder_id\") REFERENCES \"folder\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"import_rejection\" ADD CONSTRAINT \"fk_import_rejection_batch\" FOREIGN KEY (\"batch_id\") REFERENCES \"import_batch\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"message_access\" ADD CONSTRAINT \"fk_message_access_record\" FOREIGN KEY (\"record_id\") REFERENCES \"audit_record\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"message_access\" ADD CONSTRAINT \"fk_message_access_folder\" FOREIGN KEY (\"folder_id\") REFERENCES \"folder\"(\"id\") ON DELETE NO ACTION ON UPDATE NO ACTION");
     // Data without an owner goes to the default organisation (id 1) until API keys choose one.
     await queryRunner.query("INSERT INTO \"organization\" (\"id\", \"slug\", \"name\") OVERRIDING SYSTEM VALUE VALUES (1, 'default', 'Default organisation')");
     await queryRunner.query("SELECT setval(pg_get_serial_sequence('organization', 'id'), 1)");
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("ALTER TABLE \"message_access\" DROP CONSTRAINT \"fk_message_access_folder\"");
-    await queryRunner.query("ALTER TABLE \"message_access\" DROP CONSTRAINT \"fk_message_access_record\"");
     await queryRunner.query("ALTER TABLE \"import_rejection\" DROP CONSTRAINT \"fk_import_rejection_batch\"");
-    await queryRunner.query("ALTER TABLE \"folder_sync\" DROP CONSTRAINT \"fk_folder_sync_folder\"");
-    await queryRunner.query("ALTER TABLE \"folder_sync\" DROP CONSTRAINT \"fk_folder_sync_record\"");
     await queryRunner.query("ALTER TABLE \"folder\" DROP CONSTRAINT \"fk_folder_mailbox\"");
-    await queryRunner.query("ALTER TABLE \"audit_record\" DROP CONSTRAINT \"fk_audit_record_batch\"");
-    await queryRunner.query("ALTER TABLE \"audit_record\" DROP CONSTRAINT \"fk_audit_record_client_ip\"");
-    await queryRunner.query("ALTER TABLE \"audit_record\" DROP CONSTRAINT \"fk_audit_record_session\"");
-    await queryRunner.query("ALTER TABLE \"audit_record\" DROP CONSTRAINT \"fk_audit_record_mailbox\"");
     await queryRunner.query("ALTER TABLE \"import_batch\" DROP CONSTRAINT \"fk_import_batch_organization\"");
-    await queryRunner.query("ALTER TABLE \"client_ip_mailbox\" DROP CONSTRAINT \"fk_client_ip_mailbox_mailbox\"");
-    await queryRunner.query("ALTER TABLE \"client_ip_mailbox\" DROP CONSTRAINT \"fk_client_ip_mailbox_client_ip\"");
-    await queryRunner.query("ALTER TABLE \"session_mailbox\" DROP CONSTRAINT \"fk_session_mailbox_mailbox\"");
-    await queryRunner.query("ALTER TABLE \"session_mailbox\" DROP CONSTRAINT \"fk_session_mailbox_session\"");
-    await queryRunner.query("ALTER TABLE \"session_client_ip\" DROP CONSTRAINT \"fk_session_client_ip_client_ip\"");
-    await queryRunner.query("ALTER TABLE \"session_client_ip\" DROP CONSTRAINT \"fk_session_client_ip_session\"");
     await queryRunner.query("ALTER TABLE \"session\" DROP CONSTRAINT \"fk_session_organization\"");
     await queryRunner.query("ALTER TABLE \"mailbox\" DROP CONSTRAINT \"fk_mailbox_organization\"");
     await queryRunner.query("ALTER TABLE \"client_ip\" DROP CONSTRAINT \"fk_client_ip_organization\"");

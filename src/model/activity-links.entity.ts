@@ -6,7 +6,8 @@ import { Session } from './session.entity';
 /**
  * Who-used-what rollups, maintained by the importer from the records it inserts. They keep "sessions of this IP",
  * "IPs of this session" and the pivot bounded by the number of links, not by the number of records (an office NAT
- * IP has millions of records but only thousands of sessions).
+ * IP has millions of records but only thousands of sessions). Derived data, rebuilt from audit_record if ever
+ * needed, so no FOREIGN KEY constraints: their per-row triggers were most of the cost of these upserts.
  */
 @Entity({ name: 'session_client_ip' })
 @Index('ix_session_client_ip_ip', ['clientIpId', 'sessionId'])
@@ -17,12 +18,12 @@ export class SessionClientIp {
   @PrimaryColumn({ name: 'client_ip_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_client_ip' })
   clientIpId!: string;
 
-  @ManyToOne(() => Session, { nullable: false })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_session_client_ip_session' })
+  @ManyToOne(() => Session, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'session_id' })
   session?: Relation<Session>;
 
-  @ManyToOne(() => ClientIp, { nullable: false })
-  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_session_client_ip_client_ip' })
+  @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'client_ip_id' })
   clientIp?: Relation<ClientIp>;
 
   @Column({ name: 'org_id', type: 'integer' })
@@ -47,12 +48,12 @@ export class SessionMailbox {
   @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_mailbox' })
   mailboxId!: string;
 
-  @ManyToOne(() => Session, { nullable: false })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_session_mailbox_session' })
+  @ManyToOne(() => Session, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'session_id' })
   session?: Relation<Session>;
 
-  @ManyToOne(() => Mailbox, { nullable: false })
-  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_session_mailbox_mailbox' })
+  @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'mailbox_id' })
   mailbox?: Relation<Mailbox>;
 
   @Column({ name: 'org_id', type: 'integer' })
@@ -77,12 +78,12 @@ export class ClientIpMailbox {
   @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
   mailboxId!: string;
 
-  @ManyToOne(() => ClientIp, { nullable: false })
-  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_client_ip_mailbox_client_ip' })
+  @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'client_ip_id' })
   clientIp?: Relation<ClientIp>;
 
-  @ManyToOne(() => Mailbox, { nullable: false })
-  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_client_ip_mailbox_mailbox' })
+  @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'mailbox_id' })
   mailbox?: Relation<Mailbox>;
 
   @Column({ name: 'org_id', type: 'integer' })

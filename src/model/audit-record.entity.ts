@@ -42,22 +42,22 @@ export class AuditRecord {
   @Column({ name: 'mailbox_id', type: 'bigint', nullable: true })
   mailboxId!: string | null;
 
-  @ManyToOne(() => Mailbox)
-  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_audit_record_mailbox' })
+  @ManyToOne(() => Mailbox, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'mailbox_id' })
   mailbox?: Relation<Mailbox>;
 
   @Column({ name: 'session_id', type: 'bigint', nullable: true })
   sessionId!: string | null;
 
-  @ManyToOne(() => Session)
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_audit_record_session' })
+  @ManyToOne(() => Session, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'session_id' })
   session?: Relation<Session>;
 
   @Column({ name: 'client_ip_id', type: 'bigint', nullable: true })
   clientIpId!: string | null;
 
-  @ManyToOne(() => ClientIp)
-  @JoinColumn({ name: 'client_ip_id', foreignKeyConstraintName: 'fk_audit_record_client_ip' })
+  @ManyToOne(() => ClientIp, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'client_ip_id' })
   clientIp?: Relation<ClientIp>;
 
   /** The address exactly as the record wrote it (with port, brackets, or a host name we could not parse). */
@@ -96,8 +96,8 @@ export class AuditRecord {
   @Column({ name: 'batch_id', type: 'bigint' })
   batchId!: string;
 
-  @ManyToOne(() => ImportBatch, { nullable: false })
-  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_audit_record_batch' })
+  @ManyToOne(() => ImportBatch, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'batch_id' })
   batch?: Relation<ImportBatch>;
 
   /** Line of the input file where the record starts. */

@@ -18,15 +18,15 @@ export class FolderSync {
   @Column({ name: 'record_id', type: 'bigint' })
   recordId!: string;
 
-  @ManyToOne(() => AuditRecord, { nullable: false })
-  @JoinColumn({ name: 'record_id', foreignKeyConstraintName: 'fk_folder_sync_record' })
+  @ManyToOne(() => AuditRecord, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'record_id' })
   record?: Relation<AuditRecord>;
 
   @Column({ name: 'folder_id', type: 'bigint' })
   folderId!: string;
 
-  @ManyToOne(() => Folder, { nullable: false })
-  @JoinColumn({ name: 'folder_id', foreignKeyConstraintName: 'fk_folder_sync_folder' })
+  @ManyToOne(() => Folder, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'folder_id' })
   folder?: Relation<Folder>;
 
   @Column({ name: 'mailbox_id', type: 'bigint' })

@@ -1,13 +1,64 @@
 import type { DataSource } from 'typeorm';
+import { createServices } from '../services';
+import { createAuditRecordByIdLoader } from './audit-record-by-id.loader';
+import { createBoundMessageCountBySessionLoader } from './bound-message-count-by-session.loader';
+import { createClientIpByIdLoader } from './client-ip-by-id.loader';
+import { createClientIpsBySessionLoader } from './client-ips-by-session.loader';
+import { createExposureByQueryLoaders } from './exposure-by-query.loader';
+import { createFolderByIdLoader } from './folder-by-id.loader';
+import { createFolderSyncsByParentLoaders } from './folder-syncs-by-parent.loader';
+import { createFoldersByMailboxLoader } from './folders-by-mailbox.loader';
+import { createImportBatchByIdLoader } from './import-batch-by-id.loader';
+import { createMailboxByIdLoader } from './mailbox-by-id.loader';
+import { createMailboxesByClientIpLoader } from './mailboxes-by-client-ip.loader';
+import { createMailboxesByMessageLoader } from './mailboxes-by-message.loader';
+import { createMailboxesBySessionLoader } from './mailboxes-by-session.loader';
+import { createMessageAccessesByParentLoaders } from './message-accesses-by-parent.loader';
+import { createOperationsBySessionLoader } from './operations-by-session.loader';
+import { createRecordFacetsBySessionLoader } from './record-facets-by-session.loader';
+import { createRecordsBySessionLoader } from './records-by-session.loader';
 import { createRejectionsByBatchLoader } from './rejections-by-batch.loader';
+import { createSessionByIdLoader } from './session-by-id.loader';
+import { createSessionsByClientIpLoader, createSessionsByMailboxLoader } from './sessions-by-link.loader';
+import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-mailbox.loader';
 
 /**
  * Per-request DataLoaders, one small factory per relation (`<thing>-by-<key>.loader.ts`). A new set is made for
- * every request so nothing is cached across requests or organisations.
+ * every request so nothing is cached across requests or organisations. Every field below the root that reads the
+ * database goes through one of these, so a response costs one statement per kind of field, not per row.
  */
 export function createLoaders(dataSource: DataSource, orgId: number) {
+  const s = createServices(dataSource, orgId);
+  const folderById = createFolderByIdLoader(s);
   return {
     rejectionsByBatch: createRejectionsByBatchLoader(dataSource, orgId),
+    importBatchById: createImportBatchByIdLoader(s),
+
+    mailboxById: createMailboxByIdLoader(s),
+    sessionById: createSessionByIdLoader(s),
+    clientIpById: createClientIpByIdLoader(s),
+    folderById,
+    auditRecordById: createAuditRecordByIdLoader(s),
+
+    mailboxesBySession: createMailboxesBySessionLoader(s),
+    clientIpsBySession: createClientIpsBySessionLoader(s),
+    operationsBySession: createOperationsBySessionLoader(s),
+    recordFacetsBySession: createRecordFacetsBySessionLoader(s),
+    boundMessageCountBySession: createBoundMessageCountBySessionLoader(s),
+    recordsBySession: createRecordsBySessionLoader(dataSource, s),
+
+    sessionsByClientIp: createSessionsByClientIpLoader(dataSource, s),
+    mailboxesByClientIp: createMailboxesByClientIpLoader(s),
+
+    sessionsByMailbox: createSessionsByMailboxLoader(dataSource, s),
+    foldersByMailbox: createFoldersByMailboxLoader(s),
+    unauditedWindowsByMailbox: createUnauditedWindowsByMailboxLoader(s),
+
+    mailboxesByMessage: createMailboxesByMessageLoader(s),
+
+    messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, folderById),
+    folderSyncs: createFolderSyncsByParentLoaders(s, folderById),
+    exposure: createExposureByQueryLoaders(s, folderById),
   };
 }
 

@@ -6,15 +6,20 @@
  */
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, toConnection, type ConnectionResult, type CursorKey } from '../pagination';
+import { toConnection, type ConnectionResult, type CursorKey } from '../pagination';
+import { decodeKeyset, type KeyType } from '../services/keyset';
 
 export interface PagedChildSpec<Row> {
   /** Table (or subquery in parentheses) with the rows. */
   from: string;
   /** Column holding the parent id, e.g. session_id. */
   parentColumn: string;
+  /** Type of the parent key: bigint ids (default) or text (e.g. an InternetMessageId). */
+  parentType?: 'bigint' | 'text';
   /** Ordering column (ascending; ties broken by id). */
   sortColumn: string;
+  /** SQL type of the ordering column, to check cursors (default bigint). */
+  sortType?: KeyType;
   /** Column list to select, e.g. "t.*". The table alias is t. */
   select: string;
   /** Extra filter on t, with parameters numbered from $4 (e.g. an org or a time window). */
@@ -26,7 +31,7 @@ export interface PagedChildSpec<Row> {
   keyOf: (node: Row) => CursorKey;
 }
 
-interface PageRequest {
+export interface PageRequest {
   parentId: string;
   first: number;
   after: string | null;
@@ -34,16 +39,14 @@ interface PageRequest {
 
 export type PagedChildLoader<Row> = DataLoader<PageRequest, ConnectionResult<Row>, string>;
 
-function sortValue(value: CursorKey[number]): unknown {
-  return value;
-}
-
 export function createPagedChildLoader<Row>(dataSource: DataSource, spec: PagedChildSpec<Row>): PagedChildLoader<Row> {
   const extraWhere = spec.where ? ` AND (${spec.where})` : '';
+  const parentType = spec.parentType ?? 'bigint';
+  const sortType = spec.sortType ?? 'bigint';
   const counts = new DataLoader<string, number>(async (parentIds) => {
     const rows: { parent: string; n: string }[] = await dataSource.query(
       `SELECT t.${spec.parentColumn}::text AS parent, count(*) AS n FROM ${spec.from} t
-       WHERE t.${spec.parentColumn} = ANY($1::bigint[])${extraWhere.replace(/\$(\d+)/g, (_m, d) => `$${Number(d) - 2}`)}
+       WHERE t.${spec.parentColumn} = ANY($1::${parentType}[])${extraWhere.replace(/\$(\d+)/g, (_m, d) => `$${Number(d) - 2}`)}
        GROUP BY 1`,
       [parentIds, ...(spec.params ?? [])],
     );
@@ -61,20 +64,28 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: PagedC
         if (group) group.push(r);
         else groups.set(key, [r]);
       }
-      const answers = new Map<string, ConnectionResult<Row>>();
+      const answers = new Map<string, ConnectionResult<Row> | Error>();
       for (const group of groups.values()) {
         const { first, after } = group[0];
-        const cursor = decodeCursor(after, 2);
+        let cursor: CursorKey | null;
+        try {
+          cursor = decodeKeyset(after, [sortType, 'bigint']);
+        } catch (error) {
+          for (const r of group) answers.set(requestKey(r), error as Error);
+          continue;
+        }
         const parentIds = [...new Set(group.map((r) => r.parentId))];
-        const keyset = cursor ? ` AND (t.${spec.sortColumn}, t.id) > ($2, $3::bigint)` : ' AND $2::text IS NULL AND $3::bigint IS NULL';
+        const keyset = cursor
+          ? ` AND (t.${spec.sortColumn}, t.id) > ($2::${sortType}, $3::bigint)`
+          : ` AND $2::${sortType} IS NULL AND $3::bigint IS NULL`;
         const rows: Record<string, unknown>[] = await dataSource.query(
-          `SELECT p.parent::text AS __parent, x.* FROM unnest($1::bigint[]) AS p(parent)
+          `SELECT p.parent::text AS __parent, x.* FROM unnest($1::${parentType}[]) AS p(parent)
            CROSS JOIN LATERAL (
              SELECT ${spec.select} FROM ${spec.from} t
              WHERE t.${spec.parentColumn} = p.parent${keyset}${extraWhere}
              ORDER BY t.${spec.sortColumn}, t.id LIMIT ${first + 1}
            ) x`,
-          [parentIds, cursor ? sortValue(cursor[0]) : null, cursor ? cursor[1] : null, ...(spec.params ?? [])],
+          [parentIds, cursor ? cursor[0] : null, cursor ? cursor[1] : null, ...(spec.params ?? [])],
         );
         const byParent = new Map<string, Row[]>();
         for (const row of rows) {

@@ -16,6 +16,9 @@ export class MailboxType {
   @Field(() => String, { nullable: true })
   mailboxGuid!: string | null;
 
+  @Field(() => String, { name: 'organizationId', nullable: true, description: 'The Microsoft 365 tenant (AuditData.OrganizationId).' })
+  tenantId!: string | null;
+
   @Field(() => Date, { nullable: true })
   firstSeen!: Date | null;
 
@@ -24,6 +27,9 @@ export class MailboxType {
 
   @Field(() => Int)
   recordCount!: number;
+
+  @Field(() => Int, { description: 'Records with IsThrottled=True: each one stopped Bind auditing for 24 hours.' })
+  throttledRecordCount!: number;
 }
 
 @ObjectType('Session', { description: 'One client session (AuditData.SessionId), across every IP and mailbox it touched.' })
@@ -68,7 +74,7 @@ export class FolderType {
   id!: string;
   mailboxId!: string;
 
-  @Field({ description: 'The folder store Id, or path:<Path> when the records gave none.' })
+  @Field({ name: 'folderId', description: 'The folder store Id, or path:<Path> when the records gave none.' })
   folderKey!: string;
 
   @Field({ description: 'As the records wrote it: localised and not always rooted.' })
@@ -93,6 +99,9 @@ export class MessageAccessType {
   @Field()
   accessedAt!: Date;
 
+  @Field(() => Int, { nullable: true })
+  sizeInBytes!: number | null;
+
   @Field(() => String, { nullable: true })
   clientAppId!: string | null;
 }
@@ -108,12 +117,19 @@ export class FolderSyncType {
 
   @Field()
   syncedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  clientAppId!: string | null;
 }
 
 @ObjectType('AuditRecord', { description: 'One audit record, with its original AuditData verbatim in raw.' })
 export class AuditRecordType {
+  /** The database id (internal). */
   id!: string;
+
+  @Field(() => ID, { name: 'id', description: 'The record\'s AuditData.Id (lower-case), or sha256:<hash of AuditData> when it had none.' })
   recordKey!: string;
+
   mailboxId!: string | null;
   sessionId!: string | null;
   clientIpId!: string | null;
@@ -124,6 +140,9 @@ export class AuditRecordType {
 
   @Field()
   operation!: string;
+
+  @Field(() => Int, { description: 'AuditData.RecordType as a number (0 when unknown).' })
+  recordType!: number;
 
   @Field(() => String)
   userId!: string;

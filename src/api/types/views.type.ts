@@ -1,11 +1,9 @@
 /** Answers computed from the model rather than stored as such: a message, an exposure, a pivot. */
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ClientIpType, FolderSyncType, SessionType } from './entities.type';
-import { TimeWindow } from './common.type';
 
 @ObjectType('Message', { description: 'One InternetMessageId, across every mailbox where it was read.' })
 export class MessageType {
-  @Field()
+  @Field({ description: 'Canonical, with angle brackets.' })
   internetMessageId!: string;
 
   @Field()
@@ -19,7 +17,7 @@ export class MessageType {
 export class ExposedMessageType {
   mailboxId!: string;
 
-  @Field()
+  @Field({ description: 'Canonical, with angle brackets.' })
   internetMessageId!: string;
 
   @Field()
@@ -28,7 +26,7 @@ export class ExposedMessageType {
   @Field()
   lastAccessedAt!: Date;
 
-  @Field(() => Int, { description: 'How many Bind records listed it.' })
+  @Field(() => Int, { description: 'How many times Bind records listed it (one per FolderItem).' })
   accessCount!: number;
 
   folderIds!: string[];
@@ -37,50 +35,49 @@ export class ExposedMessageType {
 
 @ObjectType('PivotHop')
 export class PivotHopType {
-  @Field(() => Int, { description: '0 = the seeds themselves.' })
+  @Field(() => Int, { description: '0 = the seeds themselves (those found in the data).' })
   hop!: number;
 
-  @Field(() => [SessionType], { description: 'Sessions first reached at this hop.' })
-  sessions!: SessionType[];
-
-  @Field(() => [ClientIpType], { description: 'IPs first reached at this hop.' })
-  clientIps!: ClientIpType[];
+  /** Sessions first reached at this hop (database ids); resolved through the session loader. */
+  sessionIds!: string[];
+  /** IPs first reached at this hop (database ids). */
+  clientIpIds!: string[];
 
   @Field({ description: 'True when a per-hop limit cut this hop short (e.g. an office NAT shared by thousands of sessions).' })
   truncated!: boolean;
 }
 
-@ObjectType('Pivot')
+@ObjectType('Pivot', { description: 'Everything reachable from the seeds by alternating "sessions that used these IPs" and "IPs those sessions used".' })
 export class PivotType {
   @Field(() => [PivotHopType])
   hops!: PivotHopType[];
 
-  @Field(() => [SessionType])
-  sessions!: SessionType[];
-
-  @Field(() => [ClientIpType])
-  clientIps!: ClientIpType[];
+  sessionIds!: string[];
+  clientIpIds!: string[];
 
   @Field({ description: 'True when any hop was cut short by a limit; raise maxSessionsPerHop or start from narrower seeds.' })
   truncated!: boolean;
+}
 
-  mailboxIds!: string[];
+/** The question an Exposure answers; loaders key on it. */
+export interface ExposureQuery {
+  mailboxId: string;
+  from: Date | null;
+  to: Date | null;
+  /** null = any session; otherwise AuditData.SessionId values. */
+  sessionIds: string[] | null;
+  /** null = any IP; otherwise canonical addresses. */
+  clientIps: string[] | null;
+  clientAppIds: string[] | null;
 }
 
 @ObjectType('Exposure', { description: 'What a mailbox exposed in a window: confirmed (bound), presumed (synced folders), unknown (unaudited).' })
 export class ExposureType {
-  mailboxId!: string;
-  filter!: unknown;
+  query!: ExposureQuery;
 
   @Field(() => Date, { nullable: true })
   from!: Date | null;
 
   @Field(() => Date, { nullable: true })
   to!: Date | null;
-
-  @Field(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
-  syncedFolders!: FolderSyncType[];
-
-  @Field(() => [TimeWindow], { description: 'unknown: Bind auditing was throttled' })
-  unauditedWindows!: TimeWindow[];
 }

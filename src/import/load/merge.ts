@@ -40,7 +40,7 @@ WITH first_of_key AS (
     mail_access_type, is_throttled, operation_count, raw, batch_id, source_line)
   SELECT $1::int, s.record_key, s.creation_time, s.operation, s.record_type, s.user_id, m.id, se.id, ip.id,
     s.client_ip_raw, s.client_info_string, s.app_id, s.client_app_id, s.aad_session_id, s.logon_type,
-    s.mail_access_type, s.is_throttled, s.operation_count, s.raw, $2::bigint, s.source_line
+    s.mail_access_type, s.is_throttled, s.operation_count, s.raw::jsonb, $2::bigint, s.source_line
   FROM first_of_key s
   LEFT JOIN mailbox m ON m.org_id = $1 AND m.user_principal_name = s.mailbox_upn
   LEFT JOIN session se ON se.org_id = $1 AND se.session_id = s.session_key

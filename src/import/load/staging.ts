@@ -15,7 +15,7 @@ CREATE TEMP TABLE IF NOT EXISTS stage_record (
   record_type integer, user_id text NOT NULL, mailbox_upn text, mailbox_guid text, tenant_id text, session_key text,
   client_ip inet, client_ip_version smallint, client_ip_raw text, client_info_string text, app_id text,
   client_app_id text, aad_session_id text, logon_type smallint, mail_access_type text, is_throttled boolean,
-  operation_count integer, raw jsonb NOT NULL, source_line integer NOT NULL
+  operation_count integer, raw text NOT NULL, source_line integer NOT NULL
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_item (
   ord integer NOT NULL, folder_key text NOT NULL, folder_path text NOT NULL, internet_message_id text NOT NULL,

@@ -200,7 +200,13 @@ export async function* readCsvRows(chunks: AsyncIterable<string>, opts: CsvReadO
       } else if (r === R_UNCLOSED) {
         yield rejectFirstLine('quoted field never closes (file truncated, or a stray quote)');
       } else {
-        // Closing quote followed by text: reject up to the end of that physical line.
+        // Closing quote followed by text. If the quoted field ran over a line break, the quote that opened it is
+        // the likely culprit (stray/unclosed quote swallowing the next row): drop only that first line.
+        const firstNl = buf.indexOf('\n', pos);
+        if (firstNl >= 0 && firstNl < out.errPos) {
+          yield rejectFirstLine('malformed quoted field: a quote opened on this line does not close before the next line');
+          continue;
+        }
         const nl = buf.indexOf('\n', out.errPos);
         if (nl < 0 && !eof) {
           if (buf.length - pos > max) yield rejectFirstLine('malformed quoted field');

@@ -154,7 +154,6 @@ interface Skip {
   inStr: boolean;
   esc: boolean;
   scalar: boolean;
-  started: boolean;
 }
 
 function mib(n: number): string {
@@ -427,7 +426,6 @@ export async function* splitJsonValues(
             inStr: false,
             esc: false,
             scalar: c !== LBRACE && c !== LBRACK && c !== QUOTE,
-            started: false,
           };
           continue;
         }

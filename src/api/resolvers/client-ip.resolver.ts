@@ -1,0 +1,53 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { servicesFor } from '../services';
+import { timeRange } from '../services/time-range';
+import { ClientIpConnection, SessionConnection } from '../types/connections.type';
+import { ClientIpType, MailboxType } from '../types/entities.type';
+import { ClientIpFilter } from '../types/filters.type';
+import { ipArg, optionalUpnArg } from './args';
+
+@Resolver(() => ClientIpType)
+export class ClientIpResolver {
+  @Query(() => ClientIpType, {
+    nullable: true,
+    description: 'An address in any spelling (port, [brackets], IPv6 case or zeros, IPv4-mapped); null when no record came from it.',
+  })
+  clientIp(@Arg('address') address: string, @Ctx() ctx: RequestContext): Promise<ClientIpType | null> {
+    return servicesFor(ctx).clientIps.findByAddress(ipArg(address));
+  }
+
+  @Query(() => ClientIpConnection, { description: 'Client IPs by firstSeen.' })
+  clientIps(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => ClientIpFilter, { nullable: true }) filter?: ClientIpFilter,
+  ) {
+    return servicesFor(ctx).clientIps.page(
+      { mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'), ...timeRange(filter?.from, filter?.to) },
+      pageSize(first),
+      after,
+    );
+  }
+
+  @FieldResolver(() => SessionConnection, {
+    description: 'Sessions with at least one record from this address, by firstSeen; from/to: their activity on this address overlaps the window.',
+  })
+  sessions(
+    @Root() ip: ClientIpType,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+  ) {
+    return ctx.loaders.sessionsByClientIp(timeRange(from, to)).load({ parentId: ip.id, first: pageSize(first), after: after ?? null });
+  }
+
+  @FieldResolver(() => [MailboxType], { description: 'Mailboxes with records from this address.' })
+  mailboxes(@Root() ip: ClientIpType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.mailboxesByClientIp.load(ip.id);
+  }
+}

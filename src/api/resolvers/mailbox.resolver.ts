@@ -1,0 +1,74 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { servicesFor } from '../services';
+import { timeRange } from '../services/time-range';
+import { TimeWindow } from '../types/common.type';
+import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
+import { FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
+import { MailboxFilter } from '../types/filters.type';
+import { upnArg } from './args';
+
+@Resolver(() => MailboxType)
+export class MailboxResolver {
+  @Query(() => MailboxType, { nullable: true, description: 'A mailbox by owner UPN (any case); null when no record names it.' })
+  mailbox(@Arg('userPrincipalName') userPrincipalName: string, @Ctx() ctx: RequestContext): Promise<MailboxType | null> {
+    return servicesFor(ctx).mailboxes.findByUpn(upnArg(userPrincipalName));
+  }
+
+  @Query(() => MailboxConnection, { description: 'Mailboxes by UPN.' })
+  mailboxes(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
+  ) {
+    return servicesFor(ctx).mailboxes.page(filter ?? {}, pageSize(first), after);
+  }
+
+  @FieldResolver(() => [FolderType], { description: 'Folders its MailItemsAccessed records named, by path.' })
+  folders(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.foldersByMailbox.load(mailbox.id);
+  }
+
+  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: active in this mailbox in the window.' })
+  sessions(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+  ) {
+    return ctx.loaders.sessionsByMailbox(timeRange(from, to)).load({ parentId: mailbox.id, first: pageSize(first), after: after ?? null });
+  }
+
+  @FieldResolver(() => MessageAccessConnection, { description: 'Messages bound in this mailbox (confirmed exposure), oldest first.' })
+  messageAccesses(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+  ) {
+    return ctx.loaders.messageAccesses.byMailbox(timeRange(from, to)).load({ parentId: mailbox.id, first: pageSize(first), after: after ?? null });
+  }
+
+  @FieldResolver(() => [FolderSyncType], { description: 'Whole folders synced (presumed exposure), oldest first.' })
+  folderSyncs(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+  ) {
+    return ctx.loaders.folderSyncs.byMailbox(timeRange(from, to)).load(mailbox.id);
+  }
+
+  @FieldResolver(() => [TimeWindow], {
+    description: 'Windows in which Bind auditing was stopped by throttling: 24 hours after each IsThrottled=True record, overlapping ones merged.',
+  })
+  async unauditedWindows(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext): Promise<TimeWindow[]> {
+    return ctx.loaders.unauditedWindowsByMailbox.load(mailbox.id);
+  }
+}

@@ -1,0 +1,143 @@
+/** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
+import {
+  MailAccessTypeEnum,
+  type AuditRecordType,
+  type ClientIpType,
+  type FolderSyncType,
+  type FolderType,
+  type MailboxType,
+  type MessageAccessType,
+  type SessionType,
+} from '../types/entities.type';
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number => Number(v ?? 0);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+
+export const MAILBOX_COLUMNS = (a: string) =>
+  `${a}.id, ${a}.user_principal_name, ${a}.mailbox_guid, ${a}.tenant_id, ${a}.first_seen, ${a}.last_seen, ${a}.record_count, ${a}.throttled_record_count`;
+
+export function mailboxFromRow(r: Row): MailboxType {
+  return {
+    id: str(r.id),
+    userPrincipalName: str(r.user_principal_name),
+    mailboxGuid: strOrNull(r.mailbox_guid),
+    tenantId: strOrNull(r.tenant_id),
+    firstSeen: dateOrNull(r.first_seen),
+    lastSeen: dateOrNull(r.last_seen),
+    recordCount: num(r.record_count),
+    throttledRecordCount: num(r.throttled_record_count),
+  };
+}
+
+export const SESSION_COLUMNS = (a: string) => `${a}.id, ${a}.session_id, ${a}.first_seen, ${a}.last_seen, ${a}.record_count`;
+
+export function sessionFromRow(r: Row): SessionType {
+  return { id: str(r.id), sessionId: str(r.session_id), firstSeen: date(r.first_seen), lastSeen: date(r.last_seen), recordCount: num(r.record_count) };
+}
+
+/** host() drops the /32 or /128 that inet would print. */
+export const CLIENT_IP_COLUMNS = (a: string) =>
+  `${a}.id, host(${a}.address) AS address, ${a}.version, ${a}.first_seen, ${a}.last_seen, ${a}.record_count`;
+
+export function clientIpFromRow(r: Row): ClientIpType {
+  return {
+    id: str(r.id),
+    address: str(r.address),
+    version: num(r.version),
+    firstSeen: date(r.first_seen),
+    lastSeen: date(r.last_seen),
+    recordCount: num(r.record_count),
+  };
+}
+
+export function folderFromRow(r: Row): FolderType {
+  return { id: str(r.id), mailboxId: str(r.mailbox_id), folderKey: str(r.folder_key), path: str(r.path) };
+}
+
+/** message_access or folder_sync joined with its folder (prefix f_), so a folder costs no extra statement. */
+export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
+  `(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path FROM ${table} x JOIN folder f ON f.id = x.folder_id)`;
+
+export function folderOfRow(r: Row): FolderType | null {
+  if (r.f_folder_key === undefined) return null;
+  return { id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) };
+}
+
+export function messageAccessFromRow(r: Row): MessageAccessType {
+  return {
+    id: str(r.id),
+    recordId: str(r.record_id),
+    folderId: str(r.folder_id),
+    mailboxId: str(r.mailbox_id),
+    sessionId: strOrNull(r.session_id),
+    clientIpId: strOrNull(r.client_ip_id),
+    internetMessageId: str(r.internet_message_id),
+    accessType: str(r.access_type) === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND,
+    accessedAt: date(r.accessed_at),
+    sizeInBytes: r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1),
+    clientAppId: strOrNull(r.client_app_id),
+  };
+}
+
+export function folderSyncFromRow(r: Row): FolderSyncType {
+  return {
+    id: str(r.id),
+    recordId: str(r.record_id),
+    folderId: str(r.folder_id),
+    mailboxId: str(r.mailbox_id),
+    sessionId: strOrNull(r.session_id),
+    clientIpId: strOrNull(r.client_ip_id),
+    clientAppId: strOrNull(r.client_app_id),
+    syncedAt: date(r.synced_at),
+  };
+}
+
+export function auditRecordFromRow(r: Row): AuditRecordType {
+  const access = strOrNull(r.mail_access_type);
+  return {
+    id: str(r.id),
+    recordKey: str(r.record_key),
+    mailboxId: strOrNull(r.mailbox_id),
+    sessionId: strOrNull(r.session_id),
+    clientIpId: strOrNull(r.client_ip_id),
+    batchId: str(r.batch_id),
+    creationTime: date(r.creation_time),
+    operation: str(r.operation),
+    recordType: num(r.record_type),
+    userId: str(r.user_id ?? ''),
+    clientInfoString: strOrNull(r.client_info_string),
+    appId: strOrNull(r.app_id),
+    clientAppId: strOrNull(r.client_app_id),
+    aadSessionId: strOrNull(r.aad_session_id),
+    logonType: numOrNull(r.logon_type),
+    mailAccessType: access === 'BIND' ? MailAccessTypeEnum.BIND : access === 'SYNC' ? MailAccessTypeEnum.SYNC : null,
+    isThrottled: r.is_throttled === null || r.is_throttled === undefined ? null : Boolean(r.is_throttled),
+    operationCount: numOrNull(r.operation_count),
+    clientIpRaw: strOrNull(r.client_ip_raw),
+    sourceLine: num(r.source_line),
+    raw: r.raw,
+  };
+}
+
+/** Rows of an `id = ANY(...)` query back in the order of the requested ids (null where missing). */
+export function inKeyOrder<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
+  const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+  return keys.map((k) => byKey.get(k) ?? null);
+}
+
+/** Rows grouped under the requested keys (an empty list where there are none). */
+export function groupedInKeyOrder<K, T>(keys: readonly K[], rows: { key: K; value: T }[]): T[][] {
+  const byKey = new Map<K, T[]>();
+  for (const { key, value } of rows) {
+    const list = byKey.get(key);
+    if (list) list.push(value);
+    else byKey.set(key, [value]);
+  }
+  return keys.map((k) => byKey.get(k) ?? []);
+}

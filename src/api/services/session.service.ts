@@ -1,0 +1,145 @@
+/** Sessions (AuditData.SessionId) and what each one did: tallies, identities, clients, bound messages. */
+import type { DataSource } from 'typeorm';
+import type { PagedChildSpec } from '../loaders/paged';
+import type { ConnectionResult } from '../pagination';
+import type { OperationTally } from '../types/common.type';
+import type { SessionType } from '../types/entities.type';
+import { keysetPage, timeKey } from './keyset';
+import { groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
+import { overlapsSql, type TimeRange } from './time-range';
+
+export interface SessionFilter extends TimeRange {
+  /** Lower-cased UPN. */
+  mailbox: string | null;
+  /** Canonical address. */
+  clientIp: string | null;
+}
+
+/** What a session's records say about who and what it was; one statement for all sessions of a response. */
+export interface SessionRecordFacets {
+  userIds: string[];
+  clientInfoStrings: string[];
+  appIds: string[];
+  bindOperationCount: number;
+}
+
+export class SessionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgId: number,
+  ) {}
+
+  async findBySessionId(sessionId: string): Promise<SessionType | null> {
+    const id = sessionId.trim();
+    const rows = await this.db.query(
+      `SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = $1 AND s.session_id = ANY($2::text[]) ORDER BY s.session_id = $3 DESC LIMIT 1`,
+      [this.orgId, [...new Set([id, id.toLowerCase(), id.toUpperCase()])], id],
+    );
+    return rows.length ? sessionFromRow(rows[0]) : null;
+  }
+
+  /**
+   * Ordered by firstSeen. from/to keep sessions active in the window: on that IP when clientIp is given, in that
+   * mailbox when mailbox is given (session_client_ip / session_mailbox first and last seen), else overall.
+   */
+  page(filter: SessionFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<SessionType>> {
+    const params: unknown[] = [this.orgId, filter.from, filter.to];
+    const where = ['s.org_id = $1'];
+    let from = 'session s';
+    const spans: [string, string][] = [];
+    if (filter.clientIp) {
+      params.push(filter.clientIp);
+      from += ` JOIN session_client_ip sci ON sci.session_id = s.id
+        AND sci.client_ip_id = (SELECT id FROM client_ip WHERE org_id = $1 AND address = $${params.length}::inet)`;
+      spans.push(['sci.first_seen', 'sci.last_seen']);
+    }
+    if (filter.mailbox) {
+      params.push(filter.mailbox);
+      from += ` JOIN session_mailbox sm ON sm.session_id = s.id
+        AND sm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = $1 AND user_principal_name = $${params.length})`;
+      spans.push(['sm.first_seen', 'sm.last_seen']);
+    }
+    if (!spans.length) spans.push(['s.first_seen', 's.last_seen']);
+    for (const [first, last] of spans) where.push(overlapsSql(first, last, 2, 3));
+    return keysetPage({
+      db: this.db,
+      from,
+      select: SESSION_COLUMNS('s'),
+      where,
+      params,
+      order: { columns: ['s.first_seen', 's.id'], types: ['timestamptz', 'bigint'] },
+      after,
+      limit,
+      toNode: sessionFromRow,
+      keyOf: (s) => [timeKey(s.firstSeen), s.id],
+    });
+  }
+
+  async byIds(ids: readonly string[]): Promise<(SessionType | null)[]> {
+    const rows = await this.db.query(`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = $1 AND s.id = ANY($2::bigint[])`, [
+      this.orgId,
+      ids,
+    ]);
+    return inKeyOrder(ids, rows.map(sessionFromRow), (s) => s.id);
+  }
+
+  /**
+   * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those whose
+   * activity on that IP / in that mailbox overlaps the window.
+   */
+  sessionsOfSpec(link: 'client_ip' | 'mailbox', range: TimeRange): PagedChildSpec<SessionType> {
+    const table = link === 'client_ip' ? 'session_client_ip' : 'session_mailbox';
+    return {
+      from: `(SELECT l.${link}_id AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
+              FROM ${table} l JOIN session s ON s.id = l.session_id WHERE l.org_id = ${Number(this.orgId)})`,
+      parentColumn: 'parent_id',
+      sortColumn: 'first_seen',
+      sortType: 'timestamptz',
+      select: SESSION_COLUMNS('t'),
+      where: overlapsSql('t.link_first_seen', 't.link_last_seen', 4, 5),
+      params: [range.from, range.to],
+      toNode: sessionFromRow,
+      keyOf: (s) => [timeKey(s.firstSeen), s.id],
+    };
+  }
+
+  /** Per-operation tallies, most frequent first, then by name. */
+  async operationsBySessionIds(sessionIds: readonly string[]): Promise<OperationTally[][]> {
+    const rows: { key: string; operation: string; n: string }[] = await this.db.query(
+      `SELECT r.session_id::text AS key, r.operation, count(*) AS n FROM audit_record r
+       WHERE r.org_id = $1 AND r.session_id = ANY($2::bigint[]) GROUP BY 1, 2 ORDER BY 1, n DESC, r.operation`,
+      [this.orgId, sessionIds],
+    );
+    return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: r.key, value: { operation: r.operation, count: Number(r.n) } })));
+  }
+
+  async recordFacetsBySessionIds(sessionIds: readonly string[]): Promise<SessionRecordFacets[]> {
+    const rows: { key: string; user_ids: string[]; client_info_strings: string[]; app_ids: string[]; bind_ops: string }[] = await this.db.query(
+      `SELECT r.session_id::text AS key,
+         array_agg(DISTINCT r.user_id ORDER BY r.user_id) AS user_ids,
+         coalesce(array_agg(DISTINCT r.client_info_string ORDER BY r.client_info_string) FILTER (WHERE r.client_info_string IS NOT NULL), '{}') AS client_info_strings,
+         coalesce(array_agg(DISTINCT r.app_id ORDER BY r.app_id) FILTER (WHERE r.app_id IS NOT NULL), '{}') AS app_ids,
+         coalesce(sum(r.operation_count) FILTER (WHERE r.mail_access_type = 'BIND'), 0) AS bind_ops
+       FROM audit_record r WHERE r.org_id = $1 AND r.session_id = ANY($2::bigint[]) GROUP BY 1`,
+      [this.orgId, sessionIds],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return sessionIds.map((id) => {
+      const r = byKey.get(id);
+      return r
+        ? { userIds: r.user_ids, clientInfoStrings: r.client_info_strings, appIds: r.app_ids, bindOperationCount: Number(r.bind_ops) }
+        : { userIds: [], clientInfoStrings: [], appIds: [], bindOperationCount: 0 };
+    });
+  }
+
+  /** Distinct messages bound in each session. */
+  async boundMessageCountBySessionIds(sessionIds: readonly string[]): Promise<number[]> {
+    const rows: { key: string; n: string }[] = await this.db.query(
+      `SELECT a.session_id::text AS key, count(DISTINCT a.internet_message_id) AS n FROM message_access a
+       WHERE a.org_id = $1 AND a.session_id = ANY($2::bigint[]) GROUP BY 1`,
+      [this.orgId, sessionIds],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
+    return sessionIds.map((id) => byKey.get(id) ?? 0);
+  }
+}

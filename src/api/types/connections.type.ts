@@ -1,0 +1,11 @@
+/** The Relay connection types, one per node type (made once: type names must be unique in the schema). */
+import { Connection } from '../pagination';
+import { AuditRecordType, ClientIpType, MailboxType, MessageAccessType, SessionType } from './entities.type';
+import { ExposedMessageType } from './views.type';
+
+export const MailboxConnection = Connection(MailboxType, 'Mailbox');
+export const SessionConnection = Connection(SessionType, 'Session');
+export const ClientIpConnection = Connection(ClientIpType, 'ClientIp');
+export const MessageAccessConnection = Connection(MessageAccessType, 'MessageAccess');
+export const AuditRecordConnection = Connection(AuditRecordType, 'AuditRecord');
+export const ExposedMessageConnection = Connection(ExposedMessageType, 'ExposedMessage');

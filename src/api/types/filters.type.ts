@@ -1,0 +1,78 @@
+/** Input types of the investigation queries. Spelling is forgiven (IPs, UPN case); see each field. */
+import { Field, InputType } from 'type-graphql';
+import { MailAccessTypeEnum } from './enums';
+
+@InputType()
+export class MailboxFilter {
+  @Field(() => Boolean, { nullable: true, description: 'true: only mailboxes with at least one IsThrottled=True record (Bind auditing stopped).' })
+  throttled?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the UPN.' })
+  userPrincipalNameContains?: string | null;
+}
+
+@InputType()
+export class SessionFilter {
+  @Field(() => String, { nullable: true, description: 'Sessions with records in this mailbox (UPN, any case).' })
+  mailbox?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Sessions with records from this IP (any spelling: port, brackets, IPv6 case, IPv4-mapped).' })
+  clientIp?: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Active at or after this instant (on clientIp / in mailbox when given, else overall).',
+  })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Active at or before this instant.' })
+  to?: Date | null;
+}
+
+@InputType()
+export class ClientIpFilter {
+  @Field(() => String, { nullable: true, description: 'IPs with records in this mailbox (UPN, any case).' })
+  mailbox?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Used at or after this instant (in mailbox when given).' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Used at or before this instant.' })
+  to?: Date | null;
+}
+
+@InputType()
+export class AuditRecordFilter {
+  @Field(() => String, { nullable: true, description: 'Mailbox UPN, any case.' })
+  mailbox?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'AuditData.SessionId.' })
+  sessionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Any spelling of the client IP.' })
+  clientIp?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Operation, case-insensitive (e.g. MailItemsAccessed, New-InboxRule).' })
+  operation?: string | null;
+
+  @Field(() => MailAccessTypeEnum, { nullable: true })
+  mailAccessType?: MailAccessTypeEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'ClientAppId: apps that read mail without a SessionId.' })
+  clientAppId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'CreationTime at or after.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'CreationTime at or before.' })
+  to?: Date | null;
+}
+
+@InputType()
+export class PivotSeed {
+  @Field(() => [String], { nullable: true, description: 'Known-bad IPs, any spelling.' })
+  clientIps?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Known-bad AuditData.SessionId values.' })
+  sessionIds?: string[] | null;
+}
