@@ -1,3 +1,26 @@
+import { AuditRecordResolver } from './audit-record.resolver';
+import { ClientIpResolver } from './client-ip.resolver';
+import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
+import { FolderResolver } from './folder.resolver';
 import { ImportBatchResolver } from './import-batch.resolver';
+import { MailboxResolver } from './mailbox.resolver';
+import { FolderSyncResolver, MessageAccessResolver } from './message-access.resolver';
+import { MessageResolver } from './message.resolver';
+import { PivotHopResolver, PivotResolver } from './pivot.resolver';
+import { SessionResolver } from './session.resolver';
 
-export const RESOLVERS = [ImportBatchResolver] as const;
+export const RESOLVERS = [
+  ImportBatchResolver,
+  MailboxResolver,
+  SessionResolver,
+  ClientIpResolver,
+  FolderResolver,
+  MessageAccessResolver,
+  FolderSyncResolver,
+  MessageResolver,
+  AuditRecordResolver,
+  PivotResolver,
+  PivotHopResolver,
+  ExposureResolver,
+  ExposedMessageResolver,
+] as const;

@@ -5,7 +5,7 @@ import type { PagedChildSpec } from '../loaders/paged';
 import type { ConnectionResult } from '../pagination';
 import type { AuditRecordType, MailAccessTypeEnum } from '../types/entities.type';
 import { keysetPage, timeKey } from './keyset';
-import { auditRecordFromRow, inKeyOrder } from './rows';
+import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export interface AuditRecordFilter extends TimeRange {
@@ -68,17 +68,20 @@ export class AuditRecordService {
     return inKeyOrder(ids, rows.map(auditRecordFromRow), (r) => r.id);
   }
 
-  /** A session's records, oldest first. */
-  recordsOfSessionSpec(): PagedChildSpec<AuditRecordType> {
+  /** A session's records, oldest first, with their client IP. */
+  recordsOfSessionSpec(related: RelatedRows): PagedChildSpec<AuditRecordType> {
     return {
-      from: 'audit_record',
+      from: RECORD_WITH_CLIENT_IP,
       parentColumn: 'session_id',
       sortColumn: 'creation_time',
       sortType: 'timestamptz',
       select: 't.*',
       where: 't.org_id = $4',
       params: [this.orgId],
-      toNode: auditRecordFromRow,
+      toNode: (row) => {
+        noteRelated(row, related);
+        return auditRecordFromRow(row);
+      },
       keyOf: (r) => [timeKey(r.creationTime), r.id],
     };
   }

@@ -10,8 +10,7 @@ import { toConnection } from '../pagination';
 import type { FolderSyncType } from '../types/entities.type';
 import type { ExposedMessageType, ExposureQuery } from '../types/views.type';
 import { decodeKeyset } from './keyset';
-import { folderOfRow, folderSyncFromRow, WITH_FOLDER } from './rows';
-import type { FolderSeen } from './message.service';
+import { folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 
 export interface ExposureTotals {
   boundMessageCount: number;
@@ -74,14 +73,13 @@ export class ExposureService {
   }
 
   /** Presumed exposure: folders synced in the window by the matching actors, oldest first. */
-  async syncedFolders(q: ExposureQuery, onFolder: FolderSeen): Promise<FolderSyncType[]> {
+  async syncedFolders(q: ExposureQuery, related: RelatedRows): Promise<FolderSyncType[]> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT s.* FROM ${WITH_FOLDER('folder_sync')} s WHERE ${exposureWhere('s', 'synced_at')} ORDER BY s.synced_at, s.id`,
       this.params(q),
     );
     return rows.map((r) => {
-      const folder = folderOfRow(r);
-      if (folder) onFolder(folder);
+      noteRelated(r, related);
       return folderSyncFromRow(r);
     });
   }

@@ -4,14 +4,11 @@
  */
 import type { DataSource } from 'typeorm';
 import type { PagedChildSpec } from '../loaders/paged';
-import type { FolderSyncType, FolderType, MessageAccessType } from '../types/entities.type';
+import type { FolderSyncType, MessageAccessType } from '../types/entities.type';
 import type { MessageType } from '../types/views.type';
 import { timeKey } from './keyset';
-import { folderOfRow, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, WITH_FOLDER } from './rows';
+import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
-
-/** What a nested loader learns besides the node: the folder, joined in so it costs no statement of its own. */
-export type FolderSeen = (folder: FolderType) => void;
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
 
@@ -32,7 +29,7 @@ export class MessageService {
   }
 
   /** Accesses under a parent (session, mailbox, folder, or an InternetMessageId across mailboxes), oldest first. */
-  accessesSpec(parent: AccessParent | 'message', range: TimeRange, onFolder: FolderSeen): PagedChildSpec<MessageAccessType> {
+  accessesSpec(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): PagedChildSpec<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
       parentColumn: parent === 'message' ? 'internet_message_id' : `${parent}_id`,
@@ -43,8 +40,7 @@ export class MessageService {
       where: `t.org_id = $4 AND ${withinSql('t.accessed_at', 5, 6)}`,
       params: [this.orgId, range.from, range.to],
       toNode: (row) => {
-        const folder = folderOfRow(row);
-        if (folder) onFolder(folder);
+        noteRelated(row, related);
         return messageAccessFromRow(row);
       },
       keyOf: (a) => [timeKey(a.accessedAt), a.id],
@@ -52,7 +48,7 @@ export class MessageService {
   }
 
   /** Plain lists of a record's accesses (a Bind record lists a handful of items). */
-  async accessesByRecordIds(recordIds: readonly string[], onFolder: FolderSeen): Promise<MessageAccessType[][]> {
+  async accessesByRecordIds(recordIds: readonly string[], related: RelatedRows): Promise<MessageAccessType[][]> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT t.* FROM ${WITH_FOLDER('message_access')} t WHERE t.org_id = $1 AND t.record_id = ANY($2::bigint[]) ORDER BY t.record_id, t.id`,
       [this.orgId, recordIds],
@@ -60,15 +56,14 @@ export class MessageService {
     return groupedInKeyOrder(
       recordIds,
       rows.map((r) => {
-        const folder = folderOfRow(r);
-        if (folder) onFolder(folder);
+        noteRelated(r, related);
         return { key: String(r.record_id), value: messageAccessFromRow(r) };
       }),
     );
   }
 
   /** Folder syncs under a parent, oldest first; a mailbox's may be limited to a window. */
-  async syncsBy(parent: AccessParent, ids: readonly string[], range: TimeRange, onFolder: FolderSeen): Promise<FolderSyncType[][]> {
+  async syncsBy(parent: AccessParent, ids: readonly string[], range: TimeRange, related: RelatedRows): Promise<FolderSyncType[][]> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT t.* FROM ${WITH_FOLDER('folder_sync')} t
        WHERE t.org_id = $1 AND t.${parent}_id = ANY($2::bigint[]) AND ${withinSql('t.synced_at', 3, 4)}
@@ -78,8 +73,7 @@ export class MessageService {
     return groupedInKeyOrder(
       ids,
       rows.map((r) => {
-        const folder = folderOfRow(r);
-        if (folder) onFolder(folder);
+        noteRelated(r, related);
         return { key: String(r[`${parent}_id`]), value: folderSyncFromRow(r) };
       }),
     );

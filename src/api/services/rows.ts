@@ -60,13 +60,38 @@ export function folderFromRow(r: Row): FolderType {
   return { id: str(r.id), mailboxId: str(r.mailbox_id), folderKey: str(r.folder_key), path: str(r.path) };
 }
 
-/** message_access or folder_sync joined with its folder (prefix f_), so a folder costs no extra statement. */
-export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
-  `(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path FROM ${table} x JOIN folder f ON f.id = x.folder_id)`;
+/** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
+const JOINED_CLIENT_IP = `host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
-export function folderOfRow(r: Row): FolderType | null {
-  if (r.f_folder_key === undefined) return null;
-  return { id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) };
+/** message_access or folder_sync with its folder (prefix f_) and client IP (prefix c_) joined in. */
+export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
+  `(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP}
+    FROM ${table} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+
+/** audit_record with its client IP (prefix c_) joined in. */
+export const RECORD_WITH_CLIENT_IP = `(SELECT x.*, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+
+/** Where a loader puts the related rows it learnt for free (DataLoader.prime), so later fields need no query. */
+export interface RelatedRows {
+  folder(folder: FolderType): void;
+  clientIp(clientIp: ClientIpType): void;
+}
+
+/** Hands the joined folder / client IP of a row to `related`. */
+export function noteRelated(r: Row, related: RelatedRows): void {
+  if (r.f_folder_key !== undefined && r.f_folder_key !== null) {
+    related.folder({ id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) });
+  }
+  if (r.c_address !== undefined && r.c_address !== null) {
+    related.clientIp({
+      id: str(r.client_ip_id),
+      address: str(r.c_address),
+      version: num(r.c_version),
+      firstSeen: date(r.c_first_seen),
+      lastSeen: date(r.c_last_seen),
+      recordCount: num(r.c_record_count),
+    });
+  }
 }
 
 export function messageAccessFromRow(r: Row): MessageAccessType {

@@ -1,0 +1,119 @@
+/**
+ * The number of SQL statements a request makes is part of the contract: it must not grow with the number of
+ * sessions, accesses or records in the answer. Each contract operation runs against the fixture incident and
+ * against the same incident plus many generated sessions and accesses on the same IPs and mailboxes; both
+ * databases must take exactly the same number of statements (and few).
+ */
+import { guidFrom, makeBindRecord, makeSyncRecord, messageIdFrom, toNdjson } from '../fixtures/generate.cjs';
+import type { QueryCounter } from '../../src/db/query-counter';
+import { startTestServer, type TestServer } from '../support/server';
+import { CONTRACT_FILES, contract, expected, ids, importIncident } from './contract-queries';
+
+const SHARED = '<DM6PR11MB40917E5A3C1D2B9F0A8E6C4D2B1A@DM6PR11MB4091.namprd11.prod.outlook.com>';
+const OFFICE_SESSIONS = 180;
+
+/** 180 more sessions behind the office NAT (some also on an attacker exit), more attacker hops, app reads, throttling. */
+function moreOfTheSame(): string {
+  const records = [];
+  const mailboxes = ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'];
+  const at = (day: number, minute: number) => new Date(Date.UTC(2025, 2, 7 + day, 6, minute)).toISOString().slice(0, 19);
+  for (let i = 0; i < OFFICE_SESSIONS; i++) {
+    const sessionId = guidFrom('office', String(i));
+    const mailbox = mailboxes[i % mailboxes.length];
+    const items = [SHARED, ...Array.from({ length: 4 }, (_, k) => messageIdFrom(`office-${i}-${k}`))];
+    records.push(makeBindRecord({ time: at(i % 5, i % 60), mailbox, sessionId, clientIp: ids.IP_OFFICE, folders: [{ path: '\\Inbox', items }] }));
+    records.push(makeBindRecord({ time: at(i % 5, (i % 60) + 1), mailbox, sessionId, clientIp: i % 3 ? ids.IP_OFFICE : '198.51.100.23', folders: [{ path: '\\Sent Items', items: items.slice(1) }] }));
+    if (i % 4 === 0) records.push(makeSyncRecord({ time: at(i % 5, (i % 60) + 2), mailbox, sessionId, clientIp: ids.IP_OFFICE, folder: { path: '\\Archive' } }));
+  }
+  for (let h = 0; h < 12; h++) {
+    const items = Array.from({ length: 6 }, (_, k) => messageIdFrom(`attack-${h}-${k}`));
+    records.push(makeBindRecord({ time: `2025-03-10T03:${String(20 + h).padStart(2, '0')}:00`, mailbox: 'alice@contoso.com', sessionId: ids.S_ATTACK, clientIp: `203.0.113.${100 + h}`, folders: [{ path: '\\Inbox', items }] }));
+    records.push(makeSyncRecord({ time: `2025-03-10T03:${String(20 + h).padStart(2, '0')}:30`, mailbox: 'alice@contoso.com', sessionId: ids.S_ATTACK, clientIp: '203.0.113.10', folder: { path: `\\Folder ${h}` } }));
+  }
+  for (let a = 0; a < 60; a++) {
+    records.push(makeBindRecord({ time: at(3, a), mailbox: mailboxes[a % 3], clientIp: ids.IP_APP, clientAppId: ids.APP_ID, appId: ids.APP_ID, folders: [{ path: '\\Inbox', items: [SHARED, messageIdFrom(`app-${a}`)] }] }));
+  }
+  for (let m = 0; m < 25; m++) {
+    records.push(makeBindRecord({ time: at(m % 5, 30), mailbox: `throttled${m}@contoso.com`, sessionId: guidFrom('throttled', String(m)), clientIp: `192.0.2.${150 + m}`, isThrottled: 'True', folders: [{ path: '\\Inbox', items: [messageIdFrom(`t-${m}`)] }] }));
+    records.push(makeBindRecord({ time: at((m % 5) + 1, 45), mailbox: `throttled${m}@contoso.com`, sessionId: guidFrom('throttled', String(m)), clientIp: `192.0.2.${150 + m}`, isThrottled: 'True', folders: [{ path: '\\Inbox', items: [messageIdFrom(`t2-${m}`)] }] }));
+  }
+  return toNdjson(records);
+}
+
+/** Variables for each contract operation; the same for both databases. */
+const VARIABLES: Record<string, Record<string, unknown>[]> = {
+  '01-sessions-by-ip.graphql': [{ ip: ids.IP_OFFICE }, { ip: '203.0.113.10:51234' }],
+  '02-session.graphql': [{ sessionId: ids.S_ATTACK }],
+  '03-pivot.graphql': [{ ips: ['203.0.113.10'], hops: 3 }],
+  '04-exposure.graphql': [{ mailbox: 'alice@contoso.com', sessionIds: [ids.S_ATTACK] }, { mailbox: 'alice@contoso.com' }],
+  '05-message.graphql': [{ id: SHARED }],
+  '06-throttled-mailboxes.graphql': [{}],
+  '07-import.graphql': [{ content: '[]', fileName: 'empty-blob.json' }],
+  '08-records-by-app.graphql': [{ appId: ids.APP_ID }],
+  '09-mailbox.graphql': [{ upn: 'alice@contoso.com' }],
+};
+
+/** Upper bounds we promise (statements per request, including the API-key lookup). */
+const BOUNDS: Record<string, number> = {
+  '01-sessions-by-ip.graphql': 12,
+  '02-session.graphql': 12,
+  '03-pivot.graphql': 10,
+  '04-exposure.graphql': 10,
+  '05-message.graphql': 10,
+  '06-throttled-mailboxes.graphql': 5,
+  '08-records-by-app.graphql': 6,
+  '09-mailbox.graphql': 8,
+};
+
+async function statementsFor(t: TestServer, file: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {
+  const counter = t.db.dataSource.logger as QueryCounter;
+  const before = counter.count;
+  const { body } = await t.gql(contract(file), variables);
+  const count = counter.count - before;
+  if (body.errors) throw new Error(`${file} answered errors: ${JSON.stringify(body.errors)}`);
+  return { count, data: body.data };
+}
+
+describe('SQL statements per contract request do not grow with the data', () => {
+  let small: TestServer;
+  let large: TestServer;
+  beforeAll(async () => {
+    [small, large] = await Promise.all([startTestServer(), startTestServer()]);
+    await importIncident(small);
+    await importIncident(large);
+    const [batch] = await large.importer.importContent(moreOfTheSame(), { orgId: 1, source: 'cli', fileName: 'more.ndjson' });
+    expect(batch.status).toBe('SUCCEEDED');
+    expect(batch.rejected).toBe(0);
+  });
+  afterAll(async () => Promise.all([small?.close(), large?.close()]));
+
+  test('every contract operation has variables here', () => {
+    expect(Object.keys(VARIABLES).sort()).toEqual(CONTRACT_FILES);
+  });
+
+  const report: string[] = [];
+  afterAll(() => process.stdout.write(`\nSQL statements per request (fixture / fixture + generated):\n${report.join('\n')}\n`));
+
+  test.each(Object.entries(VARIABLES).flatMap(([file, list]) => list.map((v) => [file, v] as const)))('%s %j', async (file, variables) => {
+    const a = await statementsFor(small, file, variables);
+    const b = await statementsFor(large, file, variables);
+    report.push(`  ${file.padEnd(32)} ${JSON.stringify(variables).slice(0, 60).padEnd(62)} ${a.count} / ${b.count}`);
+    expect(b.count).toBe(a.count);
+    if (BOUNDS[file]) expect(a.count).toBeLessThanOrEqual(BOUNDS[file]);
+    // The larger answer really is larger, so the equality above means something.
+    expect(JSON.stringify(b.data).length).toBeGreaterThanOrEqual(JSON.stringify(a.data).length);
+  });
+
+  test('the generated data makes the answers bigger: 100 office sessions, many attacker IPs, more app records', async () => {
+    const office = (await statementsFor(large, '01-sessions-by-ip.graphql', { ip: ids.IP_OFFICE })).data.clientIp.sessions;
+    expect(office.edges).toHaveLength(100);
+    expect(office.totalCount).toBe(4 + OFFICE_SESSIONS);
+    const attack = (await statementsFor(large, '02-session.graphql', { sessionId: ids.S_ATTACK })).data.session;
+    expect(attack.clientIps.length).toBe(expected.sessions[ids.S_ATTACK].clientIps.length + 12);
+    expect(attack.syncedFolders).toHaveLength(12);
+    const app = (await statementsFor(large, '08-records-by-app.graphql', { appId: ids.APP_ID })).data.auditRecords;
+    expect(app.totalCount).toBe(63);
+    const throttled = (await statementsFor(large, '06-throttled-mailboxes.graphql', {})).data.mailboxes;
+    expect(throttled.totalCount).toBe(26);
+  });
+});
