@@ -13,7 +13,8 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
 import { ChunkWriter } from './load/chunk-writer';
-import type { StagedRecord } from './load/staging';
+import type { StagedRecord } from './load/chunk-plan';
+import type { ChunkTotals } from './load/chunk-writer';
 import { NormalizationError, normalizeRecord } from './normalize';
 import { readAuditExport } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
@@ -89,6 +90,7 @@ export class ImportService {
     input.pipe(counted);
 
     const batchIds: string[] = [];
+    const notes = new Map<string, string[]>();
     const progress = { fileName: opts.fileName, bytesRead: 0, totalBytes: opts.totalBytes ?? null, records: 0, rejected: 0 };
     const report = () => opts.onProgress?.({ ...progress, bytesRead });
     let failure: Error | null = null;
@@ -98,11 +100,17 @@ export class ImportService {
         const batchId = await this.createBatch(opts.orgId, fileName, opts.source, file.format);
         batchIds.push(batchId);
         try {
-          await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
+          const totals = await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
+          if (totals.unattributedBindRecords > 0) {
+            notes.set(batchId, [
+              `${totals.unattributedBindRecords} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
+                'they are stored, but their messages and folders could not be attributed to a mailbox.',
+            ]);
+          }
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -121,7 +129,7 @@ export class ImportService {
     const sha256 = hash.digest('hex');
     await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
     if (!failure) {
-      for (const id of batchIds) await this.finishBatch(id);
+      for (const id of batchIds) await this.finishBatch(id, notes.get(id) ?? []);
     }
     report();
     const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
@@ -135,7 +143,7 @@ export class ImportService {
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
     onChunk: (records: number, rejected: number) => void,
-  ): Promise<void> {
+  ): Promise<ChunkTotals> {
     const writer = new ChunkWriter(this.pool, orgId, batchId);
     let records: StagedRecord[] = [];
     let rejections: Rejection[] = [];
@@ -146,6 +154,8 @@ export class ImportService {
       rejections = [];
       if (inFlight) await inFlight;
       inFlight = writer.write(r, j).then(() => onChunk(r.length, j.length));
+      // Handled when awaited at the next flush; this only keeps Node from calling it unhandled meanwhile.
+      inFlight.catch(() => undefined);
     };
     try {
       for await (const event of events) {
@@ -164,6 +174,7 @@ export class ImportService {
       }
       await flush();
       if (inFlight) await inFlight;
+      return writer.totals;
     } finally {
       if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
       writer.release();
@@ -178,12 +189,12 @@ export class ImportService {
     return rows[0].id;
   }
 
-  private async finishBatch(batchId: string): Promise<void> {
+  private async finishBatch(batchId: string, notes: string[]): Promise<void> {
     const [batch]: { records_read: number; rejected: number; records_inserted: number }[] = await this.dataSource.query(
       'SELECT records_read, rejected, records_inserted FROM import_batch WHERE id = $1',
       [batchId],
     );
-    const warnings: string[] = [];
+    const warnings: string[] = [...notes];
     if (EXPORT_CAPS.includes(batch.records_read)) {
       warnings.push(
         `This file holds exactly ${batch.records_read} records, a cap of Microsoft's export tools: the export was probably truncated. ` +

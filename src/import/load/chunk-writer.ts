@@ -10,19 +10,23 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
-import { mergeChunk } from './merge';
-import { CREATE_STAGING_SQL, stageChunk, type StagedRecord } from './staging';
+import { loadChunk } from './chunk-load';
+import type { StagedRecord } from './chunk-plan';
 
 export interface ChunkTotals {
   read: number;
   inserted: number;
   duplicates: number;
   rejected: number;
+  /** Bind/Sync records without a mailbox (no MailboxOwnerUPN): stored, but their accesses cannot be attributed. */
+  unattributedBindRecords: number;
 }
 
 export class ChunkWriter {
-  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0 };
+  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0 };
   private client: PoolClient | null = null;
+  /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
+  private readonly folderCache = new Map<string, string>();
 
   constructor(
     private readonly pool: Pool,
@@ -33,7 +37,6 @@ export class ChunkWriter {
   private async connection(): Promise<PoolClient> {
     if (!this.client) {
       this.client = await this.pool.connect();
-      await this.client.query(CREATE_STAGING_SQL);
     }
     return this.client;
   }
@@ -55,12 +58,12 @@ export class ChunkWriter {
       // A crash can lose at most the last chunks, together with the batch counters that say they were loaded;
       // the batch then shows as interrupted and a re-run completes it. Not waiting for the WAL flush is ~free speed.
       await client.query('SET LOCAL synchronous_commit = off');
-      // The merge sorts whole staged rows (with their AuditData): keep those sorts in memory.
-      await client.query("SET LOCAL work_mem = '64MB'");
       let inserted = 0;
+      let unattributed = 0;
       if (records.length > 0) {
-        await stageChunk(client, records);
-        inserted = (await mergeChunk(client, this.orgId, this.batchId)).inserted;
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache);
+        inserted = result.inserted;
+        unattributed = result.unattributedBindRecords;
       }
       if (rejections.length > 0) await this.insertRejections(client, rejections);
       const duplicates = records.length - inserted;
@@ -74,8 +77,11 @@ export class ChunkWriter {
       this.totals.inserted += inserted;
       this.totals.duplicates += duplicates;
       this.totals.rejected += rejections.length;
+      this.totals.unattributedBindRecords += unattributed;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // Ids learnt in the rolled-back transaction may not exist.
+      this.folderCache.clear();
       throw error;
     }
   }

@@ -1,0 +1,93 @@
+/**
+ * Pure planning of one chunk: which records are new (first occurrence of each key, not already stored), and the
+ * per-mailbox / session / IP / link aggregates they add. The writer turns the plan into SQL. No I/O here.
+ */
+import type { NormalizedRecord } from '../types';
+
+/** A normalised record plus what the loader needs to store it verbatim and say where it came from. */
+export interface StagedRecord {
+  record: NormalizedRecord;
+  rawJson: string;
+  line: number;
+}
+
+export interface Activity {
+  first: Date;
+  last: Date;
+  count: number;
+  throttled: number;
+}
+
+export interface ChunkPlan {
+  fresh: StagedRecord[];
+  mailboxes: Map<string, Activity & { guid: string | null; tenant: string | null }>;
+  sessions: Map<string, Activity>;
+  clientIps: Map<string, Activity & { version: number }>;
+  /** Folders referenced by the fresh records, per mailbox UPN: folder key -> path (first seen). */
+  folders: Map<string, Map<string, string>>;
+  /** Bind records that list messages but have no mailbox to attribute them to. */
+  unattributedBindRecords: number;
+}
+
+function touch<T extends Activity>(map: Map<string, T>, key: string, at: Date, throttled: boolean, make: () => Omit<T, keyof Activity>): void {
+  const a = map.get(key);
+  if (!a) {
+    map.set(key, { ...(make() as object), first: at, last: at, count: 1, throttled: throttled ? 1 : 0 } as T);
+    return;
+  }
+  if (at < a.first) a.first = at;
+  if (at > a.last) a.last = at;
+  a.count += 1;
+  if (throttled) a.throttled += 1;
+}
+
+export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
+  const plan: ChunkPlan = {
+    fresh: [],
+    mailboxes: new Map(),
+    sessions: new Map(),
+    clientIps: new Map(),
+    folders: new Map(),
+    unattributedBindRecords: 0,
+  };
+  const seen = new Set<string>();
+  for (const staged of records) {
+    const r = staged.record;
+    // The first occurrence of a key wins (the Management API repeats records).
+    if (existingKeys.has(r.recordKey) || seen.has(r.recordKey)) continue;
+    seen.add(r.recordKey);
+    plan.fresh.push(staged);
+    const at = r.creationTime;
+    const throttled = r.isThrottled === true;
+    if (r.mailboxUpn) {
+      touch(plan.mailboxes, r.mailboxUpn, at, throttled, () => ({ guid: r.mailboxGuid, tenant: r.tenantId }));
+      const m = plan.mailboxes.get(r.mailboxUpn)!;
+      m.guid ??= r.mailboxGuid;
+      m.tenant ??= r.tenantId;
+      if (r.messageAccesses.length || r.folderSyncs.length) {
+        let folders = plan.folders.get(r.mailboxUpn);
+        if (!folders) plan.folders.set(r.mailboxUpn, (folders = new Map()));
+        for (const f of [...r.messageAccesses, ...r.folderSyncs]) if (!folders.has(f.folderKey)) folders.set(f.folderKey, f.folderPath);
+      }
+    } else if (r.messageAccesses.length || r.folderSyncs.length) {
+      plan.unattributedBindRecords += 1;
+    }
+    if (r.sessionId) touch(plan.sessions, r.sessionId, at, throttled, () => ({}));
+    if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, () => ({ version: r.clientIp!.version }));
+  }
+  return plan;
+}
+
+/** Who-used-what links of the fresh records, once their dimension ids are known. */
+export function linkActivity(
+  fresh: StagedRecord[],
+  pairOf: (r: NormalizedRecord) => [string | undefined, string | undefined],
+): Map<string, Activity & { a: string; b: string }> {
+  const links = new Map<string, Activity & { a: string; b: string }>();
+  for (const { record } of fresh) {
+    const [a, b] = pairOf(record);
+    if (a === undefined || b === undefined) continue;
+    touch(links, `${a}|${b}`, record.creationTime, false, () => ({ a, b }));
+  }
+  return links;
+}
