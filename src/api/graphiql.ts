@@ -31,7 +31,7 @@ query SessionsByIp {
 `;
 
 function page(): string {
-  const headers = JSON.stringify({ Authorization: 'Bearer <your API key: see the README>' }, null, 2);
+  const headers = JSON.stringify({ Authorization: 'Bearer <the key in .mailtrail/api-key>' }, null, 2);
   return `<!doctype html>
 <html lang="en">
 <head>

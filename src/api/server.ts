@@ -58,7 +58,14 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const requireKey = async (req: AuthedRequest, res: Response, next: NextFunction) => {
     try {
       const key = keyFromHeaders(req.headers);
-      if (!key) return unauthenticated(res, 'Missing API key: send "Authorization: Bearer <key>" (see the README for where the key is).');
+      if (!key) {
+        return unauthenticated(
+          res,
+          req.headers.authorization
+            ? 'The Authorization header must be "Bearer <key>". The first key is in .mailtrail/api-key (see the README).'
+            : 'Missing API key: send "Authorization: Bearer <key>". The first key is in .mailtrail/api-key (see the README).',
+        );
+      }
       const principal = await apiKeys.authenticate(key);
       if (!principal) return unauthenticated(res, 'Unknown or revoked API key.');
       req.principal = principal;
