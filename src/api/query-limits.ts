@@ -37,7 +37,7 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
-  isList: (parentType: string | null, field: string) => boolean,
+  shapes: { plainLists: Set<string>; connections: Set<string> },
 ): { depth: number; cost: number } {
   let maxDepth = 0;
   let cost = 0;
@@ -57,11 +57,10 @@ export function measureOperation(
       if (name.startsWith('__')) continue;
       maxDepth = Math.max(maxDepth, depth + 1);
       const first = argNumber(selection.arguments?.find((a) => a.name.value === 'first')?.value, variables);
-      const hasFirst = selection.arguments?.some((a) => a.name.value === 'first') || name === 'edges';
       let fanout = 1;
       if (first !== null) fanout = Math.max(first, 1);
-      else if (hasFirst && name !== 'edges') fanout = DEFAULT_PAGE_SIZE;
-      else if (name !== 'edges' && isList(null, name)) fanout = PLAIN_LIST_FANOUT;
+      else if (shapes.connections.has(name) || selection.arguments?.some((a) => a.name.value === 'first')) fanout = DEFAULT_PAGE_SIZE;
+      else if (name !== 'edges' && shapes.plainLists.has(name)) fanout = PLAIN_LIST_FANOUT;
       const here = multiplier * fanout;
       // Rows, not fields: scalar leaves ride on their row, and connection plumbing (edges, node, pageInfo) is the
       // connection's rows again. Counting every field made contract 01 (100 sessions x 500 accesses) cost 600k.
@@ -73,7 +72,7 @@ export function measureOperation(
   return { depth: maxDepth, cost };
 }
 
-export function queryLimitsPlugin(limits: Limits, listFields: Set<string>): ApolloServerPlugin {
+export function queryLimitsPlugin(limits: Limits, shapes: { plainLists: Set<string>; connections: Set<string> }): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -81,7 +80,7 @@ export function queryLimitsPlugin(limits: Limits, listFields: Set<string>): Apol
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-          const { depth, cost } = measureOperation(operation, fragments, request.variables ?? {}, (_p, f) => listFields.has(f));
+          const { depth, cost } = measureOperation(operation, fragments, request.variables ?? {}, shapes);
           if (depth > limits.maxDepth) {
             throw new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}. Split it into several queries.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', depth, maxDepth: limits.maxDepth },

@@ -18,14 +18,17 @@ export function printMailtrailSchema(schema: GraphQLSchema): string {
   return printSchema(lexicographicSortSchema(schema)) + '\n';
 }
 
-/** Names of fields that return plain lists, for the query cost estimate. */
-export function plainListFields(schema: GraphQLSchema): Set<string> {
-  const names = new Set<string>();
+/** Names of fields that return plain lists, and of fields that return connections, for the query cost estimate. */
+export function listShapedFields(schema: GraphQLSchema): { plainLists: Set<string>; connections: Set<string> } {
+  const plainLists = new Set<string>();
+  const connections = new Set<string>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (getNullableType(field.type) instanceof GraphQLList) names.add(field.name);
+      const fieldType = getNullableType(field.type);
+      if (fieldType instanceof GraphQLList) plainLists.add(field.name);
+      else if (isObjectType(fieldType) && fieldType.name.endsWith('Connection')) connections.add(field.name);
     }
   }
-  return names;
+  return { plainLists, connections };
 }

@@ -18,7 +18,7 @@ import { formatErrorFor } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
 import { queryLimitsPlugin } from './query-limits';
-import { buildMailtrailSchema, plainListFields } from './schema';
+import { buildMailtrailSchema, listShapedFields } from './schema';
 
 export interface RunningServer {
   url: string;
@@ -50,7 +50,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, plainListFields(schema)),
+      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, listShapedFields(schema)),
     ],
   });
   await apollo.start();

@@ -17,6 +17,8 @@ import { Session } from './session.entity';
 @Index('ix_audit_record_mailbox_time', ['mailboxId', 'creationTime', 'id'])
 @Index('ix_audit_record_org_client_app_time', ['orgId', 'clientAppId', 'creationTime', 'id'])
 @Index('ix_audit_record_batch', ['batchId'])
+// Throttled records are rare: this keeps unaudited-window lookups from scanning a busy mailbox's records.
+@Index('ix_audit_record_mailbox_throttled', ['mailboxId', 'creationTime'], { where: 'is_throttled' })
 export class AuditRecord {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_audit_record' })
   id!: string;

@@ -3,7 +3,7 @@
  * imported by the real importer, answer what test/fixtures/README.md says they must.
  */
 import { startTestServer, type TestServer } from '../support/server';
-import { ask, expected, ids, importIncident, iso, sorted } from './contract-queries';
+import { ask, contract, expected, ids, importIncident, iso, sorted } from './contract-queries';
 
 describe('the contract queries over the contoso incident', () => {
   let t: TestServer;
@@ -172,7 +172,7 @@ describe('the contract queries over the contoso incident', () => {
     test.each(Object.entries(expected.exposures))('%s', async (_name, want: any) => {
       const q = want.query;
       const { status, body } = await t.gql(
-        (await import('./contract-queries')).contract('04-exposure.graphql'),
+        contract('04-exposure.graphql'),
         { mailbox: q.mailbox.toUpperCase(), from: q.from, to: q.to, sessionIds: q.sessionIds },
       );
       if (q.clientIps || q.clientAppIds) return; // the contract operation only takes sessionIds: see api-exposure.test.ts

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createServices } from '../services';
+import type { RelatedRows } from '../services/rows';
 import { createAuditRecordByIdLoader } from './audit-record-by-id.loader';
 import { createBoundMessageCountBySessionLoader } from './bound-message-count-by-session.loader';
 import { createClientIpByIdLoader } from './client-ip-by-id.loader';
@@ -30,13 +31,19 @@ import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-ma
 export function createLoaders(dataSource: DataSource, orgId: number) {
   const s = createServices(dataSource, orgId);
   const folderById = createFolderByIdLoader(s);
+  const clientIpById = createClientIpByIdLoader(s);
+  // Rows that come joined to an access, a sync or a record are primed here, so asking for them costs nothing.
+  const related: RelatedRows = {
+    folder: (folder) => folderById.prime(folder.id, folder),
+    clientIp: (clientIp) => clientIpById.prime(clientIp.id, clientIp),
+  };
   return {
     rejectionsByBatch: createRejectionsByBatchLoader(dataSource, orgId),
     importBatchById: createImportBatchByIdLoader(s),
 
     mailboxById: createMailboxByIdLoader(s),
     sessionById: createSessionByIdLoader(s),
-    clientIpById: createClientIpByIdLoader(s),
+    clientIpById,
     folderById,
     auditRecordById: createAuditRecordByIdLoader(s),
 
@@ -45,7 +52,7 @@ export function createLoaders(dataSource: DataSource, orgId: number) {
     operationsBySession: createOperationsBySessionLoader(s),
     recordFacetsBySession: createRecordFacetsBySessionLoader(s),
     boundMessageCountBySession: createBoundMessageCountBySessionLoader(s),
-    recordsBySession: createRecordsBySessionLoader(dataSource, s),
+    recordsBySession: createRecordsBySessionLoader(dataSource, s, related),
 
     sessionsByClientIp: createSessionsByClientIpLoader(dataSource, s),
     mailboxesByClientIp: createMailboxesByClientIpLoader(s),
@@ -56,9 +63,9 @@ export function createLoaders(dataSource: DataSource, orgId: number) {
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
 
-    messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, folderById),
-    folderSyncs: createFolderSyncsByParentLoaders(s, folderById),
-    exposure: createExposureByQueryLoaders(s, folderById),
+    messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, related),
+    folderSyncs: createFolderSyncsByParentLoaders(s, related),
+    exposure: createExposureByQueryLoaders(s, related),
   };
 }
 

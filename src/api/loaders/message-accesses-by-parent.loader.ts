@@ -1,24 +1,20 @@
-import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Services } from '../services';
 import type { AccessParent } from '../services/message.service';
 import { NO_RANGE } from '../services/time-range';
-import type { FolderType } from '../types/entities.type';
+import type { RelatedRows } from '../services/rows';
 import { batchLoader, perRange } from './by-key';
 import { createPagedChildLoader } from './paged';
 
-type FolderLoader = DataLoader<string, FolderType | null>;
-
 /** Paged accesses of a session / mailbox (per window) / folder / InternetMessageId; the folder comes along. */
-export function createMessageAccessesByParentLoaders(db: DataSource, s: Services, folders: FolderLoader) {
-  const seen = (folder: FolderType) => folders.prime(folder.id, folder);
-  const paged = (parent: AccessParent | 'message') => createPagedChildLoader(db, s.messages.accessesSpec(parent, NO_RANGE, seen));
+export function createMessageAccessesByParentLoaders(db: DataSource, s: Services, related: RelatedRows) {
+  const paged = (parent: AccessParent | 'message') => createPagedChildLoader(db, s.messages.accessesSpec(parent, NO_RANGE, related));
   return {
     bySession: paged('session'),
     byFolder: paged('folder'),
     byMessage: paged('message'),
-    byMailbox: perRange((range) => createPagedChildLoader(db, s.messages.accessesSpec('mailbox', range, seen))),
+    byMailbox: perRange((range) => createPagedChildLoader(db, s.messages.accessesSpec('mailbox', range, related))),
     /** AuditRecord.messageAccesses is a plain list: a record lists a handful of items. */
-    byRecord: batchLoader((ids) => s.messages.accessesByRecordIds(ids, seen)),
+    byRecord: batchLoader((ids) => s.messages.accessesByRecordIds(ids, related)),
   };
 }

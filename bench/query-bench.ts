@@ -1,0 +1,363 @@
+/**
+ * Query benchmark: latency of each contract operation over HTTP against a large imported dataset, beside the time
+ * a do-it-yourself baseline takes for the same question in plain SQL over one jsonb table of the raw AuditData.
+ *
+ *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench]
+ *
+ * DATABASE_URL names the PostgreSQL server (any database on it: the bench creates its own, --db). The dataset comes
+ * from bench/generate-dataset.ts (planted attack, throttled mailbox, app, office NAT; see its manifest.json), is
+ * imported with ImportService.importFile and also COPYed verbatim into raw_audit(data jsonb). With --reuse an
+ * already loaded database with the same record count is used as it is.
+ *
+ * The DIY baseline gets the indexes a careful DIY user would add (listed in DIY_INDEXES) and, for IPs, the benefit
+ * of knowing every spelling in advance; it does not canonicalise message ids or IPs, so it answers slightly
+ * different (less correct) questions: the times are a floor for the DIY approach, not its cost of being right.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import pino from 'pino';
+import { ApiKeyStore } from '../src/api/auth';
+import { startServer } from '../src/api/server';
+import { loadConfig } from '../src/config';
+import { createDataSource } from '../src/db/data-source';
+import { ImportService } from '../src/import/import-service';
+import { generateDataset, type Manifest } from './generate-dataset';
+
+interface Options {
+  records: number;
+  reuse: boolean;
+  runs: number;
+  warmup: number;
+  diyRuns: number;
+  db: string;
+  data: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { records: 1_000_000, reuse: false, runs: 30, warmup: 3, diyRuns: 10, db: 'mailtrail_bench', data: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    const n = () => {
+      const x = Number(String(v).replace(/_/g, ''));
+      if (!Number.isFinite(x) || x < 0) throw new Error(`${k} needs a number, got ${v}`);
+      i++;
+      return Math.floor(x);
+    };
+    if (k === '--records') o.records = n();
+    else if (k === '--runs') o.runs = Math.max(1, n());
+    else if (k === '--warmup') o.warmup = n();
+    else if (k === '--diy-runs') o.diyRuns = Math.max(1, n());
+    else if (k === '--reuse') o.reuse = true;
+    else if (k === '--db') { o.db = v; i++; }
+    else if (k === '--data') { o.data = v; i++; }
+    else throw new Error(`unknown argument ${k} (see the header of bench/query-bench.ts)`);
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(o.db)) throw new Error(`--db must be a plain lower-case identifier, got ${o.db}`);
+  o.data ||= path.resolve('bench/data', o.records === 1_000_000 ? '.' : `query-${o.records}`);
+  return o;
+}
+
+const DIY_INDEXES = [
+  `CREATE INDEX raw_audit_session ON raw_audit ((data->>'SessionId'))`,
+  `CREATE INDEX raw_audit_ip ON raw_audit ((coalesce(data->>'ClientIPAddress', data->>'ClientIP')))`,
+  `CREATE INDEX raw_audit_mailbox ON raw_audit ((lower(coalesce(data->>'MailboxOwnerUPN', data->>'UserId'))))`,
+  `CREATE INDEX raw_audit_app ON raw_audit ((data->>'ClientAppId'))`,
+  `CREATE INDEX raw_audit_folders ON raw_audit USING gin ((data->'Folders') jsonb_path_ops)`,
+];
+
+const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+
+function databaseUrl(base: string, db: string): string {
+  const url = new URL(base);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+async function loadedRecords(url: string): Promise<number | null> {
+  const c = new Client({ connectionString: url });
+  try {
+    await c.connect();
+  } catch {
+    return null;
+  }
+  try {
+    const { rows } = await c.query(`SELECT records FROM bench_meta LIMIT 1`);
+    return rows.length ? Number(rows[0].records) : null;
+  } catch {
+    return null;
+  } finally {
+    await c.end();
+  }
+}
+
+async function ensureDataset(o: Options): Promise<Manifest> {
+  const manifestPath = path.join(o.data, 'manifest.json');
+  if (fs.existsSync(manifestPath)) {
+    const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
+    if (m.records === o.records && m.files?.ndjson && fs.existsSync(m.files.ndjson.path)) return m;
+  }
+  log(`generating ${o.records} records into ${o.data}`);
+  return generateDataset({ out: o.data, format: 'ndjson', records: o.records });
+}
+
+async function load(o: Options, admin: string, url: string, manifest: Manifest): Promise<void> {
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${o.db} WITH (FORCE)`);
+  await c.query(`CREATE DATABASE ${o.db}`);
+  await c.end();
+
+  const ds = createDataSource(url, { poolSize: 4, applicationName: 'mailtrail-bench-load' });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  const file = manifest.files!.ndjson.path;
+  log(`importing ${file} with ImportService.importFile`);
+  let t0 = Date.now();
+  const importer = new ImportService(ds, pino({ level: 'silent' }), { chunkRecords: loadConfig({}).importChunkRecords });
+  const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
+  const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
+  log(`imported ${inserted} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await ds.destroy();
+
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  log('loading raw_audit(data jsonb) by COPY');
+  t0 = Date.now();
+  await db.query('CREATE TABLE raw_audit (data jsonb NOT NULL)');
+  // CSV with a quote and a delimiter that never occur: each line is one field, taken verbatim (no backslash escapes).
+  const copy = db.query(copyFrom(`COPY raw_audit (data) FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')`));
+  await pipeline(fs.createReadStream(file), copy);
+  for (const sql of DIY_INDEXES) await db.query(sql);
+  await db.query('ANALYZE');
+  log(`raw_audit loaded and indexed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await db.query('CREATE TABLE bench_meta (records integer, manifest jsonb)');
+  await db.query('INSERT INTO bench_meta VALUES ($1, $2)', [inserted, JSON.stringify(manifest)]);
+  await db.end();
+}
+
+// ------------------------------------------------------------------------------------------------ the questions
+
+interface Case {
+  name: string;
+  file: string;
+  variables: Record<string, unknown>;
+  /** The same question in plain SQL over raw_audit; null when there is no DIY equivalent. */
+  diy: { sql: string; params: unknown[] } | null;
+}
+
+const IP = `coalesce(data->>'ClientIPAddress', data->>'ClientIP')`;
+const MBX = `lower(coalesce(data->>'MailboxOwnerUPN', data->>'UserId'))`;
+const ACCESS = `(SELECT p->>'Value' FROM jsonb_array_elements(data->'OperationProperties') p WHERE p->>'Name' = 'MailAccessType')`;
+const THROTTLED = `data->'OperationProperties' @> '[{"Name":"IsThrottled","Value":"True"}]'`;
+
+/** Per session: summary, up to 500 bound items, synced folders (the shape of contract 01). */
+const DIY_SESSIONS_OF_IP = `
+WITH s AS (
+  SELECT data->>'SessionId' AS sid, min(data->>'CreationTime') AS first FROM raw_audit
+  WHERE ${IP} = ANY($1) AND data->>'SessionId' IS NOT NULL GROUP BY 1 ORDER BY 2 LIMIT 100
+), r AS (SELECT data FROM raw_audit WHERE data->>'SessionId' IN (SELECT sid FROM s)),
+items AS (
+  SELECT r.data->>'SessionId' AS sid, r.data->>'CreationTime' AS t, i->>'InternetMessageId' AS mid, f->>'Path' AS path
+  FROM r, jsonb_array_elements(r.data->'Folders') f, jsonb_array_elements(f->'FolderItems') i
+)
+SELECT s.sid,
+  (SELECT json_build_object('first', min(data->>'CreationTime'), 'last', max(data->>'CreationTime'),
+     'mailboxes', array_agg(DISTINCT ${MBX}), 'ips', array_agg(DISTINCT ${IP})) FROM r WHERE data->>'SessionId' = s.sid) AS summary,
+  (SELECT count(DISTINCT mid) FROM items WHERE items.sid = s.sid) AS bound,
+  (SELECT json_agg(x) FROM (SELECT mid, t, path FROM items WHERE items.sid = s.sid ORDER BY t LIMIT 500) x) AS accesses,
+  (SELECT json_agg(json_build_object('t', data->>'CreationTime', 'path', coalesce(data#>>'{Item,ParentFolder,Path}', data#>>'{Folders,0,Path}')))
+     FROM r WHERE data->>'SessionId' = s.sid AND ${ACCESS} = 'Sync') AS syncs
+FROM s ORDER BY s.first`;
+
+const DIY_SESSION = `
+WITH r AS (SELECT data FROM raw_audit WHERE data->>'SessionId' = $1)
+SELECT min(data->>'CreationTime'), max(data->>'CreationTime'), count(*),
+  (SELECT json_agg(x) FROM (SELECT data->>'Operation' AS op, count(*) AS n FROM r GROUP BY 1 ORDER BY 2 DESC) x) AS operations,
+  array_agg(DISTINCT ${MBX}) AS mailboxes, array_agg(DISTINCT data->>'UserId') AS users, array_agg(DISTINCT ${IP}) AS ips,
+  array_agg(DISTINCT data->>'ClientInfoString') AS clients, array_agg(DISTINCT data->>'AppId') AS apps,
+  (SELECT count(DISTINCT i->>'InternetMessageId') FROM r, jsonb_array_elements(r.data->'Folders') f, jsonb_array_elements(f->'FolderItems') i) AS bound,
+  sum((data->>'OperationCount')::int) FILTER (WHERE ${ACCESS} = 'Bind') AS bind_ops,
+  (SELECT json_agg(x) FROM (SELECT data->>'CreationTime' AS t, data->>'Operation' AS op FROM r ORDER BY 1 LIMIT 5) x) AS first_records
+FROM r`;
+
+const DIY_PIVOT = `
+WITH RECURSIVE pairs AS MATERIALIZED (
+  SELECT DISTINCT data->>'SessionId' AS sid, ${IP} AS ip FROM raw_audit WHERE data->>'SessionId' IS NOT NULL AND ${IP} IS NOT NULL
+), walk(ip, hop) AS (
+  SELECT unnest($1::text[]), 0
+  UNION
+  SELECT p2.ip, w.hop + 1 FROM walk w JOIN pairs p1 ON p1.ip = w.ip JOIN pairs p2 ON p2.sid = p1.sid WHERE w.hop < $2
+)
+SELECT (SELECT array_agg(DISTINCT ip) FROM walk) AS ips,
+       (SELECT array_agg(DISTINCT p.sid) FROM pairs p WHERE p.ip IN (SELECT ip FROM walk WHERE hop < $2)) AS sessions`;
+
+const DIY_EXPOSURE = `
+WITH r AS (SELECT data FROM raw_audit WHERE ${MBX} = $1),
+hits AS (
+  SELECT r.data->>'CreationTime' AS t, i->>'InternetMessageId' AS mid, f->>'Path' AS path, r.data->>'SessionId' AS sid
+  FROM r, jsonb_array_elements(r.data->'Folders') f, jsonb_array_elements(f->'FolderItems') i
+  WHERE r.data->>'SessionId' = ANY($2) AND (SELECT p->>'Value' FROM jsonb_array_elements(r.data->'OperationProperties') p WHERE p->>'Name' = 'MailAccessType') = 'Bind'
+)
+SELECT (SELECT count(DISTINCT mid) FROM hits) AS bound,
+  (SELECT sum((data->>'OperationCount')::int) FROM r WHERE data->>'SessionId' = ANY($2) AND ${ACCESS} = 'Bind') AS ops,
+  (SELECT json_agg(x) FROM (SELECT mid, min(t), max(t), count(*), array_agg(DISTINCT path), array_agg(DISTINCT sid) FROM hits GROUP BY mid ORDER BY mid LIMIT 500) x) AS messages,
+  (SELECT json_agg(data->>'CreationTime') FROM r WHERE data->>'SessionId' = ANY($2) AND ${ACCESS} = 'Sync') AS syncs,
+  (SELECT json_agg(data->>'CreationTime') FROM r WHERE ${THROTTLED}) AS throttled_at`;
+
+const DIY_MESSAGE = `
+WITH hits AS (
+  SELECT data->>'CreationTime' AS t, ${MBX} AS mailbox, data->>'SessionId' AS sid, ${IP} AS ip, f->>'Path' AS path
+  FROM raw_audit, jsonb_array_elements(data->'Folders') f, jsonb_array_elements(f->'FolderItems') i
+  WHERE data->'Folders' @> jsonb_build_array(jsonb_build_object('FolderItems', jsonb_build_array(jsonb_build_object('InternetMessageId', $1::text))))
+    AND i->>'InternetMessageId' = $1
+)
+SELECT min(t), max(t), count(*), array_agg(DISTINCT mailbox),
+  (SELECT json_agg(x) FROM (SELECT * FROM hits ORDER BY t LIMIT 200) x) FROM hits`;
+
+const DIY_THROTTLED = `
+SELECT ${MBX} AS mailbox, json_agg(data->>'CreationTime' ORDER BY data->>'CreationTime') AS throttled_at
+FROM raw_audit WHERE ${THROTTLED} GROUP BY 1 ORDER BY 1 LIMIT 500`;
+
+const DIY_APP = `
+WITH r AS (SELECT data FROM raw_audit WHERE data->>'ClientAppId' = $1)
+SELECT (SELECT count(*) FROM r),
+  (SELECT json_agg(x) FROM (SELECT data->>'Id', data->>'CreationTime', data->>'Operation', ${ACCESS}, ${MBX},
+     (SELECT json_agg(i->>'InternetMessageId') FROM jsonb_array_elements(data->'Folders') f, jsonb_array_elements(f->'FolderItems') i)
+   FROM r ORDER BY data->>'CreationTime' LIMIT 500) x)`;
+
+const DIY_MAILBOX = `
+WITH r AS (SELECT data FROM raw_audit WHERE ${MBX} = $1)
+SELECT min(data->>'CreationTime'), max(data->>'CreationTime'), count(*), max(data->>'MailboxGuid'),
+  (SELECT json_agg(DISTINCT jsonb_build_object('id', f->>'Id', 'path', f->>'Path')) FROM r, jsonb_array_elements(r.data->'Folders') f) AS folders,
+  (SELECT json_agg(x) FROM (SELECT data->>'SessionId' AS sid, min(data->>'CreationTime') AS first, array_agg(DISTINCT ${IP}) AS ips
+     FROM r WHERE data->>'SessionId' IS NOT NULL GROUP BY 1 ORDER BY 2 LIMIT 50) x) AS sessions,
+  (SELECT count(DISTINCT data->>'SessionId') FROM r) AS session_count,
+  (SELECT json_agg(data->>'CreationTime') FROM r WHERE ${THROTTLED}) AS throttled_at
+FROM r`;
+
+function cases(m: Manifest): Case[] {
+  const canonicalAndSpelt = (i: number) => [m.attack.clientIps[i], m.attack.clientIpSpellings[i]];
+  return [
+    { name: '01 sessions of an attacker IP', file: '01-sessions-by-ip.graphql', variables: { ip: m.attack.clientIpSpellings[1] }, diy: { sql: DIY_SESSIONS_OF_IP, params: [canonicalAndSpelt(1)] } },
+    { name: '01 sessions of the office NAT', file: '01-sessions-by-ip.graphql', variables: { ip: m.natIp }, diy: { sql: DIY_SESSIONS_OF_IP, params: [[m.natIp]] } },
+    { name: '02 one session', file: '02-session.graphql', variables: { sessionId: m.attack.sessionId }, diy: { sql: DIY_SESSION, params: [m.attack.sessionId] } },
+    { name: '03 pivot, 3 hops', file: '03-pivot.graphql', variables: { ips: [m.attack.clientIpSpellings[0]], hops: 3 }, diy: { sql: DIY_PIVOT, params: [canonicalAndSpelt(0), 3] } },
+    { name: '03 pivot from the office NAT', file: '03-pivot.graphql', variables: { ips: [m.natIp], hops: 3 }, diy: null },
+    {
+      name: '04 exposure to the attacker',
+      file: '04-exposure.graphql',
+      variables: { mailbox: m.attack.mailboxes[0], sessionIds: [m.attack.sessionId] },
+      diy: { sql: DIY_EXPOSURE, params: [m.attack.mailboxes[0], [m.attack.sessionId]] },
+    },
+    { name: '05 one message', file: '05-message.graphql', variables: { id: m.sharedMessage.internetMessageId }, diy: { sql: DIY_MESSAGE, params: [m.sharedMessage.internetMessageId] } },
+    { name: '06 throttled mailboxes', file: '06-throttled-mailboxes.graphql', variables: {}, diy: { sql: DIY_THROTTLED, params: [] } },
+    { name: '07 import a 20-record blob', file: '07-import.graphql', variables: { content: '', fileName: 'bench-blob.json' }, diy: null },
+    { name: '08 records of an app', file: '08-records-by-app.graphql', variables: { appId: m.app.clientAppId }, diy: { sql: DIY_APP, params: [m.app.clientAppId] } },
+    { name: '09 mailbox overview', file: '09-mailbox.graphql', variables: { upn: m.throttled.mailbox }, diy: { sql: DIY_MAILBOX, params: [m.throttled.mailbox] } },
+  ];
+}
+
+/** A Management Activity API blob of the first 20 records of the dataset (duplicates after the first run). */
+function smallBlob(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(256 * 1024);
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  fs.closeSync(fd);
+  const lines = buf.subarray(0, n).toString('utf8').split('\n').slice(0, 20);
+  return `[${lines.join(',')}]`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+async function time(runs: number, warmup: number, fn: () => Promise<void>): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const admin = process.env.DATABASE_URL;
+  if (!admin) throw new Error('Set DATABASE_URL to a PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
+  const url = databaseUrl(admin, o.db);
+
+  const already = o.reuse ? await loadedRecords(url) : null;
+  let manifest: Manifest;
+  if (already !== null && already >= o.records * 0.99) {
+    log(`reusing ${o.db} (${already} records)`);
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    manifest = (await c.query('SELECT manifest FROM bench_meta')).rows[0].manifest;
+    await c.end();
+  } else {
+    manifest = await ensureDataset(o);
+    await load(o, admin, url, manifest);
+  }
+
+  const dataSource = createDataSource(url, { poolSize: 10, applicationName: 'mailtrail-bench' });
+  await dataSource.initialize();
+  const config = { ...loadConfig({ DATABASE_URL: url }), port: 0, host: '127.0.0.1' };
+  const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
+  const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
+  const contractDir = path.resolve(__dirname, '../../../shared/contract');
+  const diyDb = new Client({ connectionString: url });
+  await diyDb.connect();
+
+  const rows: string[][] = [];
+  for (const c of cases(manifest)) {
+    if (c.file === '07-import.graphql') c.variables.content = smallBlob(manifest.files!.ndjson.path);
+    const query = fs.readFileSync(path.join(contractDir, c.file), 'utf8');
+    const body = JSON.stringify({ query, variables: c.variables });
+    let statements = 0;
+    const counter = dataSource.logger as unknown as { count: number };
+    const ask = async () => {
+      const before = counter.count;
+      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+      const json = (await res.json()) as { errors?: unknown[] };
+      if (json.errors) throw new Error(`${c.name}: ${JSON.stringify(json.errors).slice(0, 500)}`);
+      statements = counter.count - before;
+    };
+    const api = await time(o.runs, o.warmup, ask);
+    let diy: { p50: number; p95: number } | null = null;
+    if (c.diy) {
+      const { sql, params } = c.diy;
+      diy = await time(o.diyRuns, 1, async () => {
+        await diyDb.query(sql, params);
+      });
+    }
+    const row = [c.name, api.p50.toFixed(1), api.p95.toFixed(1), String(statements), diy ? diy.p50.toFixed(1) : 'n/a', diy ? diy.p95.toFixed(1) : 'n/a'];
+    rows.push(row);
+    log(row.join('  '));
+  }
+  await diyDb.end();
+  await server.stop();
+  await dataSource.destroy();
+
+  const header = ['query', 'API p50 ms', 'API p95 ms', 'SQL stmts', 'DIY jsonb p50 ms', 'DIY p95 ms'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' | ')} |`;
+  process.stdout.write(
+    `\n${manifest.records} records (${o.db}); API over HTTP: ${o.runs} runs after ${o.warmup} warm-up; DIY: ${o.diyRuns} runs over raw_audit(data jsonb)\n` +
+      `DIY indexes: ${DIY_INDEXES.map((s) => s.replace(/^CREATE INDEX \w+ ON raw_audit /, '')).join('; ')}\n\n` +
+      [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') +
+      '\n',
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
