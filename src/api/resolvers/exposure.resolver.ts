@@ -84,8 +84,11 @@ export class ExposureResolver {
 export class ExposedMessageResolver {
   @FieldResolver(() => [FolderType], { description: 'Folders it was bound in.' })
   async folders(@Root() message: ExposedMessageType, @Ctx() ctx: RequestContext) {
-    const folders = await ctx.loaders.folderById.loadMany(message.folderIds);
-    return folders.filter((f): f is FolderType => !!f && !(f instanceof Error)).sort((a, b) => a.path.localeCompare(b.path));
+    // All of the mailbox's folders (a small list) in one load: the same single statement whatever other fields
+    // of the request happen to have loaded already.
+    const wanted = new Set(message.folderIds);
+    const folders = await ctx.loaders.foldersByMailbox.load(message.mailboxId);
+    return folders.filter((f) => wanted.has(f.id)).sort((a, b) => a.path.localeCompare(b.path));
   }
 
   @FieldResolver(() => [SessionType], { description: 'Sessions that bound it (app access without a SessionId has none).' })
