@@ -200,9 +200,12 @@ async function startPostmaster(bin: string, pgData: string, port: number, accoun
       reject(new EmbeddedDatabaseError(`The embedded PostgreSQL exited (code ${code}) while starting (data in ${pgData}):\n${output.trim().split('\n').slice(-6).join('\n')}`)),
     );
   });
-  // Keep draining its log so the pipe never fills and blocks it.
+  // Keep draining its log so the pipe never fills and blocks it; and do not let it alone keep Node running.
   child.stdout!.resume();
   child.stderr!.resume();
+  child.unref();
+  (child.stdout as unknown as { unref?: () => void }).unref?.();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
   return child;
 }
 
@@ -260,9 +263,11 @@ export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedData
     async stop() {
       if (postmaster.exitCode !== null || postmaster.pid === undefined) return;
       const exited = new Promise((resolve) => postmaster.once('exit', resolve));
-      postmaster.kill('SIGINT');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (postmaster.exitCode === null) postmaster.kill('SIGKILL');
+      postmaster.kill('SIGINT'); // fast shutdown
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
+      clearTimeout(timer);
+      if (postmaster.exitCode === null && postmaster.signalCode === null) postmaster.kill('SIGKILL');
     },
   };
 }

@@ -32,7 +32,8 @@ describe('database migrations', () => {
   test('every foreign key and index has an explicit name (so drift checks are exact)', async () => {
     const unnamed: { name: string }[] = await db.dataSource.query(
       `SELECT conname AS name FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-       WHERE n.nspname = 'public' AND conname !~ '^(pk|fk|uq)_' AND c.conrelid <> 'migrations'::regclass
+       WHERE n.nspname = 'public' AND c.contype IN ('p', 'f', 'u') AND conname !~ '^(pk|fk|uq)_'
+         AND c.conrelid <> 'migrations'::regclass
        UNION ALL
        SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname !~ '^(pk|uq|ix)_' AND tablename <> 'migrations'`,
     );
