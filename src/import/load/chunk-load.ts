@@ -39,14 +39,15 @@ async function copyRows(client: PoolClient, sql: string, rows: Iterable<Row>): P
 
 function activityArrays<T extends Activity>(map: Map<string, T>) {
   const keys: string[] = [];
-  const firsts: Date[] = [];
-  const lasts: Date[] = [];
+  // ISO text: node-postgres formats Date array elements slowly.
+  const firsts: string[] = [];
+  const lasts: string[] = [];
   const counts: number[] = [];
   const throttled: number[] = [];
   for (const [key, a] of map) {
     keys.push(key);
-    firsts.push(a.first);
-    lasts.push(a.last);
+    firsts.push(a.first.toISOString());
+    lasts.push(a.last.toISOString());
     counts.push(a.count);
     throttled.push(a.throttled);
   }
@@ -147,7 +148,7 @@ async function upsertLinks(client: PoolClient, orgId: number, table: string, a: 
     `INSERT INTO ${table} AS t (${a}, ${b}, org_id, first_seen, last_seen, record_count)
      SELECT u.a, u.b, $1::int, u.f, u.l, u.n FROM unnest($2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::int[]) AS u(a, b, f, l, n)
      ON CONFLICT (${a}, ${b}) DO UPDATE SET ${ACTIVITY_UPDATE('t')}`,
-    [orgId, rows.map((r) => r.a), rows.map((r) => r.b), rows.map((r) => r.first), rows.map((r) => r.last), rows.map((r) => r.count)],
+    [orgId, rows.map((r) => r.a), rows.map((r) => r.b), rows.map((r) => r.first.toISOString()), rows.map((r) => r.last.toISOString()), rows.map((r) => r.count)],
   );
 }
 
@@ -247,14 +248,9 @@ export async function loadChunk(
     );
   }
 
-  const idOf = (r: StagedRecord['record']) => ({
-    mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
-    session: r.sessionId ? sessionIds.get(r.sessionId) : undefined,
-    clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
-  });
-  await upsertLinks(client, orgId, 'session_client_ip', 'session_id', 'client_ip_id', linkActivity(plan.fresh, (r) => [idOf(r).session, idOf(r).clientIp]));
-  await upsertLinks(client, orgId, 'session_mailbox', 'session_id', 'mailbox_id', linkActivity(plan.fresh, (r) => [idOf(r).session, idOf(r).mailbox]));
-  await upsertLinks(client, orgId, 'client_ip_mailbox', 'client_ip_id', 'mailbox_id', linkActivity(plan.fresh, (r) => [idOf(r).clientIp, idOf(r).mailbox]));
+  await upsertLinks(client, orgId, 'session_client_ip', 'session_id', 'client_ip_id', linkActivity(plan.fresh, ids.map((id) => [id.session, id.clientIp])));
+  await upsertLinks(client, orgId, 'session_mailbox', 'session_id', 'mailbox_id', linkActivity(plan.fresh, ids.map((id) => [id.session, id.mailbox])));
+  await upsertLinks(client, orgId, 'client_ip_mailbox', 'client_ip_id', 'mailbox_id', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
 
   return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
 }

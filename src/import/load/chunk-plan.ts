@@ -29,16 +29,20 @@ export interface ChunkPlan {
   unattributedBindRecords: number;
 }
 
-function touch<T extends Activity>(map: Map<string, T>, key: string, at: Date, throttled: boolean, make: () => Omit<T, keyof Activity>): void {
-  const a = map.get(key);
+/** Counts one record at `at` into an activity (first/last seen, count), creating it with `extra` when new. */
+function touch<T extends Activity>(map: Map<string, T>, key: string, at: Date, throttled: boolean, extra: Omit<T, keyof Activity> | null): T {
+  let a = map.get(key);
   if (!a) {
-    map.set(key, { ...(make() as object), first: at, last: at, count: 1, throttled: throttled ? 1 : 0 } as T);
-    return;
+    a = { first: at, last: at, count: 0, throttled: 0 } as T;
+    if (extra) Object.assign(a, extra);
+    map.set(key, a);
+  } else {
+    if (at < a.first) a.first = at;
+    if (at > a.last) a.last = at;
   }
-  if (at < a.first) a.first = at;
-  if (at > a.last) a.last = at;
   a.count += 1;
   if (throttled) a.throttled += 1;
+  return a;
 }
 
 export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
@@ -60,8 +64,7 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     const at = r.creationTime;
     const throttled = r.isThrottled === true;
     if (r.mailboxUpn) {
-      touch(plan.mailboxes, r.mailboxUpn, at, throttled, () => ({ guid: r.mailboxGuid, tenant: r.tenantId }));
-      const m = plan.mailboxes.get(r.mailboxUpn)!;
+      const m = touch(plan.mailboxes, r.mailboxUpn, at, throttled, { guid: r.mailboxGuid, tenant: r.tenantId });
       m.guid ??= r.mailboxGuid;
       m.tenant ??= r.tenantId;
       if (r.messageAccesses.length || r.folderSyncs.length) {
@@ -72,22 +75,22 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     } else if (r.messageAccesses.length || r.folderSyncs.length) {
       plan.unattributedBindRecords += 1;
     }
-    if (r.sessionId) touch(plan.sessions, r.sessionId, at, throttled, () => ({}));
-    if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, () => ({ version: r.clientIp!.version }));
+    if (r.sessionId) touch(plan.sessions, r.sessionId, at, throttled, null);
+    if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, { version: r.clientIp.version });
   }
   return plan;
 }
 
-/** Who-used-what links of the fresh records, once their dimension ids are known. */
+/** Who-used-what links of the fresh records (pairs of dimension ids), once those ids are known. */
 export function linkActivity(
   fresh: StagedRecord[],
-  pairOf: (r: NormalizedRecord) => [string | undefined, string | undefined],
+  pairs: ([string | undefined, string | undefined] | null)[],
 ): Map<string, Activity & { a: string; b: string }> {
   const links = new Map<string, Activity & { a: string; b: string }>();
-  for (const { record } of fresh) {
-    const [a, b] = pairOf(record);
-    if (a === undefined || b === undefined) continue;
-    touch(links, `${a}|${b}`, record.creationTime, false, () => ({ a, b }));
+  for (let i = 0; i < fresh.length; i++) {
+    const pair = pairs[i];
+    if (!pair || pair[0] === undefined || pair[1] === undefined) continue;
+    touch(links, `${pair[0]}|${pair[1]}`, fresh[i].record.creationTime, false, { a: pair[0], b: pair[1] });
   }
   return links;
 }
