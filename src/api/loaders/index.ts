@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createServices } from '../services';
 import type { RelatedRows } from '../services/rows';
 import { createAuditRecordByIdLoader } from './audit-record-by-id.loader';
+import { createRawByRecordLoader } from './raw-by-record.loader';
 import { createBoundMessageCountBySessionLoader } from './bound-message-count-by-session.loader';
 import { createClientIpByIdLoader } from './client-ip-by-id.loader';
 import { createClientIpsBySessionLoader } from './client-ips-by-session.loader';
@@ -46,6 +47,7 @@ export function createLoaders(dataSource: DataSource, orgId: number) {
     clientIpById,
     folderById,
     auditRecordById: createAuditRecordByIdLoader(s),
+    rawByRecord: createRawByRecordLoader(s),
 
     mailboxesBySession: createMailboxesBySessionLoader(s),
     clientIpsBySession: createClientIpsBySessionLoader(s),

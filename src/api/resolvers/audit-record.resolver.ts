@@ -6,6 +6,7 @@ import { timeRange } from '../services/time-range';
 import { AuditRecordConnection } from '../types/connections.type';
 import { AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 import { AuditRecordFilter } from '../types/filters.type';
+import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
 import { batchView } from './import-batch.view';
 
@@ -67,5 +68,10 @@ export class AuditRecordResolver {
   @FieldResolver(() => [FolderSyncType], { description: 'The folder a Sync record downloaded.' })
   folderSyncs(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.folderSyncs.byRecord.load(record.id);
+  }
+
+  @FieldResolver(() => JSONScalar, { description: 'The original AuditData, verbatim (for Search-MailboxAuditLog rows: the row).' })
+  raw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.raw !== undefined ? record.raw : ctx.loaders.rawByRecord.load(record.id);
   }
 }

@@ -5,7 +5,7 @@ import type { PagedChildSpec } from '../loaders/paged';
 import type { ConnectionResult } from '../pagination';
 import type { AuditRecordType, MailAccessTypeEnum } from '../types/entities.type';
 import { keysetPage, timeKey } from './keyset';
-import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
+import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export interface AuditRecordFilter extends TimeRange {
@@ -52,7 +52,7 @@ export class AuditRecordService {
     return keysetPage({
       db: this.db,
       from: 'audit_record r',
-      select: 'r.*',
+      select: RECORD_COLUMNS('r'),
       where,
       params,
       order: { columns: ['r.creation_time', 'r.id'], types: ['timestamptz', 'bigint'] },
@@ -64,8 +64,21 @@ export class AuditRecordService {
   }
 
   async byIds(ids: readonly string[]): Promise<(AuditRecordType | null)[]> {
-    const rows = await this.db.query(`SELECT r.* FROM audit_record r WHERE r.org_id = $1 AND r.id = ANY($2::bigint[])`, [this.orgId, ids]);
+    const rows = await this.db.query(`SELECT ${RECORD_COLUMNS('r')} FROM audit_record r WHERE r.org_id = $1 AND r.id = ANY($2::bigint[])`, [
+      this.orgId,
+      ids,
+    ]);
     return inKeyOrder(ids, rows.map(auditRecordFromRow), (r) => r.id);
+  }
+
+  /** The original AuditData of records, for AuditRecord.raw. */
+  async rawByIds(ids: readonly string[]): Promise<unknown[]> {
+    const rows: { id: string; raw: unknown }[] = await this.db.query(
+      'SELECT r.id::text AS id, r.raw FROM audit_record r WHERE r.org_id = $1 AND r.id = ANY($2::bigint[])',
+      [this.orgId, ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.raw]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** A session's records, oldest first, with their client IP. */

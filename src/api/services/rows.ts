@@ -68,8 +68,17 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
   `(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP}
     FROM ${table} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
-/** audit_record with its client IP (prefix c_) joined in. */
-export const RECORD_WITH_CLIENT_IP = `(SELECT x.*, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+/**
+ * audit_record's columns except raw: AuditData is large, so lists leave it out and AuditRecord.raw loads it only
+ * when a client selects it (one batched statement).
+ */
+export const RECORD_COLUMNS = (a: string) =>
+  ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
+    'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
+    'is_throttled', 'operation_count', 'batch_id', 'source_line'].map((c) => `${a}.${c}`).join(', ');
+
+/** audit_record (without raw) with its client IP (prefix c_) joined in. */
+export const RECORD_WITH_CLIENT_IP = `(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
 /** Where a loader puts the related rows it learnt for free (DataLoader.prime), so later fields need no query. */
 export interface RelatedRows {

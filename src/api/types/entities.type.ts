@@ -3,7 +3,6 @@
  * src/api/resolvers that goes through a per-request DataLoader.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { JSONScalar } from '../scalars';
 import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum } from './enums';
 
 @ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
@@ -177,8 +176,8 @@ export class AuditRecordType {
   @Field(() => Int, { description: 'Line of the input file where the record starts.' })
   sourceLine!: number;
 
-  @Field(() => JSONScalar, { description: 'The original AuditData (for Search-MailboxAuditLog rows: the row).' })
-  raw!: unknown;
+  /** Present when the row was read with it; otherwise AuditRecord.raw loads it. */
+  raw?: unknown;
 }
 
 @ObjectType('ImportRejection', { description: 'A row or record that could not be used: where, why, and what it looked like.' })
