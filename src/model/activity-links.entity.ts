@@ -8,10 +8,25 @@ import { Session } from './session.entity';
  * "IPs of this session" and the pivot bounded by the number of links, not by the number of records (an office NAT
  * IP has millions of records but only thousands of sessions). Derived data, rebuilt from audit_record if ever
  * needed, so no FOREIGN KEY constraints: their per-row triggers were most of the cost of these upserts.
- */
+ *
+ * What every link carries: when the pair was first and last seen together, and in how many records. */
+abstract class LinkActivity {
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer' })
+  recordCount!: number;
+}
+
 @Entity({ name: 'session_client_ip' })
 @Index('ix_session_client_ip_ip', ['clientIpId', 'sessionId'])
-export class SessionClientIp {
+export class SessionClientIp extends LinkActivity {
   @PrimaryColumn({ name: 'session_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_client_ip' })
   sessionId!: string;
 
@@ -25,23 +40,11 @@ export class SessionClientIp {
   @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'client_ip_id' })
   clientIp?: Relation<ClientIp>;
-
-  @Column({ name: 'org_id', type: 'integer' })
-  orgId!: number;
-
-  @Column({ name: 'first_seen', type: 'timestamptz' })
-  firstSeen!: Date;
-
-  @Column({ name: 'last_seen', type: 'timestamptz' })
-  lastSeen!: Date;
-
-  @Column({ name: 'record_count', type: 'integer' })
-  recordCount!: number;
 }
 
 @Entity({ name: 'session_mailbox' })
 @Index('ix_session_mailbox_mailbox', ['mailboxId', 'sessionId'])
-export class SessionMailbox {
+export class SessionMailbox extends LinkActivity {
   @PrimaryColumn({ name: 'session_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_mailbox' })
   sessionId!: string;
 
@@ -55,23 +58,11 @@ export class SessionMailbox {
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'mailbox_id' })
   mailbox?: Relation<Mailbox>;
-
-  @Column({ name: 'org_id', type: 'integer' })
-  orgId!: number;
-
-  @Column({ name: 'first_seen', type: 'timestamptz' })
-  firstSeen!: Date;
-
-  @Column({ name: 'last_seen', type: 'timestamptz' })
-  lastSeen!: Date;
-
-  @Column({ name: 'record_count', type: 'integer' })
-  recordCount!: number;
 }
 
 @Entity({ name: 'client_ip_mailbox' })
 @Index('ix_client_ip_mailbox_mailbox', ['mailboxId', 'clientIpId'])
-export class ClientIpMailbox {
+export class ClientIpMailbox extends LinkActivity {
   @PrimaryColumn({ name: 'client_ip_id', type: 'bigint', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
   clientIpId!: string;
 
@@ -85,16 +76,4 @@ export class ClientIpMailbox {
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'mailbox_id' })
   mailbox?: Relation<Mailbox>;
-
-  @Column({ name: 'org_id', type: 'integer' })
-  orgId!: number;
-
-  @Column({ name: 'first_seen', type: 'timestamptz' })
-  firstSeen!: Date;
-
-  @Column({ name: 'last_seen', type: 'timestamptz' })
-  lastSeen!: Date;
-
-  @Column({ name: 'record_count', type: 'integer' })
-  recordCount!: number;
 }
