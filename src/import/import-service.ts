@@ -23,6 +23,13 @@ import type { ImportFormat, Rejection } from './types';
 /** The caps of Microsoft's export tools: a file holding exactly this many records was probably cut off. */
 const EXPORT_CAPS = [5_000, 10_000, 50_000];
 
+function unattributedNote(records: number): string {
+  return (
+    `${records} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
+    'they are stored, but their messages and folders could not be attributed to a mailbox.'
+  );
+}
+
 /** A RUNNING batch whose heartbeat is older than this was interrupted (crash, kill, power loss). */
 const STALE_AFTER_MINUTES = 10;
 
@@ -90,12 +97,22 @@ export class ImportService {
     input.pipe(counted);
 
     const batchIds: string[] = [];
-    const notes = new Map<string, string[]>();
-    const progress = { fileName: opts.fileName, bytesRead: 0, totalBytes: opts.totalBytes ?? null, records: 0, rejected: 0 };
-    const report = () => opts.onProgress?.({ ...progress, bytesRead });
+    const loaded: { id: string; notes: string[] }[] = [];
+    let readerBytes = 0;
+    const skipped: string[] = [];
+    const progress = { fileName: opts.fileName, totalBytes: opts.totalBytes ?? null, records: 0, rejected: 0 };
+    // A zip read in place from its path reports progress through onBytes rather than through `counted`.
+    const report = () => opts.onProgress?.({ ...progress, bytesRead: Math.max(bytesRead, readerBytes) });
     let failure: Error | null = null;
     try {
-      for await (const file of readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format: opts.format ?? 'AUTO' })) {
+      const files = readAuditExport(counted, {
+        fileName: opts.fileName ?? undefined,
+        filePath: opts.filePath,
+        format: opts.format ?? 'AUTO',
+        onBytes: (n) => (readerBytes += n),
+        onSkippedEntry: (entry, reason) => skipped.push(`Skipped ${entry} in the archive: ${reason}`),
+      });
+      for await (const file of files) {
         const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
         const batchId = await this.createBatch(opts.orgId, fileName, opts.source, file.format);
         batchIds.push(batchId);
@@ -105,12 +122,7 @@ export class ImportService {
             progress.rejected += rejected;
             report();
           });
-          if (totals.unattributedBindRecords > 0) {
-            notes.set(batchId, [
-              `${totals.unattributedBindRecords} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
-                'they are stored, but their messages and folders could not be attributed to a mailbox.',
-            ]);
-          }
+          loaded.push({ id: batchId, notes: totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [] });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -128,9 +140,8 @@ export class ImportService {
     await finished(counted).catch(() => undefined);
     const sha256 = hash.digest('hex');
     await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
-    if (!failure) {
-      for (const id of batchIds) await this.finishBatch(id, notes.get(id) ?? []);
-    }
+    // Files that loaded completely succeed even when a later file of the same archive failed.
+    for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
     report();
     const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
@@ -209,7 +220,10 @@ export class ImportService {
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {
-    const message = error instanceof NotAnAuditExportError ? error.message : `Import failed: ${error.message}`;
+    const message =
+      error instanceof NotAnAuditExportError
+        ? error.message
+        : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
     await this.dataSource.query(
       `UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`,
       [batchId, message.slice(0, 2000)],

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { expected, fixture, modelCounts, newOrganization } from '../support/fixtures';
-import { makeBulkBindRecords, toNdjson } from '../fixtures/generate.cjs';
+import { makeBulkBindRecords, makeZip, toNdjson } from '../fixtures/generate.cjs';
 
 const logger = pino({ level: 'silent' });
 
@@ -168,5 +168,17 @@ describe('import guarantees', () => {
     const [rerun] = await importer.importStream(Readable.from([Buffer.from(lines)]), { orgId, fileName: 'audit.ndjson', source: 'cli' });
     expect(rerun).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 39 - 15, duplicates: 15 });
     expect((await modelCounts(db.dataSource, orgId)).records).toBe(39);
+  });
+
+  test('an archive entry that is not an audit export is named in a warning, not silently dropped', async () => {
+    const orgId = await newOrganization(db.dataSource, 'zipnote');
+    const zip = makeZip([
+      { name: 'case/README.txt', data: 'exported by the helpdesk' },
+      { name: 'case/audit.ndjson', data: fs.readFileSync(fixture('audit.ndjson')) },
+    ]);
+    const batches = await importer.importStream(Readable.from([zip]), { orgId, fileName: 'case.zip', source: 'http' });
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toMatchObject({ fileName: 'case.zip:case/audit.ndjson', status: 'SUCCEEDED', recordsInserted: 39 });
+    expect(batches[0].warnings.join(' ')).toMatch(/Skipped case\/README\.txt in the archive/);
   });
 });
