@@ -117,6 +117,16 @@ describe('import guarantees', () => {
     expect(rejection.reason).toMatch(/PostgreSQL refused this record/);
   });
 
+  test('a hostile record nested too deep for jsonb is rejected alone; the file still loads', async () => {
+    const orgId = await newOrganization(db.dataSource, 'deep');
+    const lines = fs.readFileSync(fixture('audit.ndjson'), 'utf8').split('\n').filter(Boolean);
+    lines[2] = lines[2].replace('"Operation":', `"Deep":${'['.repeat(20000)}${']'.repeat(20000)},"Operation":`);
+    const [batch] = await importer.importContent(lines.join('\n') + '\n', { orgId, fileName: 'deep.ndjson', source: 'graphql' });
+    expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 38, rejected: 1 });
+    const [rejection] = await db.dataSource.query('SELECT line, reason FROM import_rejection WHERE batch_id = $1', [batch.id]);
+    expect(rejection).toEqual({ line: 3, reason: expect.stringMatching(/PostgreSQL refused this record/) });
+  });
+
   test('a file that is not an audit export fails fast and says what was expected', async () => {
     const orgId = await newOrganization(db.dataSource, 'notexport');
     for (const name of ['not-an-export.csv', 'not-an-export.json']) {

@@ -130,12 +130,13 @@ export class ChunkWriter {
 }
 
 /**
- * Data exceptions (SQLSTATE class 22: a NUL or lone surrogate in JSON, a number out of range...) are about one
- * record's content; anything else (a lost connection, a bug) must fail the batch instead of rejecting records.
+ * Data exceptions (SQLSTATE class 22: a NUL or lone surrogate in JSON, a number out of range...) and program limits
+ * (class 54: JSON nested too deep for jsonb) are about one record's content; anything else (a lost connection, a
+ * bug) must fail the batch instead of rejecting records.
  */
 function isRefusedData(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('22');
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
 /** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */
