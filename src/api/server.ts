@@ -18,6 +18,7 @@ import { formatErrorFor } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
 import { queryLimitsPlugin } from './query-limits';
+import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from './schema';
 
 export interface RunningServer {
@@ -50,6 +51,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      requestLogPlugin(logger),
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, listShapedFields(schema)),
     ],
   });

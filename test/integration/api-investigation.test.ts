@@ -96,6 +96,16 @@ describe('investigating the contoso incident', () => {
       }
     });
 
+    test('app access without a SessionId is tied together by its Entra sign-in session (AADSessionId)', async () => {
+      const { auditRecords } = await ok(`{ auditRecords(filter: { aadSessionId: "00A1B2C3-D4E5-4F60-8172-8394A5B6C7D8" }) {
+        totalCount edges { node { id aadSessionId clientAppId session { sessionId } } } } }`);
+      expect(auditRecords.totalCount).toBe(expected.app.withAadSessionId);
+      for (const { node } of auditRecords.edges) {
+        expect(node).toMatchObject({ aadSessionId: '00a1b2c3-d4e5-4f60-8172-8394a5b6c7d8', clientAppId: expected.app.clientAppId, session: null });
+        expect(expected.app.recordIds).toContain(node.id);
+      }
+    });
+
     test('a record links back to its evidence: raw AuditData, import batch, client IP as written, messages it listed', async () => {
       const { auditRecord } = await ok(`{ auditRecord(id: "A77AC000-0001-4BAD-8000-00000000A001") {
         id recordType operation operationCount raw clientIpRaw clientIp { address } session { sessionId }

@@ -32,6 +32,7 @@ export class AuditRecordResolver {
         operation: filter?.operation?.trim() || null,
         mailAccessType: filter?.mailAccessType ?? null,
         clientAppId: filter?.clientAppId?.trim() || null,
+        aadSessionId: filter?.aadSessionId?.trim() || null,
         ...timeRange(filter?.from, filter?.to),
       },
       pageSize(first),

@@ -17,6 +17,7 @@ export interface AuditRecordFilter extends TimeRange {
   operation: string | null;
   mailAccessType: MailAccessTypeEnum | null;
   clientAppId: string | null;
+  aadSessionId: string | null;
 }
 
 export class AuditRecordService {
@@ -49,6 +50,7 @@ export class AuditRecordService {
     if (filter.operation) add((p) => `lower(r.operation) = lower(${p})`, filter.operation);
     if (filter.mailAccessType) add((p) => `r.mail_access_type = ${p}`, filter.mailAccessType);
     if (filter.clientAppId) add((p) => `r.client_app_id = ANY(ARRAY[${p}, lower(${p})])`, filter.clientAppId.trim());
+    if (filter.aadSessionId) add((p) => `r.aad_session_id = ANY(ARRAY[${p}, lower(${p})])`, filter.aadSessionId);
     return keysetPage({
       db: this.db,
       from: 'audit_record r',

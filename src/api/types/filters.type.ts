@@ -61,6 +61,12 @@ export class AuditRecordFilter {
   @Field(() => String, { nullable: true, description: 'ClientAppId: apps that read mail without a SessionId.' })
   clientAppId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'AppAccessContext.AADSessionId: the Entra ID sign-in session, which ties together records that carry no SessionId.',
+  })
+  aadSessionId?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'CreationTime at or after.' })
   from?: Date | null;
 
