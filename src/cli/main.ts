@@ -53,8 +53,15 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const started = Date.now();
   const db = await openDatabase(config, logger);
   await ensureApiKey(config, db, logger);
-  const interrupted = await new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords }).markInterruptedBatches();
-  if (interrupted) logger.warn({ batches: interrupted }, 'marked imports interrupted by a previous crash as FAILED; re-run them to complete');
+  // Imports whose process died (crash, kill -9, power loss) show as FAILED with how to finish them: now, and
+  // every minute for imports run by other processes (`mailtrail import`) while this server is up.
+  const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
+  const markInterrupted = async () => {
+    const interrupted = await importer.markInterruptedBatches().catch(() => 0);
+    if (interrupted) logger.warn({ batches: interrupted }, 'marked interrupted imports as FAILED; import those files again to complete them');
+  };
+  await markInterrupted();
+  setInterval(() => void markInterrupted(), 60_000).unref();
   const server = await startServer({ config, dataSource: db.dataSource, logger });
   logger.info({ url: server.url, graphiql: `${server.url}/`, embeddedDatabase: db.embedded, ms: Date.now() - started }, 'mailtrail is listening');
 
