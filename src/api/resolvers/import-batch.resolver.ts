@@ -18,8 +18,8 @@ class ImportAuditLogInput {
   @Field(() => String, { nullable: true })
   fileName?: string | null;
 
-  @Field(() => ImportFormatEnum, { defaultValue: ImportFormatEnum.AUTO })
-  format!: ImportFormatEnum;
+  @Field(() => ImportFormatEnum, { nullable: true, defaultValue: ImportFormatEnum.AUTO })
+  format?: ImportFormatEnum | null;
 }
 
 @Resolver(() => ImportBatchType)
@@ -80,7 +80,7 @@ export class ImportBatchResolver {
       orgId: ctx.orgId,
       fileName: input.fileName ?? null,
       source: 'graphql',
-      format: input.format,
+      format: input.format ?? 'AUTO',
     });
     const failed = batches.find((b) => b.status === 'FAILED' && b.recordsRead === 0);
     if (failed && batches.length === 1) {
