@@ -6,6 +6,7 @@ import type { ImportBatch } from '../model/import-batch.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
 import { ProgressBar } from './progress';
+import { batchView } from '../api/resolvers/import-batch.view';
 
 /** Files to import: the files named, and every file under the folders named (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {
@@ -100,7 +101,9 @@ export async function runImport(importer: ImportService, paths: string[], option
     rejected: all.reduce((n, b) => n + b.rejected, 0),
   };
   if (options.json) {
-    process.stdout.write(JSON.stringify({ totals, files: results }, null, 2) + '\n');
+    // The same shape as the API's ImportBatch, so scripts can treat CLI and API answers alike.
+    const files = results.map((r) => ({ path: r.path, error: r.error, batches: r.batches.map(batchView) }));
+    process.stdout.write(JSON.stringify({ totals, files }, null, 2) + '\n');
   } else {
     process.stdout.write(
       `\n${totals.files} file(s): ${totals.recordsRead} records read, ${totals.recordsInserted} new, ${totals.duplicates} duplicates, ${totals.rejected} rejected` +
