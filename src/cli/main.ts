@@ -62,7 +62,16 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   };
   await markInterrupted();
   setInterval(() => void markInterrupted(), 60_000).unref();
-  const server = await startServer({ config, dataSource: db.dataSource, logger });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ config, dataSource: db.dataSource, logger });
+  } catch (error) {
+    await db.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`Port ${config.port} on ${config.host} is already in use: stop the other program or set PORT to a free port.`);
+    }
+    throw error;
+  }
   logger.info({ url: server.url, graphiql: `${server.url}/`, embeddedDatabase: db.embedded, ms: Date.now() - started }, 'mailtrail is listening');
 
   let stopping = false;

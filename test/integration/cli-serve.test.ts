@@ -1,0 +1,43 @@
+/** `mailtrail serve` says what to fix when it cannot start, instead of a stack trace. */
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const BIN = path.join(__dirname, '../../bin/mailtrail.js');
+
+function serve(env: Record<string, string>) {
+  return promisify(execFile)(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, timeout: 30_000 }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e) => ({ code: e.code as number, stderr: String(e.stderr) }),
+  );
+}
+
+describe('mailtrail serve refuses clearly', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  test('when its port is taken', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const { code, stderr } = await serve({ DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'error' });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use: stop the other program or set PORT to a free port.`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('when a setting is invalid, naming the variable', async () => {
+    const { code, stderr } = await serve({ DATABASE_URL: db.url, PORT: 'http' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/PORT="http" is not valid: expected a whole number from 0 to 65535/);
+  });
+});
