@@ -103,7 +103,8 @@ export function noteRelated(r: Row, related: RelatedRows): void {
   }
 }
 
-export function messageAccessFromRow(r: Row): MessageAccessType {
+/** The record attribution columns message_access and folder_sync share (src/model/record-attribution.ts). */
+function attributionFromRow(r: Row) {
   return {
     id: str(r.id),
     recordId: str(r.record_id),
@@ -111,23 +112,23 @@ export function messageAccessFromRow(r: Row): MessageAccessType {
     mailboxId: str(r.mailbox_id),
     sessionId: strOrNull(r.session_id),
     clientIpId: strOrNull(r.client_ip_id),
+    clientAppId: strOrNull(r.client_app_id),
+  };
+}
+
+export function messageAccessFromRow(r: Row): MessageAccessType {
+  return {
+    ...attributionFromRow(r),
     internetMessageId: str(r.internet_message_id),
     accessType: str(r.access_type) === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND,
     accessedAt: date(r.accessed_at),
     sizeInBytes: r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1),
-    clientAppId: strOrNull(r.client_app_id),
   };
 }
 
 export function folderSyncFromRow(r: Row): FolderSyncType {
   return {
-    id: str(r.id),
-    recordId: str(r.record_id),
-    folderId: str(r.folder_id),
-    mailboxId: str(r.mailbox_id),
-    sessionId: strOrNull(r.session_id),
-    clientIpId: strOrNull(r.client_ip_id),
-    clientAppId: strOrNull(r.client_app_id),
+    ...attributionFromRow(r),
     syncedAt: date(r.synced_at),
   };
 }

@@ -10,7 +10,7 @@
  * Recovery: a quote that never closes (or a row above the size cap) rejects only the row's first physical line
  * and re-reads from the next line, so one stray quote cannot swallow the rest of the file.
  */
-import { excerptOf } from './errors';
+import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
 
 export type CsvEvent =
   | { kind: 'row'; cells: string[]; line: number; /** Source text of the row (for excerpts). */ text: string }
@@ -23,7 +23,6 @@ export interface CsvReadOptions {
   maxRecordChars?: number;
 }
 
-export const DEFAULT_MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
 const QUOTE = 34;
 const NL = 10;

@@ -20,6 +20,9 @@ export class UnsafeArchiveError extends Error {
   }
 }
 
+/** Largest single record (a JSON value or a CSV row) any reader accepts, in UTF-16 code units. */
+export const DEFAULT_MAX_RECORD_CHARS = 32 * 1024 * 1024;
+
 /** First ~300 characters of a text, for Rejection.excerpt. */
 export function excerptOf(text: string, max = 300): string {
   return text.length <= max ? text : text.slice(0, max);

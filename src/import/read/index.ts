@@ -12,9 +12,9 @@ import type { ImportFormat, ReadEvent } from '../types';
 import { readCsvRows } from './csv-records';
 import { decodeText } from './decode';
 import { DETECT_HEAD_CHARS, sniffExport, type ExportShape } from './detect';
-import { NotAnAuditExportError } from './errors';
+import { DEFAULT_MAX_RECORD_CHARS, NotAnAuditExportError } from './errors';
 import { csvLayout, mapCsvRow, mapJsonValue, type CsvLayout } from './formats';
-import { DEFAULT_MAX_VALUE_CHARS, splitJsonValues } from './json-values';
+import { splitJsonValues } from './json-values';
 import { unpack, type ContainerKind, type UnpackedEntry } from './unpack';
 
 export { NotAnAuditExportError, UnsafeArchiveError } from './errors';
@@ -113,7 +113,7 @@ export async function* readAuditExport(
 ): AsyncGenerator<AuditExportFile> {
   const label = opts.fileName ?? (opts.filePath ? path.basename(opts.filePath) : 'the input');
   const expected = opts.format && opts.format !== 'AUTO' ? opts.format : undefined;
-  const max = opts.maxRecordChars ?? DEFAULT_MAX_VALUE_CHARS;
+  const max = opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   const skipped: string[] = [];
   let sawZip = false;
   let produced = 0;

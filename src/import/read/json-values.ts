@@ -8,7 +8,7 @@
  * It never throws on bad input: damaged regions become `error` events and scanning resynchronises at the next
  * line that starts a record. It does not validate JSON (the caller JSON.parses each value).
  */
-import { excerptOf } from './errors';
+import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
 
 export type JsonSplitEvent =
   | { kind: 'value'; text: string; line: number }
@@ -21,7 +21,6 @@ export interface SplitJsonOptions {
   odata?: boolean;
 }
 
-export const DEFAULT_MAX_VALUE_CHARS = 32 * 1024 * 1024;
 
 const QUOTE = 34;
 const BSLASH = 92;
@@ -164,7 +163,7 @@ export async function* splitJsonValues(
   chunks: AsyncIterable<string>,
   opts: SplitJsonOptions = {},
 ): AsyncGenerator<JsonSplitEvent> {
-  const max = opts.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
+  const max = opts.maxValueChars ?? DEFAULT_MAX_RECORD_CHARS;
   const odata = opts.odata === true;
   const it = chunks[Symbol.asyncIterator]();
   let buf = '';
