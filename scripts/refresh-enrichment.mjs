@@ -14,11 +14,10 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlib } from 'node:zlib';
+import { createRequire } from 'node:module';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'enrichment');
-const RANGE_TABLE_MAGIC = 'MTRANGE1';
-const GAP = 0xffffffff;
+const { encodeRangeTable } = createRequire(import.meta.url)('./range-table-writer.cjs');
 
 const args = parseArgs(process.argv.slice(2));
 const manifest = existsSync(join(OUT, 'manifest.json'))
@@ -125,9 +124,9 @@ function refreshIpLocationDb() {
 
   const country = join(root, 'geo-whois-asn-country');
   writeRangeTable('ip-country.bin.br', 'country', [
-    readRanges(join(country, 'geo-whois-asn-country-ipv4-num.csv'), 4),
-    readRanges(join(country, 'geo-whois-asn-country-ipv6-num.csv'), 6),
-  ], (fields) => fields[2]);
+    readRanges(join(country, 'geo-whois-asn-country-ipv4-num.csv'), 4, (fields) => fields[2]),
+    readRanges(join(country, 'geo-whois-asn-country-ipv6-num.csv'), 6, (fields) => fields[2]),
+  ]);
   copyFileSync(join(country, 'NRO_LICENSE'), join(OUT, 'LICENSE-geo-whois-asn-country.txt'));
   record('ipCountry', {
     name: 'IP to country: @ip-location-db/geo-whois-asn-country (GeoFeed > Whois > ASN)',
@@ -138,10 +137,11 @@ function refreshIpLocationDb() {
   });
 
   const asn = join(root, 'asn');
+  const asnValue = (fields) => [Number(fields[2]), fields[3]];
   writeRangeTable('ip-asn.bin.br', 'asn', [
-    readRanges(join(asn, 'asn-ipv4-num.csv'), 4),
-    readRanges(join(asn, 'asn-ipv6-num.csv'), 6),
-  ], (fields) => JSON.stringify([Number(fields[2]), fields[3]]));
+    readRanges(join(asn, 'asn-ipv4-num.csv'), 4, asnValue),
+    readRanges(join(asn, 'asn-ipv6-num.csv'), 6, asnValue),
+  ]);
   const licence = ['ROUTEVIEWS-LICENSE', 'DBIP-LICENSE', 'NRO_LICENSE', 'MODIFICATIONS']
     .map((f) => `== ${f}\n${readFileSync(join(asn, f), 'utf8').trim()}\n`)
     .join('\n');
@@ -156,15 +156,22 @@ function refreshIpLocationDb() {
 }
 
 /** CSV rows `start,end,value...` with decimal numeric addresses; quoted fields may hold commas. */
-function readRanges(file, family) {
+function readRanges(file, family, valueOf) {
   const rows = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '') continue;
     const fields = splitCsv(line);
-    rows.push({ start: BigInt(fields[0]), end: BigInt(fields[1]), fields });
+    rows.push({ start: BigInt(fields[0]), end: BigInt(fields[1]), value: valueOf(fields) });
   }
-  rows.sort((a, b) => (a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.end > b.end ? -1 : a.end < b.end ? 1 : 0));
   return { family, rows };
+}
+
+function writeRangeTable(fileName, kind, families) {
+  const { compressed, stats } = encodeRangeTable(kind, families);
+  writeFileSync(join(OUT, fileName), compressed);
+  const counts = Object.entries(stats.boundaries).map(([f, n]) => `${f} ${n} boundaries`).join(', ');
+  console.log(`${fileName}: ${stats.values} values, ${counts}, ${stats.nested} rows nested inside a wider one; ` +
+    `${stats.rawBytes} bytes raw, ${compressed.length} compressed`);
 }
 
 function splitCsv(line) {
@@ -182,104 +189,6 @@ function splitCsv(line) {
     else field += c;
   }
   out.push(field);
-  return out;
-}
-
-/**
- * File layout (see src/enrich/range-table.ts): brotli of
- *   magic, uint32 header length, header JSON {kind, values, families:[{family,count}]}, padding to 4 bytes,
- *   then per family: boundaries (IPv4: 1 word, IPv6: 4 words, most significant first; delta-encoded from the
- *   previous boundary) and one uint32 value index per boundary (GAP = no data from that address on).
- * Adjacent ranges with the same value are merged, so a boundary marks where the answer changes.
- */
-function writeRangeTable(fileName, kind, families, valueOf) {
-  const values = [];
-  const valueIndex = new Map();
-  const encoded = [];
-  let nested = 0;
-  for (const { family, rows } of families) {
-    const words = family === 4 ? 1 : 4;
-    const max = family === 4 ? 1n << 32n : 1n << 128n;
-    const { bounds, ids, overriding } = paintRanges(rows, max, (fields) => {
-      const key = valueOf(fields);
-      let id = valueIndex.get(key);
-      if (id === undefined) valueIndex.set(key, (id = values.length)), values.push(key);
-      return id;
-    });
-    nested += overriding;
-    const boundaryWords = new Uint32Array(bounds.length * words);
-    let previous = 0n;
-    bounds.forEach((b, i) => {
-      let delta = b - previous;
-      previous = b;
-      for (let w = words - 1; w >= 0; w--) {
-        boundaryWords[i * words + w] = Number(delta & 0xffffffffn);
-        delta >>= 32n;
-      }
-    });
-    encoded.push({ family, count: bounds.length, boundaryWords, ids: Uint32Array.from(ids) });
-  }
-  if (nested > 0) console.log(`${fileName}: ${nested} rows lie inside an earlier, wider range and override it there`);
-
-  const header = Buffer.from(
-    JSON.stringify({
-      kind,
-      values: kind === 'asn' ? values.map((v) => JSON.parse(v)) : values,
-      families: encoded.map(({ family, count }) => ({ family, count })),
-    }),
-  );
-  const pad = (4 - ((RANGE_TABLE_MAGIC.length + 4 + header.length) % 4)) % 4;
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  const parts = [Buffer.from(RANGE_TABLE_MAGIC), length, header, Buffer.alloc(pad)];
-  for (const e of encoded) parts.push(le(e.boundaryWords), le(e.ids));
-  const raw = Buffer.concat(parts);
-  const compressed = brotliCompressSync(raw, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_LGWIN]: 24, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
-  });
-  writeFileSync(join(OUT, fileName), compressed);
-  const counts = encoded.map((e) => `IPv${e.family} ${e.count} boundaries`).join(', ');
-  console.log(`${fileName}: ${values.length} values, ${counts}; ${raw.length} bytes raw, ${compressed.length} compressed`);
-}
-
-/**
- * The sources nest ranges (a wide allocation, then a more specific one inside it): the more specific range wins
- * inside itself and the wider one resumes after it, as in longest-prefix routing. Rows are sorted by start, wider
- * first. Returns the boundaries where the answer changes and the value index from each one on.
- */
-function paintRanges(rows, max, idOf) {
-  const bounds = [];
-  const ids = [];
-  let overriding = 0;
-  const mark = (at, id) => {
-    if (bounds.length > 0 && bounds[bounds.length - 1] === at) (bounds.pop(), ids.pop());
-    if (ids.length > 0 && ids[ids.length - 1] === id) return; // the same answer goes on: no boundary
-    bounds.push(at);
-    ids.push(id);
-  };
-  const open = []; // enclosing ranges, ends strictly decreasing towards the top
-  const closeBefore = (at) => {
-    while (open.length > 0 && open[open.length - 1].end < at) {
-      const done = open.pop();
-      if (done.end + 1n < max) mark(done.end + 1n, open.length > 0 ? open[open.length - 1].id : GAP);
-    }
-  };
-  mark(0n, GAP);
-  for (const row of rows) {
-    closeBefore(row.start);
-    const id = idOf(row.fields);
-    if (open.length > 0) overriding++;
-    while (open.length > 0 && open[open.length - 1].end <= row.end) open.pop(); // shadowed from here on
-    mark(row.start, id);
-    open.push({ end: row.end, id });
-  }
-  closeBefore(max);
-  return { bounds, ids, overriding };
-}
-
-function le(words) {
-  const out = Buffer.alloc(words.length * 4);
-  words.forEach((w, i) => out.writeUInt32LE(w, i * 4));
   return out;
 }
 
