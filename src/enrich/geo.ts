@@ -9,9 +9,9 @@ export interface AsnInfo {
 }
 
 /** ISO 3166-1 alpha-2 code per range (@ip-location-db/geo-whois-asn-country). */
-export const countryTable = lazily(() => RangeTable.load<string>(enrichmentDataFile('ip-country.bin.br')));
+export const countryTable = lazily(() => RangeTable.load<string>(enrichmentDataFile('ip-country.bin.br'), 'country'));
 /** [AS number, organisation] per range (@ip-location-db/asn). */
-export const asnTable = lazily(() => RangeTable.load<[number, string]>(enrichmentDataFile('ip-asn.bin.br')));
+export const asnTable = lazily(() => RangeTable.load<[number, string]>(enrichmentDataFile('ip-asn.bin.br'), 'asn'));
 
 /** ISO country code of the network an address belongs to; null for non-IP text and addresses without data. */
 export function ipCountry(address: string): string | null {

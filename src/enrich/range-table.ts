@@ -14,44 +14,44 @@ interface FamilyTable {
 }
 
 /**
- * A sorted table of IP ranges → value, for IPv4 and IPv6, as written by scripts/refresh-enrichment.mjs.
+ * A sorted table of IP ranges → value, for IPv4 and IPv6, as scripts/range-table-writer.cjs encodes it.
  * Lookups are a binary search over typed arrays: O(log n), no allocation.
  */
 export class RangeTable<V> {
   private constructor(
-    readonly kind: string,
     private readonly values: readonly V[],
     private readonly families: ReadonlyMap<4 | 6, FamilyTable>,
   ) {}
 
-  static load<V>(file: string): RangeTable<V> {
+  /** `kind` is what the file must hold (`country`, `asn`): a swapped or stale file fails loudly. */
+  static load<V>(file: string, kind: string): RangeTable<V> {
     if (endianness() !== 'LE') throw new Error('enrichment range tables are little-endian; this machine is not');
     const raw = brotliDecompressSync(readFileSync(file));
-    // A fresh, 4-byte aligned copy, so the typed arrays below can view it directly.
-    const bytes = new Uint8Array(raw.length);
-    bytes.set(raw);
-    if (Buffer.from(bytes.buffer, 0, MAGIC.length).toString('latin1') !== MAGIC) throw new Error(`${file}: not a range table`);
-    const view = new DataView(bytes.buffer);
-    const headerLength = view.getUint32(MAGIC.length, true);
+    // Typed arrays need 4-byte alignment to view the buffer in place; copy only when it is not aligned.
+    const bytes = raw.byteOffset % 4 === 0 ? raw : Buffer.from(Uint8Array.prototype.slice.call(raw));
+    const at = (offset: number) => bytes.byteOffset + offset;
+    if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${file}: not a range table`);
+    const headerLength = bytes.readUInt32LE(MAGIC.length);
     const headerStart = MAGIC.length + 4;
-    const header = JSON.parse(Buffer.from(bytes.buffer, headerStart, headerLength).toString('utf8')) as {
+    const header = JSON.parse(bytes.toString('utf8', headerStart, headerStart + headerLength)) as {
       kind: string;
       values: V[];
       families: { family: 4 | 6; count: number }[];
     };
+    if (header.kind !== kind) throw new Error(`${file}: holds ${header.kind}, expected ${kind}`);
     let offset = Math.ceil((headerStart + headerLength) / 4) * 4;
     const families = new Map<4 | 6, FamilyTable>();
     for (const { family, count } of header.families) {
       const wordsPerAddress = family === 4 ? 1 : 4;
-      const boundaries = new Uint32Array(bytes.buffer, offset, count * wordsPerAddress);
+      const boundaries = new Uint32Array(bytes.buffer, at(offset), count * wordsPerAddress);
       offset += boundaries.byteLength;
-      const valueIds = new Uint32Array(bytes.buffer, offset, count);
+      const valueIds = new Uint32Array(bytes.buffer, at(offset), count);
       offset += valueIds.byteLength;
       undoDeltas(boundaries, wordsPerAddress);
       families.set(family, { wordsPerAddress, boundaries, valueIds });
     }
     if (offset !== bytes.length) throw new Error(`${file}: ${bytes.length - offset} unexpected trailing bytes`);
-    return new RangeTable(header.kind, header.values, families);
+    return new RangeTable(header.values, families);
   }
 
   /** The value for this address, or null where the source has no data. */

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
+import * as fs from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync } from 'node:zlib';
 import { join } from 'node:path';
 import { encodeRangeTable, type RangeRow } from '../../scripts/range-table-writer.cjs';
-import { enrichIp, ipAsn, ipCountry } from '../../src/enrich';
+import { appDisplayName, enrichIp, ipAsn, ipCountry } from '../../src/enrich';
 import { ipWords } from '../../src/enrich/ip-number';
 import { RangeTable } from '../../src/enrich/range-table';
 
@@ -46,6 +48,24 @@ describe('where is a client address: country and network from the shipped tables
     expect(ipCountry(address)).toBeNull();
     expect(ipAsn(address)).toBeNull();
   });
+  test('the tables load once: later lookups read no file', () => {
+    enrichIp('8.8.8.8');
+    appDisplayName('00000003-0000-0000-c000-000000000000');
+    const reads = jest.spyOn(fs, 'readFileSync');
+    const probes = jest.spyOn(fs, 'existsSync');
+    try {
+      for (let i = 0; i < 1000; i++) {
+        enrichIp(`${(i % 200) + 1}.${i % 256}.1.${i % 7}`);
+        enrichIp(`2a00:1450:${i.toString(16)}::1`);
+        appDisplayName('d3590ed6-52b3-4102-aeff-aad2292ab01c');
+      }
+      expect(reads).not.toHaveBeenCalled();
+      expect(probes).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+      probes.mockRestore();
+    }
+  });
 });
 
 describe('range tables: the encoding the refresh script writes is the one the product reads', () => {
@@ -53,7 +73,7 @@ describe('range tables: the encoding the refresh script writes is the one the pr
   const load = (name: string, families: { family: 4 | 6; rows: RangeRow[] }[]) => {
     const file = join(dir, name);
     writeFileSync(file, encodeRangeTable('test', families).compressed);
-    return RangeTable.load<string>(file);
+    return RangeTable.load<string>(file, 'test');
   };
   const v4 = (text: string) => BigInt(ipWords(text)!.words[0]!);
   const v6 = (text: string) => ipWords(text)!.words.reduce((n, w) => (n << 32n) | BigInt(w), 0n);
@@ -134,13 +154,22 @@ describe('range tables: the encoding the refresh script writes is the one the pr
 
   test('the shipped tables are the size SOURCES.md states, loaded within the memory budget', () => {
     const before = process.memoryUsage().arrayBuffers;
-    const country = RangeTable.load<string>(join(__dirname, '../../data/enrichment/ip-country.bin.br'));
-    const asn = RangeTable.load<[number, string]>(join(__dirname, '../../data/enrichment/ip-asn.bin.br'));
+    const country = RangeTable.load<string>(join(__dirname, '../../data/enrichment/ip-country.bin.br'), 'country');
+    const asn = RangeTable.load<[number, string]>(join(__dirname, '../../data/enrichment/ip-asn.bin.br'), 'asn');
     expect(country.sizes.ipv4).toBeGreaterThan(100000);
     expect(country.sizes.ipv6).toBeGreaterThan(100000);
     expect(asn.sizes.ipv4).toBeGreaterThan(100000);
     expect(asn.sizes.ipv6).toBeGreaterThan(50000);
     expect(country.sizes.bytes + asn.sizes.bytes).toBeLessThan(40 * 1024 * 1024);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  test('a file of the wrong kind or not a table at all is refused, not misread', () => {
+    expect(() => RangeTable.load(join(__dirname, '../../data/enrichment/ip-asn.bin.br'), 'country')).toThrow(
+      /holds asn, expected country/,
+    );
+    const junk = join(dir, 'junk.br');
+    writeFileSync(junk, brotliCompressSync(Buffer.from('not a table at all')));
+    expect(() => RangeTable.load(junk, 'country')).toThrow(/not a range table/);
   });
 });
