@@ -7,19 +7,20 @@
 //   --apps-version TEXT    version label for that copy (e.g. the commit it came from)
 //   --exchange-cidrs FILE  use a local list of the Exchange Online CIDRs (one a line) instead of the web service
 //   --exchange-version TEXT version label for that list
+//   --out DIR              write there instead of data/enrichment (it must hold SOURCES.md and microsoft-ranges.json)
 // Writes the shipped files, their licences, manifest.json (sha256 of every shipped file) and the table in SOURCES.md.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
-const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'enrichment');
 const { encodeRangeTable } = createRequire(import.meta.url)('./range-table-writer.cjs');
 
 const args = parseArgs(process.argv.slice(2));
+const OUT = resolve(args.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'enrichment'));
 const manifest = existsSync(join(OUT, 'manifest.json'))
   ? JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8'))
   : { sources: {} };
@@ -112,7 +113,7 @@ function unpackIpLocationDb() {
   const dir = mkdtempSync(join(tmpdir(), 'ip-location-db-'));
   for (const name of ['asn', 'geo-whois-asn-country']) {
     const tgz = execFileSync('npm', ['pack', `@ip-location-db/${name}`, '--silent'], { cwd: dir, encoding: 'utf8' }).trim();
-    execFileSync('mkdir', [join(dir, name)]);
+    mkdirSync(join(dir, name));
     execFileSync('tar', ['-xzf', join(dir, tgz), '-C', join(dir, name), '--strip-components=1']);
   }
   return dir;
