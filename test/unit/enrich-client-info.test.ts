@@ -70,6 +70,20 @@ describe('which client was it: ClientInfoString → family, protocol, browser, O
       'Microsoft Outlook 16.0.5413',
       'Windows 7',
     ],
+    [
+      'MacOutlook/16.80.23121017 (Intelx64 Mac OS X 14.2.1 (Build 23C71))',
+      'OUTLOOK_DESKTOP',
+      null,
+      'MacOutlook 16.80.23121017',
+      'macOS 14.2.1',
+    ],
+    [
+      'Client=REST;Client=RESTSystem;Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro);',
+      'OUTLOOK_DESKTOP',
+      'REST',
+      'Microsoft Outlook 16.0.17328',
+      'Windows 10/11',
+    ],
     ['Client=POP3/IMAP4;Protocol=IMAP4', 'POP_IMAP', 'IMAP4', null, null],
     ['Client=POP3/IMAP4;Protocol=POP3', 'POP_IMAP', 'POP3', null, null],
     [

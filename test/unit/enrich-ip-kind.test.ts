@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ipKind } from '../../src/enrich';
+import { IP_KINDS, ipKind } from '../../src/enrich';
 
 describe('IP kind: is this client address one to pivot on?', () => {
+  test('the kinds are the API names (API-next: enum IpKind)', () => {
+    expect(IP_KINDS).toEqual(['PUBLIC', 'PRIVATE', 'LOOPBACK', 'LINK_LOCAL', 'UNSPECIFIED', 'MICROSOFT', 'NOT_AN_IP']);
+  });
+
   test.each([
     // [canonical address as the importer stores it, kind]
     ['68.160.247.154', 'PUBLIC'],
