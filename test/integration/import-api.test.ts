@@ -8,7 +8,7 @@ import { ApiKeyStore } from '../../src/api/auth';
 import { startTestServer, type TestServer } from '../support/server';
 import { fixture } from '../support/fixtures';
 
-const CONTRACT = path.join(__dirname, '../../../shared/contract');
+const CONTRACT = path.join(__dirname, '../../contract');
 const ROOT = path.join(__dirname, '../..');
 
 describe('importing through the API', () => {
