@@ -15,6 +15,8 @@ export interface CommandSpec {
   /** Largest number of positional arguments (default none). */
   maxPositionals?: number;
   minPositionals?: number;
+  /** Further checks of the values (allowed choices, either-or): a message makes it a usage error. */
+  check?: (parsed: Parsed) => string | null;
 }
 
 export class UsageError extends Error {
@@ -47,6 +49,8 @@ export function parseCommand(spec: CommandSpec, args: string[]): Parsed | null {
     throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`, spec.usage);
   }
   if (parsed.positionals.length < (spec.minPositionals ?? 0)) throw new UsageError('missing argument', spec.usage);
+  const problem = spec.check?.(parsed);
+  if (problem) throw new UsageError(problem, spec.usage);
   return parsed;
 }
 

@@ -5,10 +5,10 @@ import type { DataSource } from 'typeorm';
 import type { ImportService } from '../import/import-service';
 import type { ImportBatch } from '../model/import-batch.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
-import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
+import type { ImportFormat } from '../import/types';
 import { ProgressBar } from './progress';
 import { batchView } from '../api/resolvers/import-batch.view';
-import { UsageError, type CommandSpec, type Parsed } from './args';
+import type { Parsed } from './args';
 
 /** Files to import: the files named, and every file under the folders named (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {
@@ -25,31 +25,15 @@ export function expandPaths(paths: string[]): string[] {
   return files;
 }
 
-export const IMPORT_SPEC: CommandSpec = {
-  usage: 'mailtrail import [--json] [--format FORMAT] <files or folders...>',
-  help: `Loads audit exports (CSV, JSON, NDJSON; plain, .gz or .zip) into the database and prints a summary per file.
-Folders are read recursively (hidden files skipped). Re-importing a file adds nothing twice.
-Exit status: 0 when every file was read to its end, 1 when a file failed or its end could not be read
-(truncated or damaged), 2 on a usage error.
-
-  --format FORMAT   AUTO (default) or one of: ${IMPORT_FORMATS.join(', ')}
-  --json            print one JSON document on stdout (the API's ImportBatch shape) and nothing else`,
-  options: { json: { type: 'boolean' }, format: { type: 'string' } },
-  maxPositionals: Infinity,
-  minPositionals: 1,
-};
-
 export interface ImportCommandOptions {
   json: boolean;
   format: ImportFormat | 'AUTO';
 }
 
+/** The options as parsed (the format was checked against the known ones then, in specs.ts). */
 export function importOptions(parsed: Parsed): ImportCommandOptions {
-  const format = ((parsed.values.format as string | undefined) ?? 'AUTO').toUpperCase();
-  if (format !== 'AUTO' && !(IMPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format ${format} is not a known format. Use one of: AUTO, ${IMPORT_FORMATS.join(', ')}.`, IMPORT_SPEC.usage);
-  }
-  return { json: Boolean(parsed.values.json), format: format as ImportFormat | 'AUTO' };
+  const format = ((parsed.values.format as string | undefined) ?? 'AUTO').toUpperCase() as ImportFormat | 'AUTO';
+  return { json: Boolean(parsed.values.json), format };
 }
 
 /**

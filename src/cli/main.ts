@@ -3,22 +3,11 @@
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
  */
-import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { EmbeddedDatabaseError } from '../db/embedded';
-import { createLogger, type Logger } from '../logger';
-import { ApiKeyStore } from '../api/auth';
-import { buildMailtrailSchema, printMailtrailSchema } from '../api/schema';
-import { ImportService } from '../import/import-service';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, createKey, listKeys, revokeKey } from './api-key-command';
-import { IMPORT_SPEC, importOptions, runImport } from './import-command';
-import { SERVE_SPEC, serve } from './serve-command';
-import { generateMigration } from './generate-migration';
-import { onShutdown } from './shutdown';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -41,84 +30,18 @@ const USAGE = `usage: mailtrail <command> [options]
 Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_DATA_DIR, MAILTRAIL_API_KEY, ... (see README).
 `;
 
-interface Command {
-  spec: CommandSpec;
-  /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-  quiet?: boolean;
-  run(parsed: Parsed, config: Config, logger: Logger): Promise<number>;
-}
+/** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
+const QUIET = new Set(['import', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
 
-/** Opens the database for a one-shot command; a signal or fatal error still stops the embedded PostgreSQL. */
-async function withDatabase<T>(config: Config, logger: Logger, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config, logger);
-  onShutdown(logger, () => db.close());
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-const withKeys = (fn: (keys: ApiKeyStore, parsed: Parsed) => Promise<number>) => (parsed: Parsed, config: Config, logger: Logger) =>
-  withDatabase(config, logger, (db) => fn(new ApiKeyStore(db.dataSource), parsed));
-
-const COMMANDS: Record<string, Command> = {
-  serve: {
-    spec: SERVE_SPEC,
-    async run(_parsed, config, logger) {
-      await serve(config, logger);
-      return -1; // keeps running until a signal
-    },
-  },
-  migrate: {
-    spec: { usage: 'mailtrail migrate', help: 'Applies the database migrations (every command does so on start) and exits.' },
-    async run(_parsed, config, logger) {
-      await withDatabase(config, logger, async () => undefined);
-      process.stdout.write('migrations are up to date\n');
-      return 0;
-    },
-  },
-  import: {
-    spec: IMPORT_SPEC,
-    quiet: true,
-    async run(parsed, config, logger) {
-      const options = importOptions(parsed);
-      return withDatabase(config, logger, (db) => {
-        // On stderr, so that --json output stays one JSON document.
-        process.stderr.write(`mailtrail: importing into ${db.description}\n`);
-        const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
-        return runImport(importer, db.dataSource, parsed.positionals, options);
-      });
-    },
-  },
-  'api-key create': { spec: API_KEY_SPECS.create, quiet: true, run: withKeys(createKey) },
-  'api-key list': { spec: API_KEY_SPECS.list, quiet: true, run: withKeys(listKeys) },
-  'api-key revoke': { spec: API_KEY_SPECS.revoke, quiet: true, run: withKeys(revokeKey) },
-  'emit-schema': {
-    spec: { usage: 'mailtrail emit-schema', help: 'Writes schema/schema.graphql (the SDL the code serves) in the project.' },
-    quiet: true,
-    async run() {
-      const file = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, printMailtrailSchema(await buildMailtrailSchema()));
-      process.stdout.write(`wrote ${file}\n`);
-      return 0;
-    },
-  },
-  'generate-migration': {
-    spec: {
-      usage: 'DATABASE_URL=postgres://... mailtrail generate-migration <Name>',
-      help: 'Developers: writes migrations/<timestamp>-<Name>.ts with what the entities need beyond the migrations.',
-      minPositionals: 1,
-      maxPositionals: 1,
-    },
-    async run(parsed, config) {
-      if (!config.databaseUrl) throw new UsageError('generate-migration needs DATABASE_URL (a scratch database is created there)', this.spec.usage);
-      const file = await generateMigration(config.databaseUrl, parsed.positionals[0], path.join(PROJECT_ROOT, 'migrations'));
-      process.stdout.write(file ? `wrote ${file}: add it to migrations/index.ts\n` : 'no changes: the migrations match the entities\n');
-      return 0;
-    },
-  },
+const SPECS: Record<string, CommandSpec> = {
+  serve: SERVE_SPEC,
+  migrate: MIGRATE_SPEC,
+  import: IMPORT_SPEC,
+  'api-key create': API_KEY_SPECS.create,
+  'api-key list': API_KEY_SPECS.list,
+  'api-key revoke': API_KEY_SPECS.revoke,
+  'emit-schema': EMIT_SCHEMA_SPEC,
+  'generate-migration': GENERATE_MIGRATION_SPEC,
 };
 
 function version(): string {
@@ -126,13 +49,10 @@ function version(): string {
 }
 
 /** The command named by argv and its own arguments (`api-key` takes a subcommand). */
-function resolveCommand(argv: string[]): { name: string; command?: Command; args: string[] } {
+function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
   const [first, ...rest] = argv;
-  if (first === 'api-key' && rest[0] && !rest[0].startsWith('-')) {
-    const name = `api-key ${rest[0]}`;
-    return { name, command: COMMANDS[name], args: rest.slice(1) };
-  }
-  return { name: first, command: COMMANDS[first], args: rest };
+  const name = first === 'api-key' && rest[0] && !rest[0].startsWith('-') ? `api-key ${rest.shift()}` : first;
+  return { name, spec: Object.hasOwn(SPECS, name) ? SPECS[name] : undefined, args: rest };
 }
 
 function usageError(message: string, usage: string): number {
@@ -147,16 +67,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    const topic = argv[1] ? resolveCommand(argv.slice(1)).command : undefined;
-    process.stdout.write(topic ? helpText(topic.spec) : USAGE);
+    const topic = argv[1] ? resolveCommand(argv.slice(1)).spec : undefined;
+    process.stdout.write(topic ? helpText(topic) : USAGE);
     return 0;
   }
   if (first === '--version' || first === '-V' || first === '-v') {
     process.stdout.write(`mailtrail ${version()}\n`);
     return 0;
   }
-  const { name, command, args } = resolveCommand(argv);
-  if (!command) {
+  const { name, spec, args } = resolveCommand(argv);
+  if (!spec) {
     if (name === 'api-key') {
       if (args.includes('--help') || args.includes('-h')) {
         process.stdout.write(Object.values(API_KEY_SPECS).map(helpText).join('\n'));
@@ -169,13 +89,13 @@ export async function main(argv: string[]): Promise<number> {
 
   let parsed: Parsed | null;
   try {
-    parsed = parseCommand(command.spec, args);
+    parsed = parseCommand(spec, args);
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, error.usage);
     throw error;
   }
   if (!parsed) {
-    process.stdout.write(helpText(command.spec));
+    process.stdout.write(helpText(spec));
     return 0;
   }
 
@@ -189,9 +109,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(command.quiet && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
+  // The database and API code load only now: help, version and usage errors answer without it.
+  const { createLogger } = require('../logger') as typeof import('../logger');
+  const { RUN, EmbeddedDatabaseError } = require('./commands') as typeof import('./commands');
+  const logger = createLogger(QUIET.has(name) && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
   try {
-    return await command.run(parsed, config, logger);
+    return await RUN[name](parsed, config, logger);
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, error.usage);
     if (error instanceof EmbeddedDatabaseError || error instanceof ConfigError) {

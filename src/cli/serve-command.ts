@@ -7,16 +7,7 @@ import type { Logger } from '../logger';
 import { ApiKeyStore } from '../api/auth';
 import { startServer } from '../api/server';
 import { ImportService } from '../import/import-service';
-import type { CommandSpec } from './args';
 import { onShutdown } from './shutdown';
-
-export const SERVE_SPEC: CommandSpec = {
-  usage: 'mailtrail serve',
-  help: `Starts the API: GraphQL at http://HOST:PORT/graphql, GraphiQL at http://HOST:PORT/, uploads at POST /imports.
-Without DATABASE_URL it starts (and supervises) the embedded PostgreSQL in MAILTRAIL_DATA_DIR. On the first start it
-creates an admin API key and writes it to MAILTRAIL_DATA_DIR/api-key. SIGINT, SIGTERM or SIGHUP stop the server
-and the embedded PostgreSQL. Settings are environment variables (see the README).`,
-};
 
 /** The first start creates an admin key and writes it where the README says, so GraphiQL works at once. */
 async function ensureApiKey(config: Config, db: Database, logger: Logger): Promise<void> {

@@ -98,7 +98,12 @@ export async function startServe(opts: CliOptions = {}): Promise<ServeRun> {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (!opts.cwd) fs.rmSync(cwd, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${env.PORT}`;
   return {
     child,
