@@ -18,6 +18,10 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 /** The default data directory: inside the project, so every command finds the same embedded database. */
 export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.mailtrail');
 
+export function dataDirFrom(env: Env): string {
+  return path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -79,7 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
-    dataDir: path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
+    dataDir: dataDirFrom(env),
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     logLevel,
     maxInlineImportBytes: bytes(env, 'MAX_INLINE_IMPORT_BYTES', 50 * 1024 ** 2),

@@ -2,8 +2,13 @@
  * What each command accepts and says in --help. Kept apart from the commands themselves so that `--help`,
  * `--version` and usage errors answer at once, without loading the database and API code.
  */
+import { dataDirFrom } from '../config';
 import { IMPORT_FORMATS } from '../import/types';
 import type { CommandSpec } from './args';
+
+/** Where the embedded PostgreSQL lives for this environment: the same folder wherever the command is run. */
+const DATABASE_HELP = `Database: DATABASE_URL when set; otherwise the embedded PostgreSQL with its data in
+  ${dataDirFrom(process.env)} (MAILTRAIL_DATA_DIR)`;
 
 export const API_KEY_ROLES = ['reader', 'importer', 'admin'] as const;
 
@@ -12,12 +17,14 @@ export const SERVE_SPEC: CommandSpec = {
   help: `Starts the API: GraphQL at http://HOST:PORT/graphql, GraphiQL at http://HOST:PORT/, uploads at POST /imports.
 Without DATABASE_URL it starts (and supervises) the embedded PostgreSQL in MAILTRAIL_DATA_DIR. On the first start it
 creates an admin API key and writes it to MAILTRAIL_DATA_DIR/api-key. SIGINT, SIGTERM or SIGHUP stop the server
-and the embedded PostgreSQL. Settings are environment variables (see the README).`,
+and the embedded PostgreSQL. Settings are environment variables (see the README).
+
+${DATABASE_HELP}`,
 };
 
 export const MIGRATE_SPEC: CommandSpec = {
   usage: 'mailtrail migrate',
-  help: 'Applies the database migrations (every command does so on start) and exits.',
+  help: `Applies the database migrations (every command does so on start) and exits.\n\n${DATABASE_HELP}`,
 };
 
 export const IMPORT_SPEC: CommandSpec = {
@@ -28,7 +35,9 @@ Exit status: 0 when every file was read to its end, 1 when a file failed or its 
 (truncated or damaged), 2 on a usage error.
 
   --format FORMAT   AUTO (default) or one of: ${IMPORT_FORMATS.join(', ')}
-  --json            print one JSON document on stdout (the API's ImportBatch shape) and nothing else`,
+  --json            print one JSON document on stdout (the API's ImportBatch shape) and nothing else
+
+${DATABASE_HELP}`,
   options: { json: { type: 'boolean' }, format: { type: 'string' } },
   maxPositionals: Infinity,
   minPositionals: 1,

@@ -40,6 +40,11 @@ describe('bin/build-if-stale.js', () => {
     const changed = await run();
     expect(changed.stderr).toContain('compiling');
     expect(fs.readFileSync(out, 'utf8')).toContain('exports.a = 2');
+
+    // --force (npm run build) compiles even when nothing changed.
+    fs.rmSync(out);
+    expect((await promisify(execFile)(process.execPath, [path.join(project, 'bin/build-if-stale.js'), '--force'])).stderr).toBe('');
+    expect(fs.existsSync(out)).toBe(true);
   });
 
   test('a failed compile exits non-zero and is tried again next time', async () => {

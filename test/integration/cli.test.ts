@@ -31,6 +31,13 @@ describe('help and version (exit 0, on stdout)', () => {
     expect(stdout).toMatch(usage);
   });
 
+  test("the default data directory is the project's own, whatever the current folder", async () => {
+    // Only --help: it names the folder without starting anything in it (the user's data stays untouched).
+    const { code, stdout } = await runCli(['import', '--help'], { env: { MAILTRAIL_DATA_DIR: '', DATABASE_URL: '' } });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`embedded PostgreSQL with its data in\n  ${path.join(ROOT, '.mailtrail')} (MAILTRAIL_DATA_DIR)`);
+  });
+
   test('--version prints the package version', async () => {
     expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `mailtrail ${VERSION}\n`, stderr: '' });
   });

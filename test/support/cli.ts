@@ -32,7 +32,7 @@ export function tempDir(prefix: string): string {
 }
 
 export interface CliOptions {
-  /** Extra environment; DATABASE_URL is passed through from the suite unless set to '' (embedded PostgreSQL). */
+  /** Extra environment; '' unsets a variable (DATABASE_URL: '' means the embedded PostgreSQL). */
   env?: Record<string, string>;
   /** Data directory (default: a fresh temporary one, removed after a runCli). */
   dataDir?: string;
@@ -51,7 +51,7 @@ export async function hermeticEnv(dataDir: string, env: Record<string, string> =
     EMBEDDED_PG_PORT: String(await freePort()),
     ...env,
   };
-  if (merged.DATABASE_URL === '') delete merged.DATABASE_URL;
+  for (const [name, value] of Object.entries(merged)) if (value === '') delete merged[name]; // '' means unset
   return merged;
 }
 
