@@ -22,8 +22,9 @@ type Run = (parsed: Parsed, config: Config, logger: Logger) => Promise<number>;
 
 /** Opens the database for a one-shot command; a signal or fatal error still stops the embedded PostgreSQL. */
 async function withDatabase<T>(config: Config, logger: Logger, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config, logger);
-  onShutdown(logger, () => db.close());
+  const opening = openDatabase(config, logger);
+  onShutdown(logger, async () => (await opening.catch(() => null))?.close());
+  const db = await opening;
   try {
     return await fn(db);
   } finally {

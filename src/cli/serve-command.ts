@@ -30,18 +30,19 @@ async function ensureApiKey(config: Config, db: Database, logger: Logger): Promi
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const started = Date.now();
-  const db = await openDatabase(config, logger);
+  const opening = openDatabase(config, logger);
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
-  // From here on every way out (signal, fatal error) stops what was started, the embedded PostgreSQL last.
+  // Every way out (signal, fatal error), even while starting, stops what was started, the embedded PostgreSQL last.
   onShutdown(
     logger,
     async (cause) => {
       logger.info({ cause }, 'shutting down');
       await server?.stop();
-      await db.close();
+      await (await opening.catch(() => null))?.close();
     },
     { signalExitCode: 'zero' },
   );
+  const db = await opening;
   try {
     await ensureApiKey(config, db, logger);
     // Imports whose process died (crash, kill -9, power loss) show as FAILED with how to finish them: now, and

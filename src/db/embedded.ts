@@ -257,10 +257,16 @@ export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedData
   const supervisor = await supervise(() => startPostmaster(bin.postgres, pgData, opts.port, account), log);
 
   const admin = new Client({ connectionString: urlFor(opts.port).replace(/\/mailtrail$/, '/postgres') });
-  await admin.connect();
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'mailtrail'");
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE mailtrail');
-  await admin.end();
+  try {
+    await admin.connect();
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'mailtrail'");
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE mailtrail');
+    await admin.end();
+  } catch (error) {
+    void admin.end().catch(() => undefined);
+    await supervisor.stop(); // not left running for nobody
+    throw error;
+  }
 
   return {
     url: urlFor(opts.port),

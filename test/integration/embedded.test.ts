@@ -108,6 +108,21 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
     expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
   });
 
+  test('a signal while it is still starting leaves no PostgreSQL behind', async () => {
+    const fresh = tempDir('embedded-starting');
+    try {
+      const run = await startServe({ dataDir: fresh, env: { ...EMBEDDED, EMBEDDED_PG_PORT: String(await freePort()) } });
+      // Right after the postmaster is up, before migrations and the HTTP server.
+      expect(await waitFor(() => postmasterPid(fresh) !== null || run.child.exitCode !== null, 30_000)).toBe(true);
+      const pid = postmasterPid(fresh)!;
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   test('says clearly what is wrong when its port is taken', async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
