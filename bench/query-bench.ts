@@ -312,7 +312,7 @@ async function main(): Promise<void> {
   const config = { ...loadConfig({ DATABASE_URL: url }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
-  const contractDir = path.resolve(__dirname, '../../../shared/contract');
+  const contractDir = path.resolve(__dirname, '../../contract');
   const diyDb = new Client({ connectionString: url });
   await diyDb.connect();
 

@@ -4,7 +4,7 @@
  * every query.
  */
 import crypto from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { ApiKey, type ApiKeyRole } from '../model/api-key.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 
@@ -52,12 +52,15 @@ export class ApiKeyStore {
     const hash = hashKey(key);
     const hit = this.cache.get(hash);
     if (hit && Date.now() - hit.at < 30_000) return hit.principal;
-    const row = await this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('k')
-      .where('k.keyHash = :hash AND k.revokedAt IS NULL', { hash })
-      .getOne();
-    const principal = row ? { keyId: row.id, orgId: row.orgId, role: row.role, name: row.name } : null;
+    // The lookup also stamps last_used_at when it is over a minute old: one statement, no write per request.
+    const [row]: { id: number; org_id: number; role: ApiKeyRole; name: string }[] = await this.dataSource.query(
+      `WITH k AS (SELECT id, org_id, role, name, last_used_at FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL),
+            touched AS (UPDATE api_key a SET last_used_at = now() FROM k
+                        WHERE a.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
+       SELECT id, org_id, role, name FROM k`,
+      [hash],
+    );
+    const principal = row ? { keyId: row.id, orgId: row.org_id, role: row.role, name: row.name } : null;
     this.cache.set(hash, { principal, at: Date.now() });
     return principal;
   }
@@ -84,4 +87,33 @@ export class ApiKeyStore {
   async count(): Promise<number> {
     return this.dataSource.getRepository(ApiKey).count();
   }
+
+  /** Every key, oldest first; revoked ones only when asked. Never the key (only its hash is stored anyway). */
+  async list(opts: { includeRevoked?: boolean } = {}): Promise<ApiKeySummary[]> {
+    const rows = await this.dataSource.getRepository(ApiKey).find({
+      where: opts.includeRevoked ? {} : { revokedAt: IsNull() },
+      order: { id: 'ASC' },
+    });
+    return rows.map((k) => ({ id: k.id, name: k.name, role: k.role, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
+  }
+
+  /** The active keys with this name (names are meant to be unique among active keys; older data may repeat them). */
+  async activeNamed(name: string): Promise<ApiKeySummary[]> {
+    return (await this.list()).filter((k) => k.name === name);
+  }
+
+  /** Revokes one active key by id; false if there is none. Running servers stop accepting it within the cache time. */
+  async revoke(id: number): Promise<boolean> {
+    const result = await this.dataSource.query('UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
+    return result[0].length > 0;
+  }
+}
+
+export interface ApiKeySummary {
+  id: number;
+  name: string;
+  role: ApiKeyRole;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
 }

@@ -30,6 +30,63 @@ query SessionsByIp {
 }
 `;
 
+/**
+ * The page's script. GraphiQL introspects once, when it mounts or its fetcher changes, with the headers of that
+ * moment; the key is pasted in later, so a change of headers gets a new fetcher, which makes it introspect again
+ * (docs and autocomplete work without a manual re-fetch). Headers, and with them the key, stay in memory unless the
+ * user ticks "Persist headers" in the settings; headers a previous version stored are removed.
+ */
+function script(defaultHeaders: string): string {
+  return `
+  const url = new URL('/graphql', location.href).toString();
+  const makeFetcher = () => GraphiQL.createFetcher({ url });
+  const defaultHeaders = ${JSON.stringify(defaultHeaders)};
+  if (localStorage.getItem('graphiql:shouldPersistHeaders') !== 'true') {
+    localStorage.removeItem('graphiql:headers');
+    try {
+      const tabs = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+      if (tabs && Array.isArray(tabs.tabs)) {
+        for (const tab of tabs.tabs) tab.headers = null;
+        localStorage.setItem('graphiql:tabState', JSON.stringify(tabs));
+      }
+    } catch (e) {
+      localStorage.removeItem('graphiql:tabState');
+    }
+  }
+  const canonical = (text) => {
+    try {
+      return JSON.stringify(JSON.parse(text || '{}'));
+    } catch (e) {
+      return null; // still being typed
+    }
+  };
+  function MailtrailGraphiQL() {
+    const [fetcher, setFetcher] = React.useState(makeFetcher);
+    const introspectedWith = React.useRef(canonical(defaultHeaders));
+    const timer = React.useRef(undefined);
+    const onEditHeaders = React.useCallback((text) => {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        const headers = canonical(text);
+        if (headers === null || headers === introspectedWith.current) return;
+        introspectedWith.current = headers;
+        setFetcher(() => makeFetcher());
+      }, 400);
+    }, []);
+    return React.createElement(GraphiQL, {
+      fetcher,
+      onEditHeaders,
+      defaultQuery: ${JSON.stringify(FIRST_QUERY)},
+      defaultHeaders,
+      isHeadersEditorEnabled: true,
+      showPersistHeadersSettings: true,
+      defaultEditorToolsVisibility: 'headers',
+    });
+  }
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(MailtrailGraphiQL));
+`;
+}
+
 function page(): string {
   const headers = JSON.stringify({ Authorization: 'Bearer <the key in .mailtrail/api-key>' }, null, 2);
   return `<!doctype html>
@@ -45,19 +102,7 @@ function page(): string {
 <script src="/graphiql/react.js"></script>
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).toString() });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: ${JSON.stringify(FIRST_QUERY)},
-      defaultHeaders: ${JSON.stringify(headers)},
-      headerEditorEnabled: true,
-      shouldPersistHeaders: true,
-      defaultEditorToolsVisibility: 'headers',
-    }),
-  );
-</script>
+<script>${script(headers)}</script>
 </body>
 </html>`;
 }

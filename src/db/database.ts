@@ -8,7 +8,15 @@ export interface Database {
   dataSource: DataSource;
   url: string;
   embedded: boolean;
+  /** Which database this is, for people: the embedded data folder, or the URL without its password. */
+  description: string;
   close(): Promise<void>;
+}
+
+/** A connection URL as it may be shown: user, host, port and database; never the password or query options. */
+export function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.username ? decodeURIComponent(u.username) + '@' : ''}${u.host}${u.pathname}`;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset; then applies migrations. */
@@ -20,7 +28,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     embedded = await startEmbeddedDatabase({
       dataDir: config.dataDir,
       port: config.embeddedPgPort,
-      log: (message) => logger.info(message),
+      log: (message, level = 'info') => logger[level](message),
     });
     url = embedded.url;
     logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
@@ -41,6 +49,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     dataSource,
     url,
     embedded: embedded !== null,
+    description: embedded ? `embedded PostgreSQL, data in ${embedded.pgData}` : describeUrl(url),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       if (embedded) await embedded.stop();
