@@ -3,13 +3,16 @@ import type { Logger } from '../logger';
 import type { ImportService } from '../import/import-service';
 import type { Principal } from './auth';
 import { createLoaders, type Loaders } from './loaders';
+import { createServices, type Services } from './services';
 
-/** What every resolver gets: who is asking, their organisation, and this request's DataLoaders. */
+/** What every resolver gets: who is asking, their organisation, and this request's services and DataLoaders. */
 export interface RequestContext {
   principal: Principal;
   orgId: number;
   dataSource: DataSource;
   logger: Logger;
+  /** Scoped to the caller's organisation; made once per request. */
+  services: Services;
   loaders: Loaders;
   importer: ImportService;
   limits: { maxInlineImportBytes: number };
@@ -22,12 +25,14 @@ export function createContext(deps: {
   importer: ImportService;
   maxInlineImportBytes: number;
 }): RequestContext {
+  const services = createServices(deps.dataSource, deps.principal.orgId);
   return {
     principal: deps.principal,
     orgId: deps.principal.orgId,
     dataSource: deps.dataSource,
     logger: deps.logger,
-    loaders: createLoaders(deps.dataSource, deps.principal.orgId),
+    services,
+    loaders: createLoaders(deps.dataSource, services, deps.principal.orgId),
     importer: deps.importer,
     limits: { maxInlineImportBytes: deps.maxInlineImportBytes },
   };

@@ -6,17 +6,13 @@
 import crypto from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
+import { ForbiddenError, UserInputError } from '../errors';
 
-export class UserInputError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-}
-
-export class ForbiddenError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'FORBIDDEN' } });
-  }
+/** The GraphQL code of each kind of domain error (services/errors.ts). */
+function domainCode(error: unknown): string | null {
+  if (error instanceof UserInputError) return 'BAD_USER_INPUT';
+  if (error instanceof ForbiddenError) return 'FORBIDDEN';
+  return null;
 }
 
 const SAFE_CODES = new Set([
@@ -36,13 +32,13 @@ const SAFE_CODES = new Set([
 
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const code = domainCode(original) ?? formatted.extensions?.code;
     if (typeof code === 'string' && SAFE_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, extensions: { ...extensions, code } };
     }
     const errorId = crypto.randomUUID();
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error while resolving a request');
     return {
       message: `Internal error (id ${errorId}); the server log has the details.`,

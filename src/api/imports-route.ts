@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import type { Logger } from '../logger';
 import type { ImportService } from '../import/import-service';
 import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
-import { batchView } from './resolvers/import-batch.view';
+import { batchView } from '../import/import-batches';
 import type { Principal } from './auth';
 
 export function importsRouter(deps: { importer: ImportService; maxUploadBytes: number; logger: Logger }): Router {

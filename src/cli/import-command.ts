@@ -6,7 +6,7 @@ import type { ImportBatch } from '../model/import-batch.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
 import { ProgressBar } from './progress';
-import { batchView } from '../api/resolvers/import-batch.view';
+import { batchView } from '../import/import-batches';
 
 /** Files to import: the files named, and every file under the folders named (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {

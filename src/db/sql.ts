@@ -8,7 +8,7 @@
 export class Sql {
   private constructor(
     readonly strings: readonly string[],
-    readonly values: readonly unknown[],
+    readonly values: unknown[],
   ) {}
 
   /** Flattens nested fragments, so numbering later is one pass over plain values. */
@@ -68,11 +68,15 @@ sql.join = (fragments: readonly Sql[], separator: Sql = sql`, `): Sql => {
 
 sql.empty = Sql.of([''], []);
 
-/** Runs a fragment through anything with pg's `query(text, values)` (a pg client or a TypeORM DataSource). */
-export interface Queryable<R> {
-  query(text: string, values?: unknown[]): Promise<R>;
+/** Anything whose query(text, values) answers the rows: a TypeORM DataSource, EntityManager or QueryRunner. */
+export interface RowSource {
+  query(text: string, values: unknown[]): Promise<unknown>;
 }
 
-export function run<R>(db: Queryable<R>, statement: Sql): Promise<R> {
-  return db.query(statement.text, statement.values as unknown[]);
+/**
+ * Runs a SELECT (or INSERT ... RETURNING) and answers its rows. A pg client answers a result object instead: use
+ * `client.query(s.text, s.values)`; TypeORM answers an UPDATE or DELETE with [rows, count].
+ */
+export async function run<Row = Record<string, unknown>>(db: RowSource, statement: Sql): Promise<Row[]> {
+  return (await db.query(statement.text, statement.values)) as Row[];
 }

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { run, sql } from '../../src/db/sql';
+import { sql } from '../../src/db/sql';
 
 describe('sql fragments', () => {
   it('keeps values out of the text and numbers them once, across nested fragments', () => {
@@ -33,7 +33,8 @@ describe('sql fragments', () => {
     await client.connect();
     try {
       const inner = sql`${'o\'hara'}::text AS name`;
-      const { rows } = await run(client, sql`SELECT ${41}::int + 1 AS n, ${inner}, ${sql.join([sql`${1}::int`, sql`${2}::int`], sql` + `)} AS s`);
+      const q = sql`SELECT ${41}::int + 1 AS n, ${inner}, ${sql.join([sql`${1}::int`, sql`${2}::int`], sql` + `)} AS s`;
+      const { rows } = await client.query(q.text, q.values);
       expect(rows).toEqual([{ n: 42, name: "o'hara", s: 3 }]);
     } finally {
       await client.end();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createServices } from '../services';
+import type { Services } from '../services';
 import type { RelatedRows } from '../services/rows';
 import { createAuditRecordByIdLoader } from './audit-record-by-id.loader';
 import { createRawByRecordLoader } from './raw-by-record.loader';
@@ -29,8 +29,7 @@ import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-ma
  * every request so nothing is cached across requests or organisations. Every field below the root that reads the
  * database goes through one of these, so a response costs one statement per kind of field, not per row.
  */
-export function createLoaders(dataSource: DataSource, orgId: number) {
-  const s = createServices(dataSource, orgId);
+export function createLoaders(dataSource: DataSource, s: Services, orgId: number) {
   const folderById = createFolderByIdLoader(s);
   const clientIpById = createClientIpByIdLoader(s);
   // Rows that come joined to an access, a sync or a record are primed here, so asking for them costs nothing.
@@ -39,8 +38,8 @@ export function createLoaders(dataSource: DataSource, orgId: number) {
     clientIp: (clientIp) => clientIpById.prime(clientIp.id, clientIp),
   };
   return {
-    rejectionsByBatch: createRejectionsByBatchLoader(dataSource, orgId),
-    importBatchById: createImportBatchByIdLoader(s),
+    rejectionsByBatch: createRejectionsByBatchLoader(dataSource, s, orgId),
+    importBatchById: createImportBatchByIdLoader(s, orgId),
 
     mailboxById: createMailboxByIdLoader(s),
     sessionById: createSessionByIdLoader(s),

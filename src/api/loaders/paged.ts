@@ -6,30 +6,8 @@
  */
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { toConnection, type ConnectionResult, type CursorKey } from '../pagination';
-import { decodeKeyset, type KeyType } from '../services/keyset';
-
-export interface PagedChildSpec<Row> {
-  /** Table (or subquery in parentheses) with the rows. */
-  from: string;
-  /** Column holding the parent id, e.g. session_id. */
-  parentColumn: string;
-  /** Type of the parent key: bigint ids (default) or text (e.g. an InternetMessageId). */
-  parentType?: 'bigint' | 'text';
-  /** Ordering column (ascending; ties broken by id). */
-  sortColumn: string;
-  /** SQL type of the ordering column, to check cursors (default bigint). */
-  sortType?: KeyType;
-  /** Column list to select, e.g. "t.*". The table alias is t. */
-  select: string;
-  /** Extra filter on t, with parameters numbered from $4 (e.g. an org or a time window). */
-  where?: string;
-  params?: unknown[];
-  /** Maps a database row (snake_case) to the node the resolver returns. */
-  toNode: (row: Record<string, unknown>) => Row;
-  /** The keyset of a node: [sortValue, id]. */
-  keyOf: (node: Row) => CursorKey;
-}
+import { run, sql } from '../../db/sql';
+import { decodeKeyset, toConnection, type ChildPageQuery, type ConnectionResult, type CursorKey } from '../../db/pages';
 
 export interface PageRequest {
   parentId: string;
@@ -39,16 +17,16 @@ export interface PageRequest {
 
 export type PagedChildLoader<Row> = DataLoader<PageRequest, ConnectionResult<Row>, string>;
 
-export function createPagedChildLoader<Row>(dataSource: DataSource, spec: PagedChildSpec<Row>): PagedChildLoader<Row> {
-  const extraWhere = spec.where ? ` AND (${spec.where})` : '';
-  const parentType = spec.parentType ?? 'bigint';
-  const sortType = spec.sortType ?? 'bigint';
+export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildPageQuery<Row>): PagedChildLoader<Row> {
+  const parentColumn = sql.ident('t', spec.parent.column);
+  const parentType = sql.ident(spec.parent.type);
+  const sortColumn = sql.ident('t', spec.sort.column);
   const counts = new DataLoader<string, number>(async (parentIds) => {
-    const rows: { parent: string; n: string }[] = await dataSource.query(
-      `SELECT t.${spec.parentColumn}::text AS parent, count(*) AS n FROM ${spec.from} t
-       WHERE t.${spec.parentColumn} = ANY($1::${parentType}[])${extraWhere.replace(/\$(\d+)/g, (_m, d) => `$${Number(d) - 2}`)}
+    const rows: { parent: string; n: string }[] = await run(
+      dataSource,
+      sql`SELECT ${parentColumn}::text AS parent, count(*) AS n FROM ${spec.from} t
+       WHERE ${parentColumn} = ANY(${parentIds}::${parentType}[]) AND (${spec.where})
        GROUP BY 1`,
-      [parentIds, ...(spec.params ?? [])],
     );
     const byParent = new Map(rows.map((r) => [r.parent, Number(r.n)]));
     return parentIds.map((id) => byParent.get(id) ?? 0);
@@ -69,23 +47,21 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: PagedC
         const { first, after } = group[0];
         let cursor: CursorKey | null;
         try {
-          cursor = decodeKeyset(after, [sortType, 'bigint']);
+          cursor = decodeKeyset(after, [spec.sort.type, 'bigint']);
         } catch (error) {
           for (const r of group) answers.set(requestKey(r), error as Error);
           continue;
         }
         const parentIds = [...new Set(group.map((r) => r.parentId))];
-        const keyset = cursor
-          ? ` AND (t.${spec.sortColumn}, t.id) > ($2::${sortType}, $3::bigint)`
-          : ` AND $2::${sortType} IS NULL AND $3::bigint IS NULL`;
-        const rows: Record<string, unknown>[] = await dataSource.query(
-          `SELECT p.parent::text AS __parent, x.* FROM unnest($1::${parentType}[]) AS p(parent)
+        const keyset = cursor ? sql` AND (${sortColumn}, t.id) > (${cursor[0]}::${sql.ident(spec.sort.type)}, ${cursor[1]}::bigint)` : sql.empty;
+        const rows: Record<string, unknown>[] = await run(
+          dataSource,
+          sql`SELECT p.parent::text AS __parent, x.* FROM unnest(${parentIds}::${parentType}[]) AS p(parent)
            CROSS JOIN LATERAL (
              SELECT ${spec.select} FROM ${spec.from} t
-             WHERE t.${spec.parentColumn} = p.parent${keyset}${extraWhere}
-             ORDER BY t.${spec.sortColumn}, t.id LIMIT ${first + 1}
+             WHERE ${parentColumn} = p.parent${keyset} AND (${spec.where})
+             ORDER BY ${sortColumn}, t.id LIMIT ${first + 1}
            ) x`,
-          [parentIds, cursor ? cursor[0] : null, cursor ? cursor[1] : null, ...(spec.params ?? [])],
         );
         const byParent = new Map<string, Row[]>();
         for (const row of rows) {

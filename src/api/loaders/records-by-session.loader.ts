@@ -3,4 +3,4 @@ import type { Services } from '../services';
 import type { RelatedRows } from '../services/rows';
 import { createPagedChildLoader } from './paged';
 
-export const createRecordsBySessionLoader = (db: DataSource, s: Services, related: RelatedRows) => createPagedChildLoader(db, s.auditRecords.recordsOfSessionSpec(related));
+export const createRecordsBySessionLoader = (db: DataSource, s: Services, related: RelatedRows) => createPagedChildLoader(db, s.auditRecords.recordsOfSession(related));

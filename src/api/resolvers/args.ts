@@ -3,7 +3,7 @@
  * IP or a message id is), strict about nonsense, with messages that say what to fix.
  */
 import { canonicalIp, canonicalMessageId } from '../../import/normalize';
-import { UserInputError } from '../errors';
+import { UserInputError } from '../../errors';
 
 export function ipArg(value: string, name = 'address'): string {
   const ip = canonicalIp(value);

@@ -1,20 +1,19 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { timeRange } from '../services/time-range';
 import { AuditRecordConnection } from '../types/connections.type';
 import { AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
-import { batchView } from './import-batch.view';
+import { batchView } from '../../import/import-batches';
 
 @Resolver(() => AuditRecordType)
 export class AuditRecordResolver {
   @Query(() => AuditRecordType, { nullable: true, description: 'A record by its id (AuditData.Id, any case, or sha256:... for records without one).' })
   auditRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<AuditRecordType | null> {
-    return servicesFor(ctx).auditRecords.findByKey(id);
+    return ctx.services.auditRecords.findByKey(id);
   }
 
   @Query(() => AuditRecordConnection, { description: 'Records by CreationTime, oldest first. Filters are ANDed; from/to are inclusive.' })
@@ -24,7 +23,7 @@ export class AuditRecordResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => AuditRecordFilter, { nullable: true }) filter?: AuditRecordFilter,
   ) {
-    return servicesFor(ctx).auditRecords.page(
+    return ctx.services.auditRecords.page(
       {
         mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
         sessionId: filter?.sessionId?.trim() || null,

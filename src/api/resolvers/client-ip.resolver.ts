@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { timeRange } from '../services/time-range';
 import { ClientIpConnection, SessionConnection } from '../types/connections.type';
 import { ClientIpType, MailboxType } from '../types/entities.type';
@@ -15,7 +14,7 @@ export class ClientIpResolver {
     description: 'An address in any spelling (port, [brackets], IPv6 case or zeros, IPv4-mapped); null when no record came from it.',
   })
   clientIp(@Arg('address') address: string, @Ctx() ctx: RequestContext): Promise<ClientIpType | null> {
-    return servicesFor(ctx).clientIps.findByAddress(ipArg(address));
+    return ctx.services.clientIps.findByAddress(ipArg(address));
   }
 
   @Query(() => ClientIpConnection, { description: 'Client IPs by firstSeen.' })
@@ -25,7 +24,7 @@ export class ClientIpResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => ClientIpFilter, { nullable: true }) filter?: ClientIpFilter,
   ) {
-    return servicesFor(ctx).clientIps.page(
+    return ctx.services.clientIps.page(
       { mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'), ...timeRange(filter?.from, filter?.to) },
       pageSize(first),
       after,

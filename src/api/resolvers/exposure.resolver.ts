@@ -1,8 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { UserInputError } from '../errors';
+import { UserInputError } from '../../errors';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { windowsOverlapping } from '../services/mailbox.service';
 import { timeRange } from '../services/time-range';
 import { TimeWindow } from '../types/common.type';
@@ -32,7 +31,7 @@ export class ExposureResolver {
     const range = timeRange(from, to);
     const upn = upnArg(mailbox, 'mailbox');
     const ips = ipListArg(clientIps, 'clientIps');
-    const found = await servicesFor(ctx).mailboxes.findByUpn(upn);
+    const found = await ctx.services.mailboxes.findByUpn(upn);
     if (!found) {
       throw new UserInputError(`No audit records name mailbox ${JSON.stringify(upn)}: check the UPN, or import its audit log first.`);
     }

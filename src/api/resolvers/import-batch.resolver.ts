@@ -1,11 +1,10 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ImportBatch } from '../../model/import-batch.entity';
+import { batchView, type ImportBatchView } from '../../import/import-batches';
 import { roleAllows } from '../auth';
 import type { RequestContext } from '../context';
-import { ForbiddenError, UserInputError } from '../errors';
-import { Connection, decodeCursor, pageSize, toConnection } from '../pagination';
+import { ForbiddenError, UserInputError } from '../../errors';
+import { Connection, pageSize } from '../pagination';
 import { ImportBatchType, ImportFormatEnum, ImportRejectionType } from '../types/entities.type';
-import { batchView } from './import-batch.view';
 
 const ImportRejectionConnection = Connection(ImportRejectionType, 'ImportRejection');
 const ImportBatchConnection = Connection(ImportBatchType, 'ImportBatch');
@@ -25,31 +24,18 @@ class ImportAuditLogInput {
 @Resolver(() => ImportBatchType)
 export class ImportBatchResolver {
   @Query(() => ImportBatchType, { nullable: true, description: 'One import batch; null when there is none with this id.' })
-  async importBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ImportBatchType | null> {
-    if (!/^\d{1,18}$/.test(id)) return null;
-    const batch = await ctx.dataSource.getRepository(ImportBatch).findOne({ where: { id, orgId: ctx.orgId } });
+  async importBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ImportBatchView | null> {
+    const batch = await ctx.services.importBatches.find(ctx.orgId, id);
     return batch ? batchView(batch) : null;
   }
 
   @Query(() => ImportBatchConnection, { description: 'Import batches, newest first.' })
-  async importBatches(
+  importBatches(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const limit = pageSize(first);
-    const cursor = decodeCursor(after, 1);
-    const qb = ctx.dataSource
-      .getRepository(ImportBatch)
-      .createQueryBuilder('b')
-      .where('b.orgId = :orgId', { orgId: ctx.orgId })
-      .orderBy('b.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) qb.andWhere('b.id < :after', { after: cursor[0] });
-    const rows = await qb.getMany();
-    return toConnection(rows.map(batchView), limit, (b) => [b.id], () =>
-      ctx.dataSource.getRepository(ImportBatch).count({ where: { orgId: ctx.orgId } }),
-    );
+    return ctx.services.importBatches.page(ctx.orgId, pageSize(first), after);
   }
 
   @FieldResolver(() => ImportRejectionConnection)
@@ -65,7 +51,7 @@ export class ImportBatchResolver {
   @Mutation(() => ImportBatchType, {
     description: 'Loads audit data sent inline (a Management API content blob, NDJSON, a CSV export...). Size-limited: upload big files with POST /imports.',
   })
-  async importAuditLog(@Arg('input') input: ImportAuditLogInput, @Ctx() ctx: RequestContext): Promise<ImportBatchType> {
+  async importAuditLog(@Arg('input') input: ImportAuditLogInput, @Ctx() ctx: RequestContext): Promise<ImportBatchView> {
     if (!roleAllows(ctx.principal.role, 'importer')) {
       throw new ForbiddenError('This API key is read-only: importing needs an importer or admin key.');
     }

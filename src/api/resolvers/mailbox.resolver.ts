@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { timeRange } from '../services/time-range';
 import { TimeWindow } from '../types/common.type';
 import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
@@ -13,7 +12,7 @@ import { upnArg } from './args';
 export class MailboxResolver {
   @Query(() => MailboxType, { nullable: true, description: 'A mailbox by owner UPN (any case); null when no record names it.' })
   mailbox(@Arg('userPrincipalName') userPrincipalName: string, @Ctx() ctx: RequestContext): Promise<MailboxType | null> {
-    return servicesFor(ctx).mailboxes.findByUpn(upnArg(userPrincipalName));
+    return ctx.services.mailboxes.findByUpn(upnArg(userPrincipalName));
   }
 
   @Query(() => MailboxConnection, { description: 'Mailboxes by UPN.' })
@@ -23,7 +22,7 @@ export class MailboxResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
   ) {
-    return servicesFor(ctx).mailboxes.page(filter ?? {}, pageSize(first), after);
+    return ctx.services.mailboxes.page(filter ?? {}, pageSize(first), after);
   }
 
   @FieldResolver(() => [FolderType], { description: 'Folders its MailItemsAccessed records named, by path.' })

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { MessageAccessConnection } from '../types/connections.type';
 import { MailboxType } from '../types/entities.type';
 import { MessageType } from '../types/views.type';
@@ -11,7 +10,7 @@ import { messageIdArg } from './args';
 export class MessageResolver {
   @Query(() => MessageType, { nullable: true, description: 'A message by InternetMessageId, with or without <angle brackets>; null when never bound.' })
   message(@Arg('internetMessageId') internetMessageId: string, @Ctx() ctx: RequestContext): Promise<MessageType | null> {
-    return servicesFor(ctx).messages.findMessage(messageIdArg(internetMessageId));
+    return ctx.services.messages.findMessage(messageIdArg(internetMessageId));
   }
 
   @FieldResolver(() => [MailboxType], { description: 'Mailboxes in which it was bound.' })

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { UserInputError } from '../errors';
-import { servicesFor } from '../services';
+import { UserInputError } from '../../errors';
 import { ClientIpType, MailboxType, SessionType } from '../types/entities.type';
 import { PivotSeed } from '../types/filters.type';
 import { PivotHopType, PivotType } from '../types/views.type';
@@ -39,7 +38,7 @@ export class PivotResolver {
     const clientIps = ipListArg(seed.clientIps, 'seed.clientIps') ?? [];
     const sessionIds = textListArg(seed.sessionIds) ?? [];
     if (!clientIps.length && !sessionIds.length) throw new UserInputError('seed is empty: give at least one of seed.clientIps or seed.sessionIds.');
-    return servicesFor(ctx).pivot.pivot({
+    return ctx.services.pivot.pivot({
       clientIps,
       sessionIds,
       maxHops: intArg(maxHops ?? 3, 'maxHops', 0, MAX_HOPS),

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { servicesFor } from '../services';
 import { timeRange } from '../services/time-range';
 import { OperationTally } from '../types/common.type';
 import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
@@ -13,7 +12,7 @@ import { optionalIpArg, optionalUpnArg } from './args';
 export class SessionResolver {
   @Query(() => SessionType, { nullable: true, description: 'A session by AuditData.SessionId; null when no record carries it.' })
   session(@Arg('sessionId') sessionId: string, @Ctx() ctx: RequestContext): Promise<SessionType | null> {
-    return servicesFor(ctx).sessions.findBySessionId(sessionId);
+    return ctx.services.sessions.findBySessionId(sessionId);
   }
 
   @Query(() => SessionConnection, { description: 'Sessions by firstSeen. Filters are ANDed.' })
@@ -23,7 +22,7 @@ export class SessionResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
   ) {
-    return servicesFor(ctx).sessions.page(
+    return ctx.services.sessions.page(
       {
         mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
         clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
