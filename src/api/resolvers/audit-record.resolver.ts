@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../services/time-range';
@@ -8,6 +8,7 @@ import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
 import { batchView } from '../../import/import-batches';
+import { PageArgs } from './page-args';
 
 @Resolver(() => AuditRecordType)
 export class AuditRecordResolver {
@@ -19,8 +20,7 @@ export class AuditRecordResolver {
   @Query(() => AuditRecordConnection, { description: 'Records by CreationTime, oldest first. Filters are ANDed; from/to are inclusive.' })
   auditRecords(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
     @Arg('filter', () => AuditRecordFilter, { nullable: true }) filter?: AuditRecordFilter,
   ) {
     return ctx.services.auditRecords.page(
@@ -34,8 +34,8 @@ export class AuditRecordResolver {
         aadSessionId: filter?.aadSessionId?.trim() || null,
         ...timeRange(filter?.from, filter?.to),
       },
-      pageSize(first),
-      after,
+      pageSize(page.first),
+      page.after,
     );
   }
 

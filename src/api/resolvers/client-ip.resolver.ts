@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../services/time-range';
@@ -6,6 +6,7 @@ import { ClientIpConnection, SessionConnection } from '../types/connections.type
 import { ClientIpType, MailboxType } from '../types/entities.type';
 import { ClientIpFilter } from '../types/filters.type';
 import { ipArg, optionalUpnArg } from './args';
+import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ClientIpType)
 export class ClientIpResolver {
@@ -20,14 +21,13 @@ export class ClientIpResolver {
   @Query(() => ClientIpConnection, { description: 'Client IPs by firstSeen.' })
   clientIps(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
     @Arg('filter', () => ClientIpFilter, { nullable: true }) filter?: ClientIpFilter,
   ) {
     return ctx.services.clientIps.page(
       { mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'), ...timeRange(filter?.from, filter?.to) },
-      pageSize(first),
-      after,
+      pageSize(page.first),
+      page.after,
     );
   }
 
@@ -37,12 +37,10 @@ export class ClientIpResolver {
   sessions(
     @Root() ip: ClientIpType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
   ) {
-    return ctx.loaders.sessionsByClientIp(timeRange(from, to)).load({ parentId: ip.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.sessionsByClientIp(windowOf(window)).load(pageOf(ip.id, page));
   }
 
   @FieldResolver(() => [MailboxType], { description: 'Mailboxes with records from this address.' })

@@ -1,14 +1,14 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { UserInputError } from '../../errors';
 import { pageSize } from '../pagination';
 import { windowsOverlapping } from '../services/mailbox.service';
-import { timeRange } from '../services/time-range';
 import { TimeWindow } from '../types/common.type';
 import { ExposedMessageConnection } from '../types/connections.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
+import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ExposureType)
 export class ExposureResolver {
@@ -22,13 +22,12 @@ export class ExposureResolver {
   async exposure(
     @Arg('mailbox') mailbox: string,
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Args() window: WindowArgs,
     @Arg('sessionIds', () => [String], { nullable: true }) sessionIds?: string[],
     @Arg('clientIps', () => [String], { nullable: true }) clientIps?: string[],
     @Arg('clientAppIds', () => [String], { nullable: true }) clientAppIds?: string[],
   ): Promise<ExposureType> {
-    const range = timeRange(from, to);
+    const range = windowOf(window);
     const upn = upnArg(mailbox, 'mailbox');
     const ips = ipListArg(clientIps, 'clientIps');
     const found = await ctx.services.mailboxes.findByUpn(upn);
@@ -51,10 +50,9 @@ export class ExposureResolver {
   boundMessages(
     @Root() exposure: ExposureType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.exposure.boundMessages.load({ query: exposure.query, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.exposure.boundMessages.load({ query: exposure.query, first: pageSize(page.first), after: page.after ?? null });
   }
 
   @FieldResolver(() => Int, { description: 'confirmed: how many distinct messages were bound' })

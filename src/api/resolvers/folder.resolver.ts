@@ -1,8 +1,8 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { pageSize } from '../pagination';
 import { MessageAccessConnection } from '../types/connections.type';
 import { FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
+import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => FolderType)
 export class FolderResolver {
@@ -15,10 +15,9 @@ export class FolderResolver {
   messageAccesses(
     @Root() folder: FolderType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.messageAccesses.byFolder.load({ parentId: folder.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.messageAccesses.byFolder.load(pageOf(folder.id, page));
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'Times the whole folder was synced, oldest first.' })

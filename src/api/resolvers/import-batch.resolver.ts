@@ -1,10 +1,11 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { batchView, type ImportBatchView } from '../../import/import-batches';
 import { roleAllows } from '../auth';
 import type { RequestContext } from '../context';
 import { ForbiddenError, UserInputError } from '../../errors';
 import { Connection, pageSize } from '../pagination';
 import { ImportBatchType, ImportFormatEnum, ImportRejectionType } from '../types/entities.type';
+import { PageArgs, pageOf } from './page-args';
 
 const ImportRejectionConnection = Connection(ImportRejectionType, 'ImportRejection');
 const ImportBatchConnection = Connection(ImportBatchType, 'ImportBatch');
@@ -32,20 +33,18 @@ export class ImportBatchResolver {
   @Query(() => ImportBatchConnection, { description: 'Import batches, newest first.' })
   importBatches(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.services.importBatches.page(ctx.orgId, pageSize(first), after);
+    return ctx.services.importBatches.page(ctx.orgId, pageSize(page.first), page.after);
   }
 
   @FieldResolver(() => ImportRejectionConnection)
   rejections(
     @Root() batch: ImportBatchType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.rejectionsByBatch.load({ parentId: batch.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.rejectionsByBatch.load(pageOf(batch.id, page));
   }
 
   @Mutation(() => ImportBatchType, {

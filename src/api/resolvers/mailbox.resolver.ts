@@ -1,12 +1,12 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
-import { timeRange } from '../services/time-range';
 import { TimeWindow } from '../types/common.type';
 import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
 import { FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
+import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => MailboxType)
 export class MailboxResolver {
@@ -18,11 +18,10 @@ export class MailboxResolver {
   @Query(() => MailboxConnection, { description: 'Mailboxes by UPN.' })
   mailboxes(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
     @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
   ) {
-    return ctx.services.mailboxes.page(filter ?? {}, pageSize(first), after);
+    return ctx.services.mailboxes.page(filter ?? {}, pageSize(page.first), page.after);
   }
 
   @FieldResolver(() => [FolderType], { description: 'Folders its MailItemsAccessed records named, by path.' })
@@ -34,34 +33,29 @@ export class MailboxResolver {
   sessions(
     @Root() mailbox: MailboxType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
   ) {
-    return ctx.loaders.sessionsByMailbox(timeRange(from, to)).load({ parentId: mailbox.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.sessionsByMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
   }
 
   @FieldResolver(() => MessageAccessConnection, { description: 'Messages bound in this mailbox (confirmed exposure), oldest first.' })
   messageAccesses(
     @Root() mailbox: MailboxType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
   ) {
-    return ctx.loaders.messageAccesses.byMailbox(timeRange(from, to)).load({ parentId: mailbox.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.messageAccesses.byMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'Whole folders synced (presumed exposure), oldest first.' })
   folderSyncs(
     @Root() mailbox: MailboxType,
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Args() window: WindowArgs,
   ) {
-    return ctx.loaders.folderSyncs.byMailbox(timeRange(from, to)).load(mailbox.id);
+    return ctx.loaders.folderSyncs.byMailbox(windowOf(window)).load(mailbox.id);
   }
 
   @FieldResolver(() => [TimeWindow], {

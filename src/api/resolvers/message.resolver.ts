@@ -1,10 +1,10 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { pageSize } from '../pagination';
 import { MessageAccessConnection } from '../types/connections.type';
 import { MailboxType } from '../types/entities.type';
 import { MessageType } from '../types/views.type';
 import { messageIdArg } from './args';
+import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => MessageType)
 export class MessageResolver {
@@ -22,9 +22,8 @@ export class MessageResolver {
   accesses(
     @Root() message: MessageType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.messageAccesses.byMessage.load({ parentId: message.internetMessageId, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.internetMessageId, page));
   }
 }

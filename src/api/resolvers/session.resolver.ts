@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../services/time-range';
@@ -7,6 +7,7 @@ import { AuditRecordConnection, MessageAccessConnection, SessionConnection } fro
 import { ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
 import { optionalIpArg, optionalUpnArg } from './args';
+import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => SessionType)
 export class SessionResolver {
@@ -18,8 +19,7 @@ export class SessionResolver {
   @Query(() => SessionConnection, { description: 'Sessions by firstSeen. Filters are ANDed.' })
   sessions(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
   ) {
     return ctx.services.sessions.page(
@@ -28,8 +28,8 @@ export class SessionResolver {
         clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
         ...timeRange(filter?.from, filter?.to),
       },
-      pageSize(first),
-      after,
+      pageSize(page.first),
+      page.after,
     );
   }
 
@@ -77,20 +77,18 @@ export class SessionResolver {
   records(
     @Root() session: SessionType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.recordsBySession.load({ parentId: session.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.recordsBySession.load(pageOf(session.id, page));
   }
 
   @FieldResolver(() => MessageAccessConnection, { description: 'Messages it bound, oldest first.' })
   messageAccesses(
     @Root() session: SessionType,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args() page: PageArgs,
   ) {
-    return ctx.loaders.messageAccesses.bySession.load({ parentId: session.id, first: pageSize(first), after: after ?? null });
+    return ctx.loaders.messageAccesses.bySession.load(pageOf(session.id, page));
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'Whole folders it synced, oldest first.' })
