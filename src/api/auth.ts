@@ -41,24 +41,41 @@ export function keyFromHeaders(headers: Record<string, string | string[] | undef
   return raw?.trim() || null;
 }
 
+/** Keys remembered at most; beyond this the least recently used are forgotten, so no client can grow the cache. */
+export const KEY_CACHE_SIZE = 1000;
+/** A known key is trusted this long, so a revoked key stops working within that time. */
+const KNOWN_KEY_TTL_MS = 30_000;
+/** An unknown key is remembered only briefly: retries cost no query, and a typo fixed in the database works soon. */
+const UNKNOWN_KEY_TTL_MS = 5_000;
+
 export class ApiKeyStore {
-  private cache = new Map<string, { principal: Principal | null; at: number }>();
+  /** By key hash, least recently used first (a Map keeps insertion order). */
+  private cache = new Map<string, { principal: Principal | null; expires: number }>();
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Looks a key up (cached for 30 s so a revoked key stops working within that time). */
+  get cachedKeys(): number {
+    return this.cache.size;
+  }
+
+  /** Looks a key up, through a bounded cache (see KEY_CACHE_SIZE and the TTLs above). */
   async authenticate(key: string | null): Promise<Principal | null> {
     if (!key || key.length > 200) return null;
     const hash = hashKey(key);
     const hit = this.cache.get(hash);
-    if (hit && Date.now() - hit.at < 30_000) return hit.principal;
+    this.cache.delete(hash);
+    if (hit && Date.now() < hit.expires) {
+      this.cache.set(hash, hit);
+      return hit.principal;
+    }
     const row = await this.dataSource
       .getRepository(ApiKey)
       .createQueryBuilder('k')
       .where('k.keyHash = :hash AND k.revokedAt IS NULL', { hash })
       .getOne();
     const principal = row ? { keyId: row.id, orgId: row.orgId, role: row.role, name: row.name } : null;
-    this.cache.set(hash, { principal, at: Date.now() });
+    this.cache.set(hash, { principal, expires: Date.now() + (principal ? KNOWN_KEY_TTL_MS : UNKNOWN_KEY_TTL_MS) });
+    if (this.cache.size > KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return principal;
   }
 

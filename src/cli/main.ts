@@ -160,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
           return 2;
         }
         const file = await generateMigration(config.databaseUrl, args[0], path.resolve('migrations'));
-        process.stdout.write(file ? `wrote ${file}: add it to migrations/index.ts\n` : 'no changes: the migrations match the entities\n');
+        process.stdout.write(file ? `wrote ${file}, registered in migrations/index.ts and migrations/manifest.json\n` : 'no changes: the migrations match the entities\n');
         return 0;
       }
       default:
