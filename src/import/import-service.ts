@@ -16,7 +16,7 @@ import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeRecord } from './normalize';
+import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
 import { readAuditExport } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
@@ -120,12 +120,14 @@ export class ImportService {
         const batchId = await this.batches.create(opts.orgId, fileName, opts.source, file.format);
         batchIds.push(batchId);
         try {
-          const totals = await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
+          const notes = new NoteTally();
+          const totals = await this.loadEvents(batchId, opts.orgId, file.events, notes, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [] });
+          const unattributed = totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [];
+          loaded.push({ id: batchId, notes: [...notes.warnings(), ...unattributed] });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -151,11 +153,12 @@ export class ImportService {
     return batches;
   }
 
-  /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
+  /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */
   private async loadEvents(
     batchId: string,
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
+    notes: NoteTally,
     onChunk: (records: number, rejected: number) => void,
   ): Promise<ChunkTotals> {
     const writer = new ChunkWriter(this.pool, orgId, batchId);
@@ -178,7 +181,9 @@ export class ImportService {
         } else {
           const source = event.record;
           try {
-            records.push({ record: normalizeRecord(source), rawJson: source.rawJson, line: source.line });
+            const normalized = normalizeRecordWithNotes(source);
+            notes.add(normalized.notes, source.line);
+            records.push({ record: normalized.record, rawJson: source.rawJson, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
