@@ -2,7 +2,8 @@
  * Per-format mapping of one framed value (JSON text or CSV row) to a SourceRecord or a Rejection.
  * No normalisation here: wrapper values are passed on as text, AuditData as parsed + verbatim JSON.
  */
-import type { ImportFormat, ReadEvent, SourceRecord, WrapperFields } from '../types';
+import { formatById, type ImportFormat } from '../formats';
+import type { ReadEvent, SourceRecord, WrapperFields } from '../types';
 import { excerptOf } from './errors';
 import { isJsonSpace, stringEnd, valueEnd } from './json-values';
 
@@ -176,10 +177,11 @@ export function mapJsonValue(valueText: string, line: number): ReadEvent {
 
 // ---------------------------------------------------------------- CSV
 
-/** Column positions resolved once per file from the header. */
+/** Column positions resolved once per file from the header (-1: absent). */
 export interface CsvLayout {
   format: ImportFormat;
   header: string[];
+  /** -1 for formats without AuditData, whose flat row is the record. */
   auditData: number;
   id: number;
   creationDate: number;
@@ -192,25 +194,26 @@ export interface CsvLayout {
 
 export function csvLayout(format: ImportFormat, header: string[]): CsvLayout {
   const names = header.map((h) => h.trim().toLowerCase());
-  const col = (...cands: string[]) => {
-    for (const c of cands) {
+  const columns = formatById(format).csvColumns;
+  if (!columns) throw new Error(`${format} is not a CSV format`);
+  const col = (candidates: string[] | null) => {
+    for (const c of candidates ?? []) {
       const i = names.indexOf(c);
       if (i >= 0) return i;
     }
     return -1;
   };
-  const mailbox = format === 'MAILBOX_AUDIT_LOG_CSV';
   return {
     format,
     header: header.map((h) => h.trim()),
-    auditData: mailbox ? -1 : col('auditdata'),
-    id: col('recordid', 'identity', 'id'),
-    creationDate: mailbox ? col('lastaccessed', 'creationdate') : col('creationdate', 'createddatetime'),
-    recordType: col('recordtype', 'auditlogrecordtype'),
-    operation: col('operation', 'operations'),
-    userId: mailbox ? -1 : col('userid', 'userids', 'userprincipalname'),
-    clientIp: mailbox ? col('clientipaddress', 'clientip') : col('clientip'),
-    organizationId: col('organizationid'),
+    auditData: col(columns.auditData),
+    id: col(columns.id),
+    creationDate: col(columns.creationDate),
+    recordType: col(columns.recordType),
+    operation: col(columns.operation),
+    userId: col(columns.userId),
+    clientIp: col(columns.clientIp),
+    organizationId: col(columns.organizationId),
   };
 }
 
@@ -229,7 +232,7 @@ export function mapCsvRow(layout: CsvLayout, cells: string[], line: number, rowT
     clientIp: cell(cells, layout.clientIp),
     organizationId: cell(cells, layout.organizationId),
   });
-  if (layout.format === 'MAILBOX_AUDIT_LOG_CSV') {
+  if (layout.auditData < 0) {
     // No AuditData exists: the flat row is the record.
     const flat: Obj = {};
     const h = layout.header;
