@@ -3,6 +3,7 @@
  */
 import { EXPECTED_SHAPES, formatById, formatOfCsvHeader, formatOfJsonHead, type ImportFormat, type JsonHead } from '../formats';
 import { NotAnAuditExportError } from './errors';
+import { csvPreamble } from './csv-preamble';
 import { splitCsvLine } from './csv-records';
 import { isJsonSpace, stringEnd, valueEnd } from './json-values';
 
@@ -64,30 +65,18 @@ function csvHint(cols: string[]): string {
   return '';
 }
 
-/** Header line and delimiter of a CSV head, skipping `#TYPE ...` (old Export-Csv) and `sep=` lines. */
-function csvHeader(head: string): { header: string; delimiter: string | null; headerLine: number } {
+/** Header line and delimiter of a CSV head, skipping blank lines and the preamble (csv-preamble.ts). */
+function csvHeader(head: string): { header: string; delimiter: string | null } {
   let start = 0;
   let delimiter: string | null = null;
-  let lineNo = 1;
   for (;;) {
     const nl = head.indexOf('\n', start);
     const lineText = (nl < 0 ? head.slice(start) : head.slice(start, nl)).replace(/\r$/, '');
-    const t = lineText.trim();
-    if (/^#TYPE\b/i.test(t) || t === '') {
-      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
-      start = nl + 1;
-      lineNo++;
-      continue;
-    }
-    const sep = /^"?sep=(.)"?$/i.exec(t);
-    if (sep) {
-      delimiter = sep[1]!;
-      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
-      start = nl + 1;
-      lineNo++;
-      continue;
-    }
-    return { header: lineText, delimiter, headerLine: lineNo };
+    const preamble = lineText.trim() === '' ? { delimiter: null } : csvPreamble(lineText);
+    if (!preamble) return { header: lineText, delimiter };
+    delimiter = preamble.delimiter ?? delimiter;
+    if (nl < 0) return { header: '', delimiter };
+    start = nl + 1;
   }
 }
 
