@@ -107,6 +107,13 @@ function resolveAuditData(
   return { ok: false, reason: `${key} is ${typeName(v)}, neither an object nor a JSON string` };
 }
 
+/** A record inside a wrapper (Search-UnifiedAuditLog, Graph): AuditData under `key`, the wrapper's fields around it. */
+function wrappedRecord(line: number, srcText: string, valueText: string, key: string, auditData: unknown, wrapper: WrapperFields): ReadEvent {
+  const ad = resolveAuditData(srcText, key, auditData);
+  if (!ad.ok) return reject(line, ad.reason, valueText);
+  return record({ line, auditData: ad.value, rawJson: ad.raw, wrapper: compact(wrapper) });
+}
+
 /**
  * One JSON value framed by the splitter. Handles, whatever the detected JSON format: bare AuditData objects,
  * Search-UnifiedAuditLog wrappers (AuditData as object or as JSON string), Graph auditLogRecords (auditData),
@@ -136,39 +143,25 @@ export function mapJsonValue(valueText: string, line: number): ReadEvent {
   const o = v;
 
   if ('AuditData' in o) {
-    const ad = resolveAuditData(srcText, 'AuditData', o.AuditData);
-    if (!ad.ok) return reject(line, ad.reason, valueText);
-    return record({
-      line,
-      auditData: ad.value,
-      rawJson: ad.raw,
-      wrapper: compact({
-        id: text(o.Identity) ?? text(o.RecordId) ?? text(o.Id),
-        creationDate: text(o.CreationDate),
-        recordType: recordTypeOf(o.RecordType),
-        operation: text(o.Operations) ?? text(o.Operation),
-        userId: text(o.UserIds) ?? text(o.UserId),
-        clientIp: text(o.ClientIP) ?? text(o.ClientIp),
-        organizationId: text(o.OrganizationId),
-      }),
+    return wrappedRecord(line, srcText, valueText, 'AuditData', o.AuditData, {
+      id: text(o.Identity) ?? text(o.RecordId) ?? text(o.Id),
+      creationDate: text(o.CreationDate),
+      recordType: recordTypeOf(o.RecordType),
+      operation: text(o.Operations) ?? text(o.Operation),
+      userId: text(o.UserIds) ?? text(o.UserId),
+      clientIp: text(o.ClientIP) ?? text(o.ClientIp),
+      organizationId: text(o.OrganizationId),
     });
   }
   if ('auditData' in o) {
-    const ad = resolveAuditData(srcText, 'auditData', o.auditData);
-    if (!ad.ok) return reject(line, ad.reason, valueText);
-    return record({
-      line,
-      auditData: ad.value,
-      rawJson: ad.raw,
-      wrapper: compact({
-        id: text(o.id),
-        creationDate: text(o.createdDateTime),
-        recordType: recordTypeOf(o.auditLogRecordType),
-        operation: text(o.operation),
-        userId: text(o.userPrincipalName) ?? text(o.userId),
-        clientIp: text(o.clientIp),
-        organizationId: text(o.organizationId),
-      }),
+    return wrappedRecord(line, srcText, valueText, 'auditData', o.auditData, {
+      id: text(o.id),
+      creationDate: text(o.createdDateTime),
+      recordType: recordTypeOf(o.auditLogRecordType),
+      operation: text(o.operation),
+      userId: text(o.userPrincipalName) ?? text(o.userId),
+      clientIp: text(o.clientIp),
+      organizationId: text(o.organizationId),
     });
   }
   // A bare AuditData object (Management API, SOF-ELK, -AuditDataOnly).
