@@ -1,4 +1,4 @@
-import { ApiKeyStore, KEY_CACHE_SIZE } from '../../src/api/auth';
+import { ApiKeyStore, KEY_CACHE_SIZE } from '../../src/api/http/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('the API-key cache is bounded', () => {

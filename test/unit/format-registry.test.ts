@@ -1,4 +1,4 @@
-import { ImportFormatEnum } from '../../src/api/types/enums';
+import { ImportFormatEnum } from '../../src/api/graphql/types/enums';
 import { EXPECTED_SHAPES, FORMATS, formatOfCsvHeader, formatOfJsonHead, IMPORT_FORMATS, type JsonHead } from '../../src/import/formats';
 
 /** Every column a descriptor looks at, so the power set below covers every case they can tell apart. */

@@ -1,7 +1,7 @@
 /** Audit records: the evidence, each with its AuditData verbatim and the import batch it came from. */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
-import type { AuditRecordType, MailAccessTypeEnum } from '../types/entities.type';
+import type { AuditRecordType, MailAccessTypeEnum } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';

@@ -1,7 +1,7 @@
 /** Client addresses (canonical, one row per address) and which sessions used them. */
 import type { DataSource } from 'typeorm';
 import { run, sql } from '../../db/sql';
-import type { ClientIpType } from '../types/entities.type';
+import type { ClientIpType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { CLIENT_IP_COLUMNS, clientIpFromRow, groupedInKeyOrder, inKeyOrder } from './rows';

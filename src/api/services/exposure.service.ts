@@ -6,8 +6,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
-import type { FolderSyncType } from '../types/entities.type';
-import type { ExposedMessageType, ExposureQuery } from '../types/views.type';
+import type { FolderSyncType } from '../graphql/types/entities.type';
+import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.type';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
 import { folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';

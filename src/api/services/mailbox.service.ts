@@ -1,8 +1,8 @@
 /** Mailboxes, their folders and the windows in which throttling stopped Bind auditing. */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
-import type { TimeWindow } from '../types/common.type';
-import type { FolderType, MailboxType } from '../types/entities.type';
+import type { TimeWindow } from '../graphql/types/common.type';
+import type { FolderType, MailboxType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
 import { folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';

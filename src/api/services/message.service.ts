@@ -4,8 +4,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { run, sql } from '../../db/sql';
-import type { FolderSyncType, MessageAccessType } from '../types/entities.type';
-import type { MessageType } from '../types/views.type';
+import type { FolderSyncType, MessageAccessType } from '../graphql/types/entities.type';
+import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
 import { timeKey } from './keyset';
 import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';

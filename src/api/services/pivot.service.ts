@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { run, sql } from '../../db/sql';
-import type { PivotHopType, PivotType } from '../types/views.type';
+import type { PivotHopType, PivotType } from '../graphql/types/views.type';
 
 export interface PivotRequest {
   /** Canonical addresses. */

@@ -9,7 +9,7 @@ import {
   type MailboxType,
   type MessageAccessType,
   type SessionType,
-} from '../types/entities.type';
+} from '../graphql/types/entities.type';
 
 type Row = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 /** Sessions (AuditData.SessionId) and what each one did: tallies, identities, clients, bound messages. */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
-import type { OperationTally } from '../types/common.type';
-import type { SessionType } from '../types/entities.type';
+import type { OperationTally } from '../graphql/types/common.type';
+import type { SessionType } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
