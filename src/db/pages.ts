@@ -29,7 +29,7 @@ export interface ConnectionResult<T> {
   readonly totalCount: Promise<number>;
 }
 
-export const INVALID_CURSOR = 'Invalid cursor: pass back an endCursor exactly as this API returned it, for the same field.';
+const INVALID_CURSOR = 'Invalid cursor: pass back an endCursor exactly as this API returned it, for the same field.';
 
 export type KeyType = 'timestamptz' | 'text' | 'bigint';
 
