@@ -1,5 +1,5 @@
 /** `mailtrail api-key create | list | revoke`: manage API keys. The key text is printed once, at creation, never again. */
-import { ApiKeyStore, type ApiKeySummary } from '../api/auth';
+import { ApiKeyStore, type ApiKeySummary } from '../api/http/auth';
 import type { ApiKeyRole } from '../model/api-key.entity';
 import type { Parsed } from './args';
 const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import type { Logger } from '../logger';
-import { ApiKeyStore } from '../api/auth';
-import { buildMailtrailSchema, printMailtrailSchema } from '../api/schema';
+import { ApiKeyStore } from '../api/http/auth';
+import { buildMailtrailSchema, printMailtrailSchema } from '../api/graphql/schema';
 import { ImportService } from '../import/import-service';
 import { UsageError, type Parsed } from './args';
 import { createKey, listKeys, revokeKey } from './api-key-command';
@@ -69,7 +69,7 @@ export const RUN: Record<string, Run> = {
   async 'generate-migration'(parsed, config) {
     if (!config.databaseUrl) throw new UsageError('generate-migration needs DATABASE_URL (a scratch database is created there)', GENERATE_MIGRATION_SPEC.usage);
     const file = await generateMigration(config.databaseUrl, parsed.positionals[0], path.join(PROJECT_ROOT, 'migrations'));
-    process.stdout.write(file ? `wrote ${file}: add it to migrations/index.ts\n` : 'no changes: the migrations match the entities\n');
+    process.stdout.write(file ? `wrote ${file}, registered in migrations/index.ts and migrations/manifest.json\n` : 'no changes: the migrations match the entities\n');
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import type { ImportBatch } from '../model/import-batch.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 import type { ImportFormat } from '../import/types';
 import { ProgressBar } from './progress';
-import { batchView } from '../api/resolvers/import-batch.view';
+import { batchView } from '../import/import-batches';
 import type { Parsed } from './args';
 
 /** Files to import: the files named, and every file under the folders named (sorted, hidden files skipped). */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { ConfigError, type Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import type { Logger } from '../logger';
-import { ApiKeyStore } from '../api/auth';
-import { startServer } from '../api/server';
+import { ApiKeyStore } from '../api/http/auth';
+import { startServer } from '../api/http/server';
 import { ImportService } from '../import/import-service';
 import { onShutdown } from './shutdown';
 

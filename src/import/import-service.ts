@@ -11,11 +11,12 @@ import { finished } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
+import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
+import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeRecord } from './normalize';
+import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
 import { readAuditExport } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
@@ -29,9 +30,6 @@ function unattributedNote(records: number): string {
     'they are stored, but their messages and folders could not be attributed to a mailbox.'
   );
 }
-
-/** A RUNNING batch whose heartbeat is older than this was interrupted (crash, kill, power loss). */
-const STALE_AFTER_MINUTES = 10;
 
 export interface ImportProgress {
   fileName: string | null;
@@ -53,11 +51,16 @@ export interface ImportOptions {
 }
 
 export class ImportService {
+  /** Every read and write of import_batch. */
+  readonly batches: ImportBatches;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly opts: { chunkRecords: number },
-  ) {}
+  ) {
+    this.batches = new ImportBatches(dataSource);
+  }
 
   private get pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -114,15 +117,17 @@ export class ImportService {
       });
       for await (const file of files) {
         const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
-        const batchId = await this.createBatch(opts.orgId, fileName, opts.source, file.format);
+        const batchId = await this.batches.create(opts.orgId, fileName, opts.source, file.format);
         batchIds.push(batchId);
         try {
-          const totals = await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
+          const notes = new NoteTally();
+          const totals = await this.loadEvents(batchId, opts.orgId, file.events, notes, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [] });
+          const unattributed = totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [];
+          loaded.push({ id: batchId, notes: [...notes.warnings(), ...unattributed] });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -131,7 +136,7 @@ export class ImportService {
     } catch (error) {
       failure = error as Error;
       if (batchIds.length === 0) {
-        batchIds.push(await this.createBatch(opts.orgId, opts.fileName, opts.source, null));
+        batchIds.push(await this.batches.create(opts.orgId, opts.fileName, opts.source, null));
         await this.failBatch(batchIds[0], failure);
       }
     }
@@ -139,20 +144,21 @@ export class ImportService {
     counted.resume();
     await finished(counted).catch(() => undefined);
     const sha256 = hash.digest('hex');
-    await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
+    await this.batches.setHash(batchIds, sha256, bytesRead);
     // Files that loaded completely succeed even when a later file of the same archive failed.
     for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
     report();
-    const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
+    const batches = await this.batches.ofImport(batchIds);
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }
 
-  /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
+  /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */
   private async loadEvents(
     batchId: string,
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
+    notes: NoteTally,
     onChunk: (records: number, rejected: number) => void,
   ): Promise<ChunkTotals> {
     const writer = new ChunkWriter(this.pool, orgId, batchId);
@@ -175,7 +181,9 @@ export class ImportService {
         } else {
           const source = event.record;
           try {
-            records.push({ record: normalizeRecord(source), rawJson: source.rawJson, line: source.line });
+            const normalized = normalizeRecordWithNotes(source);
+            notes.add(normalized.notes, source.line);
+            records.push({ record: normalized.record, rawJson: source.rawJson, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
@@ -192,31 +200,17 @@ export class ImportService {
     }
   }
 
-  private async createBatch(orgId: number, fileName: string | null, source: ImportSource, format: ImportFormat | null): Promise<string> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO import_batch (org_id, file_name, format, status, source) VALUES ($1, $2, $3, 'RUNNING', $4) RETURNING id`,
-      [orgId, fileName, format, source],
-    );
-    return rows[0].id;
-  }
-
   private async finishBatch(batchId: string, notes: string[]): Promise<void> {
-    const [batch]: { records_read: number; rejected: number; records_inserted: number }[] = await this.dataSource.query(
-      'SELECT records_read, rejected, records_inserted FROM import_batch WHERE id = $1',
-      [batchId],
-    );
+    const recordsRead = await this.batches.recordsRead(batchId);
     const warnings: string[] = [...notes];
-    if (EXPORT_CAPS.includes(batch.records_read)) {
+    if (EXPORT_CAPS.includes(recordsRead)) {
       warnings.push(
-        `This file holds exactly ${batch.records_read} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
+        `This file holds exactly ${recordsRead} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
           'Export smaller time windows until each holds fewer records, and import those too.',
       );
     }
-    if (batch.records_read === 0) warnings.push('The file holds no records.');
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'SUCCEEDED', finished_at = now(), warnings = warnings || $2::jsonb WHERE id = $1`,
-      [batchId, JSON.stringify(warnings)],
-    );
+    if (recordsRead === 0) warnings.push('The file holds no records.');
+    await this.batches.finish(batchId, warnings);
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {
@@ -224,20 +218,11 @@ export class ImportService {
       error instanceof NotAnAuditExportError
         ? error.message
         : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`,
-      [batchId, message.slice(0, 2000)],
-    );
+    await this.batches.fail(batchId, message);
   }
 
   /** Marks batches left RUNNING by a process that died as FAILED, saying how to complete them. */
-  async markInterruptedBatches(): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(),
-         error = 'Interrupted: the importing process stopped before the end of the file. Import the same file again: records already loaded are kept and not duplicated.'
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(mins => $1)`,
-      [STALE_AFTER_MINUTES],
-    );
-    return Array.isArray(result) ? (result[1] ?? 0) : 0;
+  markInterruptedBatches(): Promise<number> {
+    return this.batches.markInterrupted();
   }
 }

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApiKeyStore } from '../../src/api/auth';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { fixture } from '../support/fixtures';
 import { ROOT, runCli, tempDir } from '../support/cli';
 import { startTestServer, type TestServer } from '../support/server';

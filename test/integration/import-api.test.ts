@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ApiKeyStore } from '../../src/api/auth';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { startTestServer, type TestServer } from '../support/server';
 import { fixture } from '../support/fixtures';
 import { runCli } from '../support/cli';
