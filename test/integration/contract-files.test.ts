@@ -30,8 +30,18 @@ test('nothing in src, test, bench, bin, .ci or the README reads outside the repo
     }
   };
   for (const dir of ['src', 'test', 'bench', 'bin', '.ci']) visit(dir);
-  // A path that climbs out of the project (../../../ from test/integration or dist/bench) or names the team's folder.
-  const outside = /\.\.\/shared\b|\/work\/shared|'\.\.\/\.\.\/\.\.\//;
-  const offenders = files.filter((f) => outside.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+  // A relative path literal that climbs out of the project (resolved from its file, and from its compiled copy in
+  // dist/, one level deeper: outside from both), or a path naming the team's folder.
+  const names = /\.\.\/shared\b|\/work\/shared/;
+  const climbsOut = (file: string, text: string) =>
+    [...text.matchAll(/['"`]((?:\.\.\/)+)/g)].some((m) => {
+      const inside = (base: string) => !path.relative(ROOT, path.resolve(base, m[1])).startsWith('..');
+      const dir = path.join(ROOT, path.dirname(file));
+      return !inside(dir) && !inside(path.join(ROOT, 'dist', path.dirname(file)));
+    });
+  const offenders = files.filter((f) => {
+    const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+    return names.test(text) || climbsOut(f, text);
+  });
   expect(offenders).toEqual([]);
 });
