@@ -7,7 +7,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
@@ -22,6 +21,12 @@ import type { ImportFormat, Rejection } from './types';
 
 /** The caps of Microsoft's export tools: a file holding exactly this many records was probably cut off. */
 const EXPORT_CAPS = [5_000, 10_000, 50_000];
+
+async function hashFile(filePath: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 function unattributedNote(records: number): string {
   return (
@@ -135,11 +140,17 @@ export class ImportService {
         await this.failBatch(batchIds[0], failure);
       }
     }
-    // Readers may stop early (a zip is read in place from its path, a failure): drain the rest so the hash is whole.
-    counted.resume();
-    await finished(counted).catch(() => undefined);
-    const sha256 = hash.digest('hex');
-    await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
+    // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
+    // stream: an upload is answered now. A file is hashed again from disk so its sha256 is whole; a stream read only
+    // in part has no sha256 and its byte_size is what was read.
+    const whole = counted.readableEnded;
+    if (!whole) {
+      counted.destroy();
+      input.destroy();
+    }
+    const digest = whole ? hash.digest('hex') : opts.filePath ? await hashFile(opts.filePath) : null;
+    const size = whole || !opts.filePath ? bytesRead : fs.statSync(opts.filePath).size;
+    await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, digest, size]);
     // Files that loaded completely succeed even when a later file of the same archive failed.
     for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
     report();

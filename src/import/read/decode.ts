@@ -46,6 +46,8 @@ function makeDecoder(encoding: TextEncodingName): ChunkDecoder {
 export interface DecodeOptions {
   /** Called once the encoding is known. */
   onEncoding?: (e: DetectedEncoding) => void;
+  /** Input bytes taken in (increments). */
+  onBytes?: (n: number) => void;
 }
 
 /** Decode a byte stream into string chunks. */
@@ -57,6 +59,7 @@ export async function* decodeText(
   let dec: ChunkDecoder | null = null;
   for await (const raw of source) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    opts.onBytes?.(chunk.length);
     if (!dec) {
       // Wait for 4 bytes so BOM-less UTF-16 can be recognised.
       pending = pending ? Buffer.concat([pending, chunk]) : chunk;
