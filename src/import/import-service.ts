@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { Pool } from 'pg';
+import { whenDatabaseAvailable } from '../db/unavailable';
+import { markInterruptedBatches } from './interrupted-batches';
+import { ImportConnection } from './load/import-connection';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
@@ -15,7 +18,7 @@ import { ChunkWriter } from './load/chunk-writer';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
 import { NormalizationError, normalizeRecord } from './normalize';
-import { readAuditExport } from './read';
+import { readAuditExport, type TextIssues } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
 
@@ -28,15 +31,33 @@ async function hashFile(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function unattributedNote(records: number): string {
-  return (
-    `${records} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
-    'they are stored, but their messages and folders could not be attributed to a mailbox.'
-  );
+/** What the batch's warnings must say about content stored other than as given. */
+function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
+  const notes: string[] = [];
+  if (totals.unattributedBindRecords > 0) {
+    notes.push(
+      `${totals.unattributedBindRecords} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
+        'they are stored, but their messages and folders could not be attributed to a mailbox.',
+    );
+  }
+  if (totals.nulRecords > 0) {
+    notes.push(
+      `${totals.nulRecords} records contain NUL characters (\\u0000), which PostgreSQL cannot store: they are kept, with each NUL ` +
+        `written as the text "\\u0000" in their raw AuditData and as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
+    );
+  }
+  if (text.invalidSequences > 0) {
+    notes.push(
+      `${text.invalidSequences} invalid UTF-8 byte sequences were replaced by U+FFFD (first at line ${text.firstInvalidLine}): ` +
+        'the file is not clean UTF-8; the original bytes are in the file whose sha256 the batch records.',
+    );
+  }
+  return notes;
 }
 
-/** A RUNNING batch whose heartbeat is older than this was interrupted (crash, kill, power loss). */
-const STALE_AFTER_MINUTES = 10;
+/** source_line is an integer column: a file with more lines is refused with a message, not an overflow. */
+const MAX_SOURCE_LINE = 2 ** 31 - 1;
+const TOO_MANY_LINES = `the file has more than ${MAX_SOURCE_LINE.toLocaleString('en')} lines, more than one batch can number; split it into smaller files`;
 
 export interface ImportProgress {
   fileName: string | null;
@@ -61,7 +82,7 @@ export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly opts: { chunkRecords: number },
+    private readonly opts: { chunkRecords: number; statementTimeoutMs?: number },
   ) {}
 
   private get pool(): Pool {
@@ -87,7 +108,9 @@ export class ImportService {
 
   /** Imports a byte stream of any size: one batch per file inside it. */
   async importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
-    // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file).
+    // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file). A file
+    // is hashed first, so even a batch that never finishes carries its sha256 and a re-run can name it.
+    const fileDigest = opts.filePath ? await hashFile(opts.filePath) : null;
     const hash = crypto.createHash('sha256');
     let bytesRead = 0;
     const counted = new Transform({
@@ -109,7 +132,9 @@ export class ImportService {
     // A zip read in place from its path reports progress through onBytes rather than through `counted`.
     const report = () => opts.onProgress?.({ ...progress, bytesRead: Math.max(bytesRead, readerBytes) });
     let failure: Error | null = null;
+    let connection: ImportConnection | null = null;
     try {
+      connection = await ImportConnection.open(this.pool, this.opts.statementTimeoutMs ?? 0);
       const files = readAuditExport(counted, {
         fileName: opts.fileName ?? undefined,
         filePath: opts.filePath,
@@ -119,54 +144,60 @@ export class ImportService {
       });
       for await (const file of files) {
         const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
-        const batchId = await this.createBatch(opts.orgId, fileName, opts.source, file.format);
+        const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, file.format, fileDigest);
         batchIds.push(batchId);
         try {
-          const totals = await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
+          const totals = await this.loadEvents(connection, batchId, opts.orgId, file.events, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [] });
+          loaded.push({ id: batchId, notes: contentNotes(totals, file.text) });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
+        } finally {
+          await connection.releaseBatch(batchId);
         }
       }
     } catch (error) {
       failure = error as Error;
-      if (batchIds.length === 0) {
-        batchIds.push(await this.createBatch(opts.orgId, opts.fileName, opts.source, null));
-        await this.failBatch(batchIds[0], failure);
-      }
+      if (batchIds.length === 0) batchIds.push(await this.createFailedBatch(opts, fileDigest, failure));
+    } finally {
+      connection?.close();
     }
     // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
-    // stream: an upload is answered now. A file is hashed again from disk so its sha256 is whole; a stream read only
-    // in part has no sha256 and its byte_size is what was read.
+    // stream: an upload is answered now. A file was hashed from disk; a stream read only in part has no sha256 and
+    // its byte_size is what was read.
     const whole = counted.readableEnded;
     if (!whole) {
       counted.destroy();
       input.destroy();
     }
-    const digest = whole ? hash.digest('hex') : opts.filePath ? await hashFile(opts.filePath) : null;
-    const size = whole || !opts.filePath ? bytesRead : fs.statSync(opts.filePath).size;
-    await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, digest, size]);
+    const digest = fileDigest ?? (whole ? hash.digest('hex') : null);
+    const size = opts.filePath ? fs.statSync(opts.filePath).size : bytesRead;
+    await whenDatabaseAvailable(() =>
+      this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, digest, size]),
+    );
     // Files that loaded completely succeed even when a later file of the same archive failed.
-    for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
+    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
     report();
-    const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
+    const batches = await whenDatabaseAvailable(() =>
+      this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany(),
+    );
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }
 
   /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
   private async loadEvents(
+    connection: ImportConnection,
     batchId: string,
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
     onChunk: (records: number, rejected: number) => void,
   ): Promise<ChunkTotals> {
-    const writer = new ChunkWriter(this.pool, orgId, batchId);
+    const writer = new ChunkWriter(connection, orgId, batchId);
     let records: StagedRecord[] = [];
     let rejections: Rejection[] = [];
     let inFlight: Promise<void> | null = null;
@@ -185,6 +216,7 @@ export class ImportService {
           rejections.push(event.rejection);
         } else {
           const source = event.record;
+          if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
           try {
             records.push({ record: normalizeRecord(source), rawJson: source.rawJson, line: source.line });
           } catch (error) {
@@ -199,16 +231,18 @@ export class ImportService {
       return writer.totals;
     } finally {
       if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
-      writer.release();
     }
   }
 
-  private async createBatch(orgId: number, fileName: string | null, source: ImportSource, format: ImportFormat | null): Promise<string> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO import_batch (org_id, file_name, format, status, source) VALUES ($1, $2, $3, 'RUNNING', $4) RETURNING id`,
-      [orgId, fileName, format, source],
-    );
-    return rows[0].id;
+  /** A file that failed before any batch was created (not an export, database unreachable) still gets one. */
+  private createFailedBatch(opts: ImportOptions, sha256: string | null, error: Error): Promise<string> {
+    return whenDatabaseAvailable(async () => {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `INSERT INTO import_batch (org_id, file_name, status, source, sha256, finished_at, error) VALUES ($1, $2, 'FAILED', $3, $4, now(), $5) RETURNING id`,
+        [opts.orgId, opts.fileName, opts.source, sha256, failureMessage(error)],
+      );
+      return rows[0].id;
+    });
   }
 
   private async finishBatch(batchId: string, notes: string[]): Promise<void> {
@@ -216,7 +250,7 @@ export class ImportService {
       'SELECT records_read, rejected, records_inserted FROM import_batch WHERE id = $1',
       [batchId],
     );
-    const warnings: string[] = [...notes];
+    const warnings: string[] = [...notes, ...(await this.completedBatchNotes(batchId))];
     if (EXPORT_CAPS.includes(batch.records_read)) {
       warnings.push(
         `This file holds exactly ${batch.records_read} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
@@ -230,25 +264,37 @@ export class ImportService {
     );
   }
 
-  private async failBatch(batchId: string, error: Error): Promise<void> {
-    const message =
-      error instanceof NotAnAuditExportError
-        ? error.message
-        : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`,
-      [batchId, message.slice(0, 2000)],
+  /** Earlier batches of the same file (same sha256) that failed: this complete run finishes what they started. */
+  private async completedBatchNotes(batchId: string): Promise<string[]> {
+    const rows: { id: string; error: string | null }[] = await this.dataSource.query(
+      `SELECT e.id::text, e.error FROM import_batch b JOIN import_batch e
+         ON e.org_id = b.org_id AND e.sha256 = b.sha256 AND e.file_name IS NOT DISTINCT FROM b.file_name AND e.id < b.id
+       WHERE b.id = $1 AND e.status = 'FAILED' AND e.records_read > 0 ORDER BY e.id`,
+      [batchId],
+    );
+    return rows.map(
+      (r) =>
+        `This import completes batch ${r.id} of the same file (same sha256), which ${r.error?.startsWith('INTERRUPTED') ? 'was interrupted' : 'failed'} part-way: ` +
+        'its records are kept and the rest are now loaded.',
     );
   }
 
-  /** Marks batches left RUNNING by a process that died as FAILED, saying how to complete them. */
-  async markInterruptedBatches(): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(),
-         error = 'Interrupted: the importing process stopped before the end of the file. Import the same file again: records already loaded are kept and not duplicated.'
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(mins => $1)`,
-      [STALE_AFTER_MINUTES],
+  private async failBatch(batchId: string, error: Error): Promise<void> {
+    await whenDatabaseAvailable(() =>
+      this.dataSource.query(`UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`, [batchId, failureMessage(error)]),
     );
-    return Array.isArray(result) ? (result[1] ?? 0) : 0;
   }
+
+  /** Marks batches whose importing session is gone as FAILED (INTERRUPTED); returns how many. */
+  async markInterruptedBatches(): Promise<number> {
+    return (await markInterruptedBatches(this.dataSource)).length;
+  }
+}
+
+function failureMessage(error: Error): string {
+  const message =
+    error instanceof NotAnAuditExportError
+      ? error.message
+      : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
+  return message.slice(0, 2000);
 }

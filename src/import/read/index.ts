@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImportFormat, ReadEvent } from '../types';
 import { readCsvRows } from './csv-records';
-import { decodeText } from './decode';
+import { decodeText, type TextIssues } from './decode';
 import { DETECT_HEAD_CHARS, sniffExport, type ExportShape } from './detect';
 
 /** Input bytes format detection reads at most (64 KiB). */
@@ -22,7 +22,7 @@ import { unpack, type ContainerKind, type UnpackedEntry } from './unpack';
 
 export { NotAnAuditExportError, UnsafeArchiveError } from './errors';
 export { detectFormat, sniffExport, type ExportShape } from './detect';
-export { decodeText, detectEncoding } from './decode';
+export { decodeText, detectEncoding, type TextIssues } from './decode';
 export { splitJsonValues, type JsonSplitEvent } from './json-values';
 export { readCsvRows, type CsvEvent } from './csv-records';
 export { mapJsonValue, mapCsvRow, csvLayout } from './formats';
@@ -55,6 +55,8 @@ export interface AuditExportFile {
   container: ContainerKind;
   format: ImportFormat;
   events: AsyncGenerator<ReadEvent>;
+  /** Decoding issues, complete once `events` is drained. */
+  text: TextIssues;
 }
 
 async function* chain(head: string[], rest: AsyncGenerator<string> | null): AsyncGenerator<string> {
@@ -170,7 +172,8 @@ export async function* readAuditExport(
     if (entry.container === 'zip') sawZip = true;
     const entryLabel = entry.name ? `${label} entry '${entry.name}'` : label;
     const counter = { bytes: 0 };
-    const texts = decodeText(entry.stream, { onBytes: (n) => (counter.bytes += n) });
+    const issues: TextIssues = { invalidSequences: 0, firstInvalidLine: null };
+    const texts = decodeText(entry.stream, { onBytes: (n) => (counter.bytes += n), issues });
     const head = await readHead(texts, counter, opts.detectTimeoutMs ?? DETECT_TIMEOUT_MS, entryLabel);
     let shape: ExportShape;
     try {
@@ -191,7 +194,7 @@ export async function* readAuditExport(
     produced++;
     const text = chain(head.chunks, head.done ? null : texts);
     const events = shape.container === 'csv' ? csvEvents(text, shape, max) : jsonEvents(text, shape, max);
-    yield { entryName: entry.name, container: entry.container, format: shape.format, events: withDamageCheck(events, entry) };
+    yield { entryName: entry.name, container: entry.container, format: shape.format, events: withDamageCheck(events, entry), text: issues };
   }
 
   if (sawZip && produced === 0) {
