@@ -23,6 +23,13 @@ export interface Config {
   maxQueryCost: number;
   /** Number of records staged and merged per transaction while importing. */
   importChunkRecords: number;
+  /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
+  readStatementTimeoutMs: number;
+  importStatementTimeoutMs: number;
+  /** Largest GraphQL request body from a reader key, and largest query document from any key (bytes). */
+  maxQueryBytes: number;
+  /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
+  uploadIdleTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,5 +80,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 50),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 100, 100_000_000),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
+    readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
+    maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
+    uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   };
 }

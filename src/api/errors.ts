@@ -34,12 +34,33 @@ const SAFE_CODES = new Set([
   'NOT_AN_AUDIT_EXPORT',
 ]);
 
+/** Longest part of a client's value echoed back in an error message. */
+const ECHO_CHARS = 80;
+const MAX_MESSAGE_CHARS = 1_000;
+const LONG_QUOTED = new RegExp(`"((?:[^"\\\\]|\\\\.){${ECHO_CHARS}})(?:[^"\\\\]|\\\\.)+"`, 'g');
+
+/** A client's value as it may appear in a message: JSON, clipped. */
+export function clipValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const clipped = text.length > ECHO_CHARS ? `${text.slice(0, ECHO_CHARS)}... (${text.length} chars)` : text;
+  return JSON.stringify(clipped);
+}
+
+/**
+ * Messages echo values (ours and graphql-js's coercion errors alike): any quoted run longer than ECHO_CHARS is
+ * clipped, and the whole message is capped, so a 1 MB bad value is not sent back.
+ */
+function clipMessage(message: string): string {
+  const clipped = message.replace(LONG_QUOTED, '"$1..."');
+  return clipped.length > MAX_MESSAGE_CHARS ? `${clipped.slice(0, MAX_MESSAGE_CHARS)}...` : clipped;
+}
+
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && SAFE_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: clipMessage(formatted.message), extensions };
     }
     const errorId = crypto.randomUUID();
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;

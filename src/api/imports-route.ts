@@ -10,7 +10,7 @@ import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
 import { batchView } from './resolvers/import-batch.view';
 import type { Principal } from './auth';
 
-export function importsRouter(deps: { importer: ImportService; maxUploadBytes: number; logger: Logger }): Router {
+export function importsRouter(deps: { importer: ImportService; maxUploadBytes: number; idleTimeoutMs: number; logger: Logger }): Router {
   const router = express.Router();
   router.post('/', async (req, res, next) => {
     try {
@@ -34,8 +34,18 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
       });
       req.pipe(limiter);
       req.on('error', (error) => limiter.destroy(error));
+      // No total time limit (a 20 GB upload takes long), but an upload that stops sending fails its batch.
+      req.setTimeout(deps.idleTimeoutMs, () => {
+        req.unpipe(limiter);
+        limiter.destroy(new Error(`the upload sent nothing for ${deps.idleTimeoutMs / 1000} s (UPLOAD_IDLE_TIMEOUT_MS)`));
+        res.setHeader('connection', 'close');
+      });
       // A Content-Encoding: gzip body is just gzip bytes to us: the reader unpacks it by its magic number.
       const fileName = typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 500) : null;
+      if (fileName?.includes('\u0000')) {
+        res.status(400).json({ error: 'fileName contains a NUL character (\\u0000).' });
+        return;
+      }
       const principal = (req as unknown as { principal: Principal }).principal;
       const batches = await deps.importer.importStream(limiter, {
         orgId: principal.orgId,
@@ -44,6 +54,7 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
         format: format as ImportFormat | 'AUTO',
         totalBytes: Number.isFinite(declared) ? declared : null,
       });
+      req.setTimeout(0);
       const views = batches.map(batchView);
       const failed = views.some((b) => b.status === 'FAILED');
       res.status(failed ? 422 : 200).json({ batches: views });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { Pool } from 'pg';
+import { outsideAnyRequest } from '../db/request-scope';
 import { whenDatabaseAvailable } from '../db/unavailable';
 import { markInterruptedBatches } from './interrupted-batches';
 import { ImportConnection } from './load/import-connection';
@@ -106,8 +107,15 @@ export class ImportService {
     return this.importStream(Readable.from([bytes]), { ...opts, totalBytes: bytes.length });
   }
 
-  /** Imports a byte stream of any size: one batch per file inside it. */
-  async importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
+  /**
+   * Imports a byte stream of any size: one batch per file inside it. Once started, an import runs to its recorded
+   * outcome even when the HTTP request that brought it is abandoned.
+   */
+  importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
+    return outsideAnyRequest(() => this.importBatches(input, opts));
+  }
+
+  private async importBatches(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
     // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file). A file
     // is hashed first, so even a batch that never finishes carries its sha256 and a re-run can name it.
     const fileDigest = opts.filePath ? await hashFile(opts.filePath) : null;
