@@ -32,7 +32,11 @@ const SAFE_CODES = new Set([
   'QUERY_TOO_COMPLEX',
   'PAYLOAD_TOO_LARGE',
   'NOT_AN_AUDIT_EXPORT',
+  'QUERY_TIMEOUT',
 ]);
+
+/** PostgreSQL's query_canceled: statement_timeout expired, or the request was abandoned and its SQL cancelled. */
+const QUERY_CANCELED = '57014';
 
 /** Longest part of a client's value echoed back in an error message. */
 const ECHO_CHARS = 80;
@@ -57,13 +61,23 @@ function clipMessage(message: string): string {
 
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    // A literal our scalar refused (an epoch past year 275760) reaches us as a validation failure: it is bad input.
+    const cause = error instanceof GraphQLError ? error.originalError : null;
+    const code = cause instanceof GraphQLError && cause.extensions.code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : formatted.extensions?.code;
     if (typeof code === 'string' && SAFE_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: clipMessage(formatted.message), extensions };
+      return { ...formatted, message: clipMessage(formatted.message), extensions: { ...extensions, code } };
+    }
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if ((original as { code?: unknown } | null)?.code === QUERY_CANCELED) {
+      return {
+        message: 'The query ran longer than the statement timeout (READ_STATEMENT_TIMEOUT_MS) and was stopped: narrow the filter or the time window, or ask for smaller pages.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'QUERY_TIMEOUT' },
+      };
     }
     const errorId = crypto.randomUUID();
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error while resolving a request');
     return {
       message: `Internal error (id ${errorId}); the server log has the details.`,
