@@ -117,8 +117,10 @@ export class ImportService {
 
   private async importBatches(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
     // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file). A file
-    // is hashed first, so even a batch that never finishes carries its sha256 and a re-run can name it.
-    const fileDigest = opts.filePath ? await hashFile(opts.filePath) : null;
+    // is hashed first, so even a batch that never finishes carries its sha256 and a re-run can name it (a pipe or a
+    // device can be read only once: it is hashed on the way).
+    const regularFile = opts.filePath !== undefined && fs.statSync(opts.filePath).isFile();
+    const fileDigest = regularFile ? await hashFile(opts.filePath!) : null;
     const hash = crypto.createHash('sha256');
     let bytesRead = 0;
     const counted = new Transform({
@@ -183,7 +185,7 @@ export class ImportService {
       input.destroy();
     }
     const digest = fileDigest ?? (whole ? hash.digest('hex') : null);
-    const size = opts.filePath ? fs.statSync(opts.filePath).size : bytesRead;
+    const size = regularFile ? fs.statSync(opts.filePath!).size : bytesRead;
     await whenDatabaseAvailable(() =>
       this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, digest, size]),
     );
