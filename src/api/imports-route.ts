@@ -35,11 +35,12 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
       req.pipe(limiter);
       req.on('error', (error) => limiter.destroy(error));
       // No total time limit (a 20 GB upload takes long), but an upload that stops sending fails its batch.
-      req.setTimeout(deps.idleTimeoutMs, () => {
+      const onIdle = () => {
         req.unpipe(limiter);
         limiter.destroy(new Error(`the upload sent nothing for ${deps.idleTimeoutMs / 1000} s (UPLOAD_IDLE_TIMEOUT_MS)`));
-        res.setHeader('connection', 'close');
-      });
+      };
+      req.setTimeout(deps.idleTimeoutMs, onIdle);
+      res.once('finish', () => req.off('timeout', onIdle));
       // A Content-Encoding: gzip body is just gzip bytes to us: the reader unpacks it by its magic number.
       const fileName = typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 500) : null;
       if (fileName?.includes('\u0000')) {
@@ -55,6 +56,8 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
         totalBytes: Number.isFinite(declared) ? declared : null,
       });
       req.setTimeout(0);
+      // Answered before the whole body came (a refusal, a failure): close rather than read the rest of it.
+      if (!req.complete) res.setHeader('connection', 'close');
       const views = batches.map(batchView);
       const failed = views.some((b) => b.status === 'FAILED');
       res.status(failed ? 422 : 200).json({ batches: views });
