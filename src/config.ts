@@ -2,6 +2,7 @@
  * All configuration, read once from environment variables. Each variable is documented in the README;
  * an invalid value stops start-up with a message that names the variable and what it expects.
  */
+import os from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,6 +31,9 @@ export interface Config {
   maxQueryBytes: number;
   /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
   uploadIdleTimeoutMs: number;
+  /** GraphQL requests executing at once, and waiting for their turn (beyond that: 503 SERVER_BUSY). */
+  maxRunningQueries: number;
+  maxWaitingQueries: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,5 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
     maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
     uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+    maxRunningQueries: int(env, 'MAX_RUNNING_QUERIES', Math.max(2, os.availableParallelism()), 1, 1000),
+    maxWaitingQueries: int(env, 'MAX_WAITING_QUERIES', 1000, 0, 100_000),
   };
 }

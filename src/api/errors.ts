@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { RequestAbandonedError } from '../db/request-scope';
 import type { Logger } from '../logger';
 
 export class UserInputError extends GraphQLError {
@@ -59,6 +60,11 @@ function clipMessage(message: string): string {
   return clipped.length > MAX_MESSAGE_CHARS ? `${clipped.slice(0, MAX_MESSAGE_CHARS)}...` : clipped;
 }
 
+function isAbandoned(error: unknown): boolean {
+  const driverError = (error as { driverError?: unknown } | null)?.driverError;
+  return error instanceof RequestAbandonedError || driverError instanceof RequestAbandonedError;
+}
+
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // A literal our scalar refused (an epoch past year 275760) reaches us as a validation failure: it is bad input.
@@ -69,6 +75,11 @@ export function formatErrorFor(logger: Logger) {
       return { ...formatted, message: clipMessage(formatted.message), extensions: { ...extensions, code } };
     }
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (isAbandoned(original)) {
+      // Nobody is listening any more; not an internal error to chase.
+      logger.debug({ path: formatted.path }, 'request abandoned by its client');
+      return { message: 'The client disconnected; the request was abandoned.', path: formatted.path, extensions: { code: 'REQUEST_ABANDONED' } };
+    }
     if ((original as { code?: unknown } | null)?.code === QUERY_CANCELED) {
       return {
         message: 'The query ran longer than the statement timeout (READ_STATEMENT_TIMEOUT_MS) and was stopped: narrow the filter or the time window, or ask for smaller pages.',

@@ -19,6 +19,7 @@ import { RequestScope, runInScope, trackRequestQueries } from '../db/request-sco
 import { ImportService } from '../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
 import { createContext, type RequestContext } from './context';
+import { admission } from './admission';
 import { formatErrorFor } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
@@ -142,6 +143,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       if (refusal) res.status(413).json({ errors: [{ message: refusal, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       else next();
     },
+    admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries }),
     (req, res, next) => {
       // The request's SQL is cancelled when its client goes away before the answer.
       const scope = new RequestScope();

@@ -74,6 +74,25 @@ describe('the API under hostile requests and slow SQL', () => {
     }
   });
 
+  test('admission control: beyond the running and waiting places the answer is 503 SERVER_BUSY, at once', async () => {
+    const busy = await startTestServer({ MAX_RUNNING_QUERIES: '1', MAX_WAITING_QUERIES: '1', READ_STATEMENT_TIMEOUT_MS: '1500' });
+    const lock = await lockTable(busy.db.url, 'session');
+    try {
+      const running = busy.gql(SESSIONS);
+      const waiting = busy.gql(SESSIONS);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = await timed(() => busy.gql(SESSIONS));
+      expect(refused.ms).toBeLessThan(500);
+      expect(refused.value.status).toBe(503);
+      expect(refused.value.body.errors[0].extensions.code).toBe('SERVER_BUSY');
+      // The two admitted ones run in turn, each ended by the statement timeout.
+      for (const { body } of await Promise.all([running, waiting])) expect(body.errors[0].extensions.code).toBe('QUERY_TIMEOUT');
+    } finally {
+      await lock.release();
+      await busy.close();
+    }
+  });
+
   test('a client that disconnects has its SQL cancelled, not left holding a connection', async () => {
     const lock = await lockTable(t.db.url, 'session');
     try {
