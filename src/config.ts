@@ -3,6 +3,7 @@
  * an invalid value stops start-up with a message that names the variable and what it expects.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The project's own folder (the one with package.json), found from the installed code, wherever it is run from. */
@@ -41,6 +42,16 @@ export interface Config {
   maxQueryCost: number;
   /** Number of records staged and merged per transaction while importing. */
   importChunkRecords: number;
+  /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
+  readStatementTimeoutMs: number;
+  importStatementTimeoutMs: number;
+  /** Largest GraphQL request body from a reader key, and largest query document from any key (bytes). */
+  maxQueryBytes: number;
+  /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
+  uploadIdleTimeoutMs: number;
+  /** GraphQL requests executing at once, and waiting for their turn (beyond that: 503 SERVER_BUSY). */
+  maxRunningQueries: number;
+  maxWaitingQueries: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 50),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 100, 100_000_000),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
+    readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
+    maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
+    uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+    maxRunningQueries: int(env, 'MAX_RUNNING_QUERIES', Math.max(2, os.availableParallelism()), 1, 1000),
+    maxWaitingQueries: int(env, 'MAX_WAITING_QUERIES', 1000, 0, 100_000),
   };
 }

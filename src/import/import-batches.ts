@@ -41,11 +41,25 @@ export interface ChunkCounts {
   rejected: number;
 }
 
-/** A RUNNING batch whose heartbeat is older than this was interrupted (crash, kill, power loss). */
-const STALE_AFTER_MINUTES = 10;
+/**
+ * A batch is RUNNING only while its importing session holds the advisory lock on its id (load/import-connection.ts).
+ * A RUNNING batch without that lock belongs to a process or a database session that is gone.
+ */
+export const INTERRUPTED_MESSAGE =
+  'INTERRUPTED: the importing process or its database session stopped before the end of the file. ' +
+  'Import the same file again: records already loaded are kept and not duplicated, and the new batch says which batch it completes.';
 
-const INTERRUPTED =
-  'Interrupted: the importing process stopped before the end of the file. Import the same file again: records already loaded are kept and not duplicated.';
+/** A new RUNNING batch; the importing connection runs it and locks the id in the same transaction. */
+export function createRunningBatchSql(
+  orgId: number,
+  fileName: string | null,
+  source: ImportSource,
+  format: ImportFormat | null,
+  sha256: string | null,
+): Sql {
+  return sql`INSERT INTO import_batch (org_id, file_name, format, status, source, sha256)
+    VALUES (${orgId}, ${fileName}, ${format}, 'RUNNING', ${source}, ${sha256}) RETURNING id::text`;
+}
 
 /** The API's and the CLI's view of a batch. */
 export function batchView(batch: ImportBatch): ImportBatchView {
@@ -82,16 +96,18 @@ export class ImportBatches {
     return this.db.getRepository(ImportBatch);
   }
 
-  async create(orgId: number, fileName: string | null, source: ImportSource, format: ImportFormat | null): Promise<string> {
+  /** A file that failed before any batch was created (not an export, database unreachable) still gets one. */
+  async createFailed(orgId: number, fileName: string | null, source: ImportSource, sha256: string | null, message: string): Promise<string> {
     const [row] = await run<{ id: string }>(
       this.db,
-      sql`INSERT INTO import_batch (org_id, file_name, format, status, source) VALUES (${orgId}, ${fileName}, ${format}, 'RUNNING', ${source}) RETURNING id`,
+      sql`INSERT INTO import_batch (org_id, file_name, status, source, sha256, finished_at, error)
+        VALUES (${orgId}, ${fileName}, 'FAILED', ${source}, ${sha256}, now(), ${message.slice(0, 2000)}) RETURNING id`,
     );
     return row.id;
   }
 
-  /** The hash and size of the bytes as given (chain of custody), known once the whole input was read. */
-  async setHash(batchIds: string[], sha256: string, byteSize: number): Promise<void> {
+  /** The hash and size of the bytes as given (chain of custody); null when the input was not read whole. */
+  async setHash(batchIds: string[], sha256: string | null, byteSize: number): Promise<void> {
     await run(this.db, sql`UPDATE import_batch SET sha256 = ${sha256}, byte_size = ${byteSize} WHERE id = ANY(${batchIds}::bigint[])`);
   }
 
@@ -113,13 +129,33 @@ export class ImportBatches {
     await run(this.db, sql`UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = ${message.slice(0, 2000)} WHERE id = ${batchId}`);
   }
 
-  /** Marks batches left RUNNING by a process that died as FAILED, saying how to complete them. Answers how many. */
-  async markInterrupted(): Promise<number> {
-    const update = sql`UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = ${INTERRUPTED}
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(mins => ${STALE_AFTER_MINUTES})`;
+  /**
+   * Marks RUNNING batches whose importing session is gone (its advisory lock with it) as FAILED (INTERRUPTED), at
+   * once, whenever anything opens the database. Answers their ids.
+   */
+  async markInterrupted(): Promise<string[]> {
+    // A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1.
+    const update = sql`UPDATE import_batch b SET status = 'FAILED', finished_at = now(), error = ${INTERRUPTED_MESSAGE}
+       WHERE b.status = 'RUNNING' AND NOT EXISTS (
+         SELECT 1 FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND (l.classid::bigint << 32 | l.objid::bigint) = b.id)
+       RETURNING b.id::text`;
     // TypeORM answers an UPDATE with [rows, affected row count].
-    const result = await this.db.query(update.text, update.values);
-    return Array.isArray(result) ? (result[1] ?? 0) : 0;
+    const [rows]: [{ id: string }[], number] = await this.db.query(update.text, update.values);
+    return rows.map((r) => r.id);
+  }
+
+  /** Earlier batches of the same file (same sha256 and name) that failed part-way: a complete run finishes them. */
+  async earlierAttempts(batchId: string): Promise<{ id: string; interrupted: boolean }[]> {
+    const rows = await run<{ id: string; error: string | null }>(
+      this.db,
+      sql`SELECT e.id::text, e.error FROM import_batch b JOIN import_batch e
+         ON e.org_id = b.org_id AND e.sha256 = b.sha256 AND e.file_name IS NOT DISTINCT FROM b.file_name AND e.id < b.id
+       WHERE b.id = ${batchId} AND e.status = 'FAILED' AND e.records_read > 0 ORDER BY e.id`,
+    );
+    return rows.map((r) => ({ id: r.id, interrupted: r.error?.startsWith('INTERRUPTED') ?? false }));
   }
 
   /** The batches of one import, by id (whatever their organisation: the importer made them). */
