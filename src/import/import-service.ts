@@ -15,6 +15,7 @@ import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
 import { ChunkWriter } from './load/chunk-writer';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
+import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import { NormalizationError, normalizeRecord } from './normalize';
 import { readAuditExport } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
@@ -144,8 +145,21 @@ export class ImportService {
     for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
     report();
     const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
+    await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
+  }
+
+  /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */
+  private async refreshStatistics(insertedRecords: number): Promise<void> {
+    const started = Date.now();
+    try {
+      if (await refreshStatisticsAfterImport(this.pool, insertedRecords)) {
+        this.logger.info({ insertedRecords, ms: Date.now() - started }, 'analysed the import tables');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, insertedRecords }, 'ANALYZE after the import failed; queries may be slow until autovacuum analyses the tables');
+    }
   }
 
   /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
