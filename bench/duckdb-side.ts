@@ -1,6 +1,6 @@
 /**
  * The DuckDB side of the benchmarks: the same generated NDJSON loaded with `read_json`, and the same questions
- * (contract 01, 04, 05) asked in DuckDB SQL, shaped like the DIY jsonb SQL of query-bench.ts.
+ * asked in DuckDB SQL, shaped like the DIY jsonb SQL of query-bench.ts (every case that has one).
  *
  * `sample_size = -1` makes read_json infer the schema from the whole file: with the default sample (20,480 records)
  * a rare key seen later (ClientIP, Parameters) aborts the load. That second pass over the file is part of the cost.
@@ -113,12 +113,73 @@ WITH fo AS (
 SELECT min(t), max(t), count(*), list(DISTINCT mailbox), (SELECT list(x) FROM (SELECT * FROM hits ORDER BY t LIMIT 200) x) FROM hits`;
 }
 
+const MESSAGE_IDS = `flatten(list_transform(Folders, f -> list_transform(f.FolderItems, i -> i.InternetMessageId)))`;
+
+/** Contract 02: one session's summary. */
+function session(sessionId: string): string {
+  return `
+WITH r AS (SELECT * FROM audit WHERE SessionId = ${sqlString(sessionId)})
+SELECT min(CreationTime), max(CreationTime), count(*),
+  (SELECT list(x) FROM (SELECT Operation AS op, count(*) AS n FROM r GROUP BY 1 ORDER BY 2 DESC) x) AS operations,
+  list(DISTINCT ${MBX}) AS mailboxes, list(DISTINCT UserId) AS users, list(DISTINCT ${IP}) AS ips,
+  list(DISTINCT ClientInfoString) AS clients, list(DISTINCT AppId) AS apps,
+  (SELECT count(DISTINCT mid) FROM (SELECT unnest(${MESSAGE_IDS}) AS mid FROM r)) AS bound,
+  sum(OperationCount) FILTER (WHERE ${ACCESS} = 'Bind') AS bind_ops,
+  (SELECT list(x) FROM (SELECT CreationTime AS t, Operation AS op FROM r ORDER BY 1 LIMIT 5) x) AS first_records
+FROM r`;
+}
+
+/** Contract 03: IPs and sessions reachable from the given IPs through shared sessions. */
+function pivot(spellings: string[], hops: number): string {
+  return `
+WITH RECURSIVE pairs AS MATERIALIZED (
+  SELECT DISTINCT SessionId AS sid, ${IP} AS ip FROM audit WHERE SessionId IS NOT NULL AND ${IP} IS NOT NULL
+), walk(ip, hop) AS (
+  SELECT unnest(${sqlList(spellings)}), 0
+  UNION
+  SELECT p2.ip, w.hop + 1 FROM walk w JOIN pairs p1 ON p1.ip = w.ip JOIN pairs p2 ON p2.sid = p1.sid WHERE w.hop < ${hops}
+)
+SELECT (SELECT list(DISTINCT ip) FROM walk) AS ips,
+       (SELECT list(DISTINCT p.sid) FROM pairs p WHERE p.ip IN (SELECT ip FROM walk WHERE hop < ${hops})) AS sessions`;
+}
+
+const THROTTLED_MAILBOXES = `
+SELECT ${MBX} AS mailbox, list(CreationTime ORDER BY CreationTime) AS throttled_at
+FROM audit WHERE ${THROTTLED} GROUP BY 1 ORDER BY 1 LIMIT 500`;
+
+/** Contract 08: the records of an application. */
+function recordsOfApp(appId: string): string {
+  return `
+WITH r AS (SELECT * FROM audit WHERE ClientAppId = ${sqlString(appId)})
+SELECT (SELECT count(*) FROM r),
+  (SELECT list(x) FROM (SELECT Id, CreationTime, Operation, ${ACCESS} AS access, ${MBX} AS mailbox, ${MESSAGE_IDS} AS messages
+     FROM r ORDER BY CreationTime LIMIT 500) x)`;
+}
+
+/** Contract 09: one mailbox's overview. */
+function mailbox(upn: string): string {
+  return `
+WITH r AS (SELECT * FROM audit WHERE ${MBX} = ${sqlString(upn.toLowerCase())})
+SELECT min(CreationTime), max(CreationTime), count(*), max(MailboxGuid),
+  (SELECT list(DISTINCT {'id': f.Id, 'path': f.Path}) FROM (SELECT unnest(Folders) AS f FROM r)) AS folders,
+  (SELECT list(x) FROM (SELECT SessionId AS sid, min(CreationTime) AS first, list(DISTINCT ${IP}) AS ips
+     FROM r WHERE SessionId IS NOT NULL GROUP BY 1 ORDER BY 2 LIMIT 50) x) AS sessions,
+  (SELECT count(DISTINCT SessionId) FROM r) AS session_count,
+  (SELECT list(CreationTime) FROM r WHERE ${THROTTLED}) AS throttled_at
+FROM r`;
+}
+
 /** DuckDB SQL for the benchmark cases it answers, by case name (see cases() in query-bench.ts). */
 export function duckDbQuestions(m: Manifest): Record<string, string> {
   return {
     '01 sessions of an attacker IP': sessionsOfIp([m.attack.clientIps[1], m.attack.clientIpSpellings[1]]),
     '01 sessions of the office NAT': sessionsOfIp([m.natIp]),
+    '02 one session': session(m.attack.sessionId),
+    '03 pivot, 3 hops': pivot([m.attack.clientIps[0], m.attack.clientIpSpellings[0]], 3),
     '04 exposure to the attacker': exposure(m.attack.mailboxes[0], [m.attack.sessionId]),
     '05 one message': message(m.sharedMessage.internetMessageId),
+    '06 throttled mailboxes': THROTTLED_MAILBOXES,
+    '08 records of an app': recordsOfApp(m.app.clientAppId),
+    '09 mailbox overview': mailbox(m.throttled.mailbox),
   };
 }
