@@ -267,7 +267,6 @@ async function main(): Promise<void> {
               : n.callFrame.functionName || '(other)';
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
   }
-  if (process.env.PROFILE_DUMP) fs.writeFileSync(process.env.PROFILE_DUMP, JSON.stringify(profile));
   const cpuRows = [...byPackage.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 16)
