@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
 import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
+import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
 import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
@@ -200,8 +201,21 @@ export class ImportService {
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
+    await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
+  }
+
+  /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */
+  private async refreshStatistics(insertedRecords: number): Promise<void> {
+    const started = Date.now();
+    try {
+      if (await refreshStatisticsAfterImport(this.pool, insertedRecords)) {
+        this.logger.info({ insertedRecords, ms: Date.now() - started }, 'analysed the import tables');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, insertedRecords }, 'ANALYZE after the import failed; queries may be slow until autovacuum analyses the tables');
+    }
   }
 
   /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */

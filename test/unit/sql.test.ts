@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { adminUrl } from '../support/database';
 import { sql } from '../../src/db/sql';
 
 describe('sql fragments', () => {
@@ -29,7 +30,7 @@ describe('sql fragments', () => {
   });
 
   it('runs against PostgreSQL with the values bound', async () => {
-    const client = new Client({ connectionString: process.env.DATABASE_URL });
+    const client = new Client({ connectionString: adminUrl() });
     await client.connect();
     try {
       const inner = sql`${'o\'hara'}::text AS name`;
