@@ -78,6 +78,9 @@ export class AuditRecord {
   @Column({ name: 'aad_session_id', type: 'text', nullable: true })
   aadSessionId!: string | null;
 
+  @Column({ name: 'unique_token_id', type: 'text', nullable: true })
+  uniqueTokenId!: string | null;
+
   @Column({ name: 'logon_type', type: 'smallint', nullable: true })
   logonType!: number | null;
 

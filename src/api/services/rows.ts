@@ -1,5 +1,6 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
+import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
   type AuditRecordType,
@@ -39,10 +40,18 @@ export function mailboxFromRow(r: Row): MailboxType {
   };
 }
 
-export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'first_seen', 'last_seen', 'record_count']);
+export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'kind', 'entra_session_id', 'first_seen', 'last_seen', 'record_count']);
 
 export function sessionFromRow(r: Row): SessionType {
-  return { id: str(r.id), sessionId: str(r.session_id), firstSeen: date(r.first_seen), lastSeen: date(r.last_seen), recordCount: num(r.record_count) };
+  return {
+    id: str(r.id),
+    sessionId: str(r.session_id),
+    kind: str(r.kind) as SessionKindEnum,
+    entraSessionId: strOrNull(r.entra_session_id),
+    firstSeen: date(r.first_seen),
+    lastSeen: date(r.last_seen),
+    recordCount: num(r.record_count),
+  };
 }
 
 /** host() drops the /32 or /128 that inet would print. */
@@ -78,7 +87,7 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
  */
 export const RECORD_COLUMNS = (a: string) =>
   columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
-    'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
+    'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'unique_token_id', 'logon_type', 'mail_access_type',
     'is_throttled', 'operation_count', 'batch_id', 'source_line']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
@@ -154,6 +163,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     appId: strOrNull(r.app_id),
     clientAppId: strOrNull(r.client_app_id),
     aadSessionId: strOrNull(r.aad_session_id),
+    uniqueTokenId: strOrNull(r.unique_token_id),
     logonType: numOrNull(r.logon_type),
     mailAccessType: access === 'BIND' ? MailAccessTypeEnum.BIND : access === 'SYNC' ? MailAccessTypeEnum.SYNC : null,
     isThrottled: r.is_throttled === null || r.is_throttled === undefined ? null : Boolean(r.is_throttled),

@@ -81,11 +81,14 @@ async function upsertMailboxes(client: PoolClient, orgId: number, plan: ReturnTy
 async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
   if (plan.sessions.size === 0) return new Map();
   const a = activityArrays(plan.sessions);
+  const kinds = a.keys.map((k) => plan.sessions.get(k)!.kind);
+  const entra = a.keys.map((k) => plan.sessions.get(k)!.entra);
   const { rows } = await execute(
     client,
-    sql`INSERT INTO session AS t (org_id, session_id, first_seen, last_seen, record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE}
+    sql`INSERT INTO session AS t (org_id, session_id, kind, entra_session_id, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${kinds}::varchar[], ${entra}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE},
+       entra_session_id = COALESCE(t.entra_session_id, EXCLUDED.entra_session_id)
      RETURNING id::text, session_id AS key`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
@@ -206,7 +209,7 @@ export async function loadChunk(
     return {
       record: idRows[i].id as string,
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
-      session: r.sessionId ? sessionIds.get(r.sessionId) : undefined,
+      session: r.session ? sessionIds.get(r.session.key) : undefined,
       clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
     };
   });
@@ -214,7 +217,7 @@ export async function loadChunk(
   await copyRows(
     client,
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, mailbox_id, session_id,
-       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type,
+       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw, batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
@@ -222,7 +225,7 @@ export async function loadChunk(
         const id = ids[i];
         yield [
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, id.mailbox,
-          id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.logonType,
+          id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, rawJson, batchId, line,
         ];
       }

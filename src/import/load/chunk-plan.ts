@@ -2,7 +2,7 @@
  * Pure planning of one chunk: which records are new (first occurrence of each key, not already stored), and the
  * per-mailbox / session / IP / link aggregates they add. The writer turns the plan into SQL. No I/O here.
  */
-import type { NormalizedRecord } from '../types';
+import type { NormalizedRecord, SessionKind } from '../types';
 
 /** A normalised record plus what the loader needs to store it verbatim and say where it came from. */
 export interface StagedRecord {
@@ -21,7 +21,7 @@ export interface Activity {
 export interface ChunkPlan {
   fresh: StagedRecord[];
   mailboxes: Map<string, Activity & { guid: string | null; tenant: string | null }>;
-  sessions: Map<string, Activity>;
+  sessions: Map<string, Activity & { kind: SessionKind; entra: string | null }>;
   clientIps: Map<string, Activity & { version: number }>;
   /** Folders referenced by the fresh records, per mailbox UPN: folder key -> path (first seen). */
   folders: Map<string, Map<string, string>>;
@@ -75,7 +75,10 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     } else if (r.messageAccesses.length || r.folderSyncs.length) {
       plan.unattributedBindRecords += 1;
     }
-    if (r.sessionId) touch(plan.sessions, r.sessionId, at, throttled, null);
+    if (r.session) {
+      const s = touch(plan.sessions, r.session.key, at, throttled, { kind: r.session.kind, entra: r.session.entraSessionId });
+      s.entra ??= r.session.entraSessionId;
+    }
     if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, { version: r.clientIp.version });
   }
   return plan;

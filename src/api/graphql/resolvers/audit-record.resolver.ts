@@ -44,7 +44,7 @@ export class AuditRecordResolver {
     return record.mailboxId ? ctx.loaders.mailboxById.load(record.mailboxId) : null;
   }
 
-  @FieldResolver(() => SessionType, { nullable: true, description: 'null for app or REST access without a SessionId.' })
+  @FieldResolver(() => SessionType, { nullable: true, description: 'null when the record has neither a SessionId nor an AADSessionId (or only placeholders).' })
   session(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     return record.sessionId ? ctx.loaders.sessionById.load(record.sessionId) : null;
   }

@@ -15,7 +15,7 @@ export class MessageAccessResolver {
     return ctx.loaders.mailboxById.load(access.mailboxId);
   }
 
-  @FieldResolver(() => SessionType, { nullable: true, description: 'null for app access without a SessionId.' })
+  @FieldResolver(() => SessionType, { nullable: true, description: 'null for access with neither SessionId nor AADSessionId.' })
   session(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
     return access.sessionId ? ctx.loaders.sessionById.load(access.sessionId) : null;
   }

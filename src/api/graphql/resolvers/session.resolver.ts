@@ -11,7 +11,7 @@ import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => SessionType)
 export class SessionResolver {
-  @Query(() => SessionType, { nullable: true, description: 'A session by AuditData.SessionId; null when no record carries it.' })
+  @Query(() => SessionType, { nullable: true, description: 'A session by SessionId or AADSessionId; null when no record carries it.' })
   session(@Arg('sessionId') sessionId: string, @Ctx() ctx: RequestContext): Promise<SessionType | null> {
     return ctx.services.sessions.findBySessionId(sessionId);
   }

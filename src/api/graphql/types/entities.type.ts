@@ -3,7 +3,7 @@
  * src/api/resolvers that goes through a per-request DataLoader.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum } from './enums';
+import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
 
 @ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
 export class MailboxType {
@@ -31,12 +31,20 @@ export class MailboxType {
   throttledRecordCount!: number;
 }
 
-@ObjectType('Session', { description: 'One client session (AuditData.SessionId), across every IP and mailbox it touched.' })
+@ObjectType('Session', {
+  description: 'One client session (AuditData.SessionId, else AADSessionId), across every IP and mailbox it touched.',
+})
 export class SessionType {
   id!: string;
 
-  @Field()
+  @Field({ description: 'SessionId for an EXCHANGE session, AADSessionId for an ENTRA one.' })
   sessionId!: string;
+
+  @Field(() => SessionKindEnum)
+  kind!: SessionKindEnum;
+
+  @Field(() => String, { nullable: true, description: 'The AADSessionId its records carry besides SessionId: the Entra sign-in it belongs to.' })
+  entraSessionId!: string | null;
 
   @Field()
   firstSeen!: Date;
@@ -155,8 +163,11 @@ export class AuditRecordType {
   @Field(() => String, { nullable: true })
   clientAppId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'AADSessionId (top level or AppAccessContext); null when missing or a placeholder.' })
   aadSessionId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'UniqueTokenId: the token that made the request.' })
+  uniqueTokenId!: string | null;
 
   @Field(() => Int, { nullable: true })
   logonType!: number | null;

@@ -27,3 +27,12 @@ export enum ImportStatusEnum {
   FAILED = 'FAILED',
 }
 registerEnumType(ImportStatusEnum, { name: 'ImportStatus' });
+
+export enum SessionKindEnum {
+  EXCHANGE = 'EXCHANGE',
+  ENTRA = 'ENTRA',
+}
+registerEnumType(SessionKindEnum, {
+  name: 'SessionKind',
+  description: 'EXCHANGE: keyed by AuditData.SessionId. ENTRA: keyed by AADSessionId, for records without a SessionId.',
+});

@@ -46,7 +46,7 @@ export class AuditRecordFilter {
   @Field(() => String, { nullable: true, description: 'Mailbox UPN, any case.' })
   mailbox?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'AuditData.SessionId.' })
+  @Field(() => String, { nullable: true, description: 'A session id: SessionId, or AADSessionId for an ENTRA session.' })
   sessionId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Any spelling of the client IP.' })
@@ -79,6 +79,6 @@ export class PivotSeed {
   @Field(() => [String], { nullable: true, description: 'Known-bad IPs, any spelling.' })
   clientIps?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Known-bad AuditData.SessionId values.' })
+  @Field(() => [String], { nullable: true, description: 'Known-bad session ids: SessionId or AADSessionId.' })
   sessionIds?: string[] | null;
 }

@@ -1,0 +1,120 @@
+/**
+ * Every access attributed (issue 10): fixtures built here with answers known by construction, imported by the
+ * real importer, asked over HTTP.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestServer, type TestServer } from '../support/server';
+
+const OWA_AAD = '0a0a0a0a-1111-4222-8333-444444444444';
+const EXCHANGE = '5e5e5e5e-1111-4222-8333-555555555555';
+const BOTH_AAD = '6b6b6b6b-1111-4222-8333-666666666666';
+
+let n = 0;
+/** A Bind MailItemsAccessed record of `mailbox` reading one message, with `extra` fields on top. */
+function bind(mailbox: string, at: string, extra: Record<string, unknown>): Record<string, unknown> {
+  n += 1;
+  return {
+    CreationTime: at,
+    Id: `7e570000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    Operation: 'MailItemsAccessed',
+    OrganizationId: 'f0f0f0f0-0000-4000-8000-000000000001',
+    RecordType: 50,
+    UserType: 0,
+    Workload: 'Exchange',
+    UserId: mailbox,
+    MailboxOwnerUPN: mailbox,
+    ClientIPAddress: '198.51.100.7',
+    LogonType: 0,
+    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }, { Name: 'IsThrottled', Value: 'False' }],
+    Folders: [{ Id: 'inbox-id', Path: '\\Inbox', FolderItems: [{ InternetMessageId: `<m${n}@example.com>` }] }],
+    OperationCount: 1,
+    ...extra,
+  };
+}
+
+const RECORDS = [
+  // An OWA session known only by its Entra sign-in, hopping two IPs.
+  bind('victim@example.com', '2025-05-01T10:00:00', { ClientInfoString: 'Client=OWA;Action=ViaProxy', AppAccessContext: { AADSessionId: OWA_AAD, UniqueTokenId: 'tokA' } }),
+  bind('victim@example.com', '2025-05-01T10:05:00', { ClientIPAddress: '198.51.100.8', AADSessionId: OWA_AAD }),
+  // One record with both ids: an Exchange session linked to its sign-in.
+  bind('victim@example.com', '2025-05-01T11:00:00', { SessionId: EXCHANGE, ClientIPAddress: '192.0.2.50', AppAccessContext: { AADSessionId: BOTH_AAD } }),
+  // Placeholder ids in two unrelated mailboxes never form a session.
+  bind('one@example.com', '2025-05-02T09:00:00', { SessionId: 'ANONYMIZED', ClientIPAddress: '203.0.113.1' }),
+  bind('two@example.com', '2025-05-02T09:30:00', { SessionId: 'ANONYMIZED', ClientIPAddress: '203.0.113.2' }),
+  bind('one@example.com', '2025-05-02T10:00:00', { SessionId: '00000000-0000-0000-0000-000000000000', ClientIPAddress: '203.0.113.1' }),
+  bind('two@example.com', '2025-05-02T10:30:00', { AppAccessContext: { AADSessionId: '<REDACTED>' }, ClientIPAddress: '203.0.113.2' }),
+];
+
+describe('every access attributed', () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-attribution-'));
+    const file = path.join(dir, 'attribution.ndjson');
+    fs.writeFileSync(file, RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const [batch] = await t.importer.importFile(file, { orgId: 1, source: 'cli' });
+    expect(batch.status).toBe('SUCCEEDED');
+    expect(batch.warnings.join('\n')).toMatch(/4 records: session id is a placeholder/);
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ok(query: string, variables: Record<string, unknown> = {}) {
+    const { body } = await t.gql(query, variables);
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+
+  const SESSION = `query($id: String!) { session(sessionId: $id) { sessionId kind entraSessionId recordCount
+    clientIps { address } mailboxes { userPrincipalName } } }`;
+
+  describe('sessions', () => {
+    test('an OWA session identified only by AADSessionId (top level or AppAccessContext) spans both of its IPs', async () => {
+      const { session } = await ok(SESSION, { id: OWA_AAD.toUpperCase() });
+      expect(session).toEqual({
+        sessionId: OWA_AAD,
+        kind: 'ENTRA',
+        entraSessionId: null,
+        recordCount: 2,
+        clientIps: [{ address: '198.51.100.7' }, { address: '198.51.100.8' }],
+        mailboxes: [{ userPrincipalName: 'victim@example.com' }],
+      });
+      const { clientIp } = await ok(`{ clientIp(address: "198.51.100.8") { sessions { edges { node { sessionId kind } } } } }`);
+      expect(clientIp.sessions.edges).toEqual([{ node: { sessionId: OWA_AAD, kind: 'ENTRA' } }]);
+      const { auditRecords } = await ok(`query($s: String) { auditRecords(filter: { sessionId: $s }) { edges { node { uniqueTokenId } } } }`, { s: OWA_AAD });
+      expect(auditRecords.edges.map((e: any) => e.node.uniqueTokenId)).toEqual(['tokA', null]);
+    });
+
+    test('a record with both ids: the Exchange session names its Entra sign-in, and either id finds it', async () => {
+      const want = { sessionId: EXCHANGE, kind: 'EXCHANGE', entraSessionId: BOTH_AAD, recordCount: 1 };
+      expect((await ok(SESSION, { id: EXCHANGE })).session).toMatchObject(want);
+      expect((await ok(SESSION, { id: BOTH_AAD })).session).toMatchObject(want);
+    });
+
+    test('placeholder ids never form a session: ANONYMIZED no longer merges two mailboxes', async () => {
+      for (const id of ['ANONYMIZED', '00000000-0000-0000-0000-000000000000', '<REDACTED>', '']) {
+        expect((await ok(SESSION, { id })).session).toBeNull();
+      }
+      const { sessions } = await ok(`{ sessions(first: 50) { totalCount edges { node { sessionId } } } }`);
+      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD].sort());
+      const { exposure } = await ok(`{ exposure(mailbox: "one@example.com") { boundMessageCount } }`);
+      expect(exposure.boundMessageCount).toBe(2);
+    });
+
+    test('exposure filtered by an Entra session id counts that session\'s reads', async () => {
+      const { exposure } = await ok(`query($s: [String!]) { exposure(mailbox: "victim@example.com", sessionIds: $s) { boundMessageCount } }`, { s: [OWA_AAD] });
+      expect(exposure.boundMessageCount).toBe(2);
+    });
+
+    test('pivot from an IP of the Entra session crosses to its other IP', async () => {
+      const { pivot } = await ok(`{ pivot(seed: { clientIps: ["198.51.100.7"] }, maxHops: 2) { sessions { sessionId } clientIps { address } } }`);
+      expect(pivot.sessions.map((s: any) => s.sessionId)).toEqual([OWA_AAD]);
+      expect(pivot.clientIps.map((c: any) => c.address).sort()).toEqual(['198.51.100.7', '198.51.100.8']);
+    });
+  });
+});
