@@ -1,7 +1,8 @@
 import { Initial1795830465438 } from './1795830465438-Initial';
 import { ApiKeyLastUsed1795995631739 } from './1795995631739-ApiKeyLastUsed';
 import { SessionKinds1795998832547 } from './1795998832547-SessionKinds';
+import { Apps1796000211405 } from './1796000211405-Apps';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Initial1795830465438, ApiKeyLastUsed1795995631739, SessionKinds1795998832547];
+export const MIGRATIONS: Function[] = [Initial1795830465438, ApiKeyLastUsed1795995631739, SessionKinds1795998832547, Apps1796000211405];

@@ -89,6 +89,8 @@ export interface NormalizedRecord {
   operation: string;
   recordType: number | null;
   userId: string;
+  /** AuditData.UserType as a number (names mapped). */
+  userType: number | null;
   /** Lower-cased MailboxOwnerUPN (else UserId when it is a UPN on an Exchange record). */
   mailboxUpn: string | null;
   mailboxGuid: string | null;

@@ -1,5 +1,6 @@
 import { ApiKey } from './api-key.entity';
-import { ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
+import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
+import { App } from './app.entity';
 import { AuditRecord } from './audit-record.entity';
 import { ClientIp } from './client-ip.entity';
 import { Folder } from './folder.entity';
@@ -12,11 +13,11 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  ApiKey, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
   MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord,
-  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox,
+  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox,
 ];

@@ -10,6 +10,12 @@ import { startTestServer, type TestServer } from '../support/server';
 const OWA_AAD = '0a0a0a0a-1111-4222-8333-444444444444';
 const EXCHANGE = '5e5e5e5e-1111-4222-8333-555555555555';
 const BOTH_AAD = '6b6b6b6b-1111-4222-8333-666666666666';
+/** An unknown app reading two mailboxes with its own identity (consent phishing). */
+const GRAPH_READER = 'a11a11a1-2222-4333-8444-555555555555';
+/** A known Microsoft app id (shipped list): Graph Explorer, used by a signed-in user. */
+const GRAPH_EXPLORER = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
+const EXPLORER_SESSION = '7c7c7c7c-1111-4222-8333-777777777777';
+const EXCHANGE_APP = '00000002-0000-0ff1-ce00-000000000000';
 
 let n = 0;
 /** A Bind MailItemsAccessed record of `mailbox` reading one message, with `extra` fields on top. */
@@ -36,7 +42,7 @@ function bind(mailbox: string, at: string, extra: Record<string, unknown>): Reco
 
 const RECORDS = [
   // An OWA session known only by its Entra sign-in, hopping two IPs.
-  bind('victim@example.com', '2025-05-01T10:00:00', { ClientInfoString: 'Client=OWA;Action=ViaProxy', AppAccessContext: { AADSessionId: OWA_AAD, UniqueTokenId: 'tokA' } }),
+  bind('victim@example.com', '2025-05-01T10:00:00', { ClientInfoString: 'Client=OWA;Action=ViaProxy', AppId: EXCHANGE_APP, AppAccessContext: { AADSessionId: OWA_AAD, UniqueTokenId: 'tokA' } }),
   bind('victim@example.com', '2025-05-01T10:05:00', { ClientIPAddress: '198.51.100.8', AADSessionId: OWA_AAD }),
   // One record with both ids: an Exchange session linked to its sign-in.
   bind('victim@example.com', '2025-05-01T11:00:00', { SessionId: EXCHANGE, ClientIPAddress: '192.0.2.50', AppAccessContext: { AADSessionId: BOTH_AAD } }),
@@ -45,6 +51,14 @@ const RECORDS = [
   bind('two@example.com', '2025-05-02T09:30:00', { SessionId: 'ANONYMIZED', ClientIPAddress: '203.0.113.2' }),
   bind('one@example.com', '2025-05-02T10:00:00', { SessionId: '00000000-0000-0000-0000-000000000000', ClientIPAddress: '203.0.113.1' }),
   bind('two@example.com', '2025-05-02T10:30:00', { AppAccessContext: { AADSessionId: '<REDACTED>' }, ClientIPAddress: '203.0.113.2' }),
+  // App-only Graph reads of two mailboxes: no session, a service principal as UserId.
+  ...['victim@example.com', 'other@example.com', 'victim@example.com'].map((mailbox, i) =>
+    bind(mailbox, `2025-05-03T0${i}:00:00`, {
+      UserType: 5, UserId: 'ServicePrincipal_9f9f9f9f-0000-4000-8000-000000000001', ClientIPAddress: '20.190.1.1',
+      ClientInfoString: 'Client=REST;Client=RESTSystem;;', AppId: GRAPH_READER.toUpperCase(), ClientAppId: GRAPH_READER.toUpperCase(),
+    })),
+  // A delegated app used by victim herself.
+  bind('victim@example.com', '2025-05-04T08:00:00', { UserType: 'Regular', SessionId: EXPLORER_SESSION, ClientIPAddress: '192.0.2.99', AppAccessContext: { ClientAppId: GRAPH_EXPLORER } }),
 ];
 
 describe('every access attributed', () => {
@@ -101,7 +115,7 @@ describe('every access attributed', () => {
         expect((await ok(SESSION, { id })).session).toBeNull();
       }
       const { sessions } = await ok(`{ sessions(first: 50) { totalCount edges { node { sessionId } } } }`);
-      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD].sort());
+      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD, EXPLORER_SESSION].sort());
       const { exposure } = await ok(`{ exposure(mailbox: "one@example.com") { boundMessageCount } }`);
       expect(exposure.boundMessageCount).toBe(2);
     });
@@ -115,6 +129,42 @@ describe('every access attributed', () => {
       const { pivot } = await ok(`{ pivot(seed: { clientIps: ["198.51.100.7"] }, maxHops: 2) { sessions { sessionId } clientIps { address } } }`);
       expect(pivot.sessions.map((s: any) => s.sessionId)).toEqual([OWA_AAD]);
       expect(pivot.clientIps.map((c: any) => c.address).sort()).toEqual(['198.51.100.7', '198.51.100.8']);
+    });
+  });
+
+  describe('applications', () => {
+    const APPS = `query($m: String!) { mailbox(userPrincipalName: $m) { apps { appId displayName appOnly recordCount boundMessageCount } } }`;
+
+    test('the app-only reader is found from the victim mailbox, with what it did and to whom', async () => {
+      const { mailbox } = await ok(APPS, { m: 'victim@example.com' });
+      const byId = Object.fromEntries(mailbox.apps.map((a: any) => [a.appId, a]));
+      expect(Object.keys(byId).sort()).toEqual([EXCHANGE_APP, GRAPH_EXPLORER, GRAPH_READER].sort());
+      expect(byId[GRAPH_READER]).toEqual({ appId: GRAPH_READER, displayName: null, appOnly: true, recordCount: 3, boundMessageCount: 3 });
+      expect(byId[GRAPH_EXPLORER]).toEqual({ appId: GRAPH_EXPLORER, displayName: 'Graph Explorer', appOnly: false, recordCount: 1, boundMessageCount: 1 });
+      expect(byId[EXCHANGE_APP]).toMatchObject({ displayName: 'Office 365 Exchange Online', appOnly: false });
+      const { app } = await ok(`query($id: String!) { app(appId: $id) { appId firstSeen lastSeen mailboxes { userPrincipalName } } }`, { id: `{${GRAPH_READER.toUpperCase()}}` });
+      expect(app).toEqual({
+        appId: GRAPH_READER,
+        firstSeen: '2025-05-03T00:00:00.000Z',
+        lastSeen: '2025-05-03T02:00:00.000Z',
+        mailboxes: [{ userPrincipalName: 'other@example.com' }, { userPrincipalName: 'victim@example.com' }],
+      });
+    });
+
+    test('apps(mailbox, from, to) keeps apps with records in that mailbox in the window', async () => {
+      const q = `query($m: String, $from: DateTime, $to: DateTime) { apps(first: 10, mailbox: $m, from: $from, to: $to) { totalCount edges { node { appId } } } }`;
+      const other = (await ok(q, { m: 'other@example.com' })).apps;
+      expect(other.edges.map((e: any) => e.node.appId)).toEqual([GRAPH_READER]);
+      const day4 = (await ok(q, { m: 'victim@example.com', from: '2025-05-04T00:00:00Z' })).apps;
+      expect(day4.edges.map((e: any) => e.node.appId)).toEqual([GRAPH_EXPLORER]);
+      expect((await ok(q, {})).apps.totalCount).toBe(3);
+    });
+
+    test('a message access and a session name their app', async () => {
+      const { mailbox } = await ok(`{ mailbox(userPrincipalName: "other@example.com") { messageAccesses { edges { node { app { appId appOnly } session { sessionId } } } } } }`);
+      expect(mailbox.messageAccesses.edges).toEqual([{ node: { app: { appId: GRAPH_READER, appOnly: true }, session: null } }]);
+      const { session } = await ok(`{ session(sessionId: "${EXPLORER_SESSION}") { apps { appId } } }`);
+      expect(session.apps).toEqual([{ appId: GRAPH_EXPLORER }]);
     });
   });
 });

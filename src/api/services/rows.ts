@@ -1,8 +1,10 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
+import { appDisplayName } from '../../enrich';
 import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
+  type AppType,
   type AuditRecordType,
   type ClientIpType,
   type FolderSyncType,
@@ -54,6 +56,21 @@ export function sessionFromRow(r: Row): SessionType {
   };
 }
 
+export const APP_COLUMNS = (a: string) => columns(a, ['id', 'app_id', 'first_seen', 'last_seen', 'record_count', 'app_only_record_count']);
+
+export function appFromRow(r: Row): AppType {
+  const appId = str(r.app_id);
+  return {
+    id: str(r.id),
+    appId,
+    displayName: appDisplayName(appId),
+    appOnly: num(r.app_only_record_count) > 0,
+    firstSeen: date(r.first_seen),
+    lastSeen: date(r.last_seen),
+    recordCount: num(r.record_count),
+  };
+}
+
 /** host() drops the /32 or /128 that inet would print. */
 export const CLIENT_IP_COLUMNS = (a: string) =>
   sql`${sql.ident(a, 'id')}, host(${sql.ident(a, 'address')}) AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
@@ -86,7 +103,7 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
  * when a client selects it (one batched statement).
  */
 export const RECORD_COLUMNS = (a: string) =>
-  columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
+  columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'user_type', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'unique_token_id', 'logon_type', 'mail_access_type',
     'is_throttled', 'operation_count', 'batch_id', 'source_line']);
 
@@ -159,6 +176,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     operation: str(r.operation),
     recordType: num(r.record_type),
     userId: str(r.user_id ?? ''),
+    userType: numOrNull(r.user_type),
     clientInfoString: strOrNull(r.client_info_string),
     appId: strOrNull(r.app_id),
     clientAppId: strOrNull(r.client_app_id),

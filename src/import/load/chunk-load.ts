@@ -14,6 +14,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { copyRow } from './copy-text';
+import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
 const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
@@ -112,6 +113,21 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
 
+async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
+  if (plan.apps.size === 0) return new Map();
+  const a = activityArrays(plan.apps);
+  const appOnly = a.keys.map((k) => plan.apps.get(k)!.appOnly);
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO app AS t (org_id, app_id, first_seen, last_seen, record_count, app_only_record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${appOnly}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_app_org_app_id DO UPDATE SET ${ACTIVITY_UPDATE},
+       app_only_record_count = t.app_only_record_count + EXCLUDED.app_only_record_count
+     RETURNING id::text, app_id AS key`,
+  );
+  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+}
+
 /** Folder ids by `mailboxId|folderKey`; existing folders are looked up in the same statement that adds new ones. */
 async function resolveFolders(
   client: PoolClient,
@@ -153,6 +169,7 @@ const LINK_COLUMNS = {
   session_client_ip: ['session_id', 'client_ip_id'],
   session_mailbox: ['session_id', 'mailbox_id'],
   client_ip_mailbox: ['client_ip_id', 'mailbox_id'],
+  app_mailbox: ['app_id', 'mailbox_id'],
 } as const;
 
 async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeof LINK_COLUMNS, links: ReturnType<typeof linkActivity>) {
@@ -198,6 +215,7 @@ export async function loadChunk(
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
   const clientIpIds = await upsertClientIps(client, orgId, plan);
+  const appIds = await upsertApps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
   const { rows: idRows } = await client.query(
     "SELECT nextval(pg_get_serial_sequence('audit_record', 'id'))::text AS id FROM generate_series(1, $1)",
@@ -211,12 +229,13 @@ export async function loadChunk(
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
       session: r.session ? sessionIds.get(r.session.key) : undefined,
       clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
+      app: appIds.get(appKey(r) ?? ''),
     };
   });
 
   await copyRows(
     client,
-    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, mailbox_id, session_id,
+    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw, batch_id, source_line) FROM STDIN`,
     (function* () {
@@ -224,7 +243,7 @@ export async function loadChunk(
         const { record: r, rawJson, line } = plan.fresh[i];
         const id = ids[i];
         yield [
-          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, id.mailbox,
+          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, rawJson, batchId, line,
         ];
@@ -269,6 +288,7 @@ export async function loadChunk(
   await upsertLinks(client, orgId, 'session_client_ip', linkActivity(plan.fresh, ids.map((id) => [id.session, id.clientIp])));
   await upsertLinks(client, orgId, 'session_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.session, id.mailbox])));
   await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
+  await upsertLinks(client, orgId, 'app_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.app, id.mailbox])));
 
   return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
 }

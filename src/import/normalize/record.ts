@@ -13,7 +13,7 @@ import { canonicalMessageId } from './message-id';
 import { mailAccessProperties } from './operation-properties';
 import { recordKey } from './record-key';
 import { sessionIdentity } from './session-identity';
-import { logonTypeValue, recordTypeValue } from './record-type';
+import { logonTypeValue, recordTypeValue, userTypeValue } from './record-type';
 import { parseAuditTime, parseWrapperDate } from './time';
 import { field, firstText, isObject, nonNegativeInt, text, type Obj } from './values';
 
@@ -79,6 +79,7 @@ function normalize(src: SourceRecord): NormalizeResult {
     operation,
     recordType: recordTypeValue(field(ad, 'RecordType')) ?? recordTypeValue(wrapper.recordType),
     userId,
+    userType: userTypeValue(field(ad, 'UserType')),
     mailboxUpn,
     mailboxGuid: text(field(ad, 'MailboxGuid'))?.toLowerCase() ?? null,
     tenantId: firstText(field(ad, 'OrganizationId'), wrapper.organizationId)?.toLowerCase() ?? null,

@@ -3,7 +3,8 @@ import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
 import { AuditRecordConnection } from '../types/connections.type';
-import { AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { AppType, AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { appKey } from '../../../import/normalize/app-identity';
 import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
@@ -47,6 +48,12 @@ export class AuditRecordResolver {
   @FieldResolver(() => SessionType, { nullable: true, description: 'null when the record has neither a SessionId nor an AADSessionId (or only placeholders).' })
   session(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     return record.sessionId ? ctx.loaders.sessionById.load(record.sessionId) : null;
+  }
+
+  @FieldResolver(() => AppType, { nullable: true, description: 'Its application: ClientAppId, else AppId.' })
+  app(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    const key = appKey(record);
+    return key ? ctx.loaders.appByAppId.load(key) : null;
   }
 
   @FieldResolver(() => ClientIpType, { nullable: true })

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { AuditRecordType, ClientIpType, FolderSyncType, FolderType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { appKey } from '../../../import/normalize/app-identity';
+import { AppType, AuditRecordType, ClientIpType, FolderSyncType, FolderType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 
 /** Who bound a message, where and from where: every link back goes through a per-request loader. */
 @Resolver(() => MessageAccessType)
@@ -23,6 +24,13 @@ export class MessageAccessResolver {
   @FieldResolver(() => ClientIpType, { nullable: true })
   clientIp(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
     return access.clientIpId ? ctx.loaders.clientIpById.load(access.clientIpId) : null;
+  }
+
+  @FieldResolver(() => AppType, { nullable: true, description: "The application of the Bind record (ClientAppId, else AppId)." })
+  async app(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
+    const record = await ctx.loaders.auditRecordById.load(access.recordId);
+    const key = record ? appKey(record) : null;
+    return key ? ctx.loaders.appByAppId.load(key) : null;
   }
 
   @FieldResolver(() => AuditRecordType, { description: 'The Bind record that listed it.' })

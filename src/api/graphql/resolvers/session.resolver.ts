@@ -4,7 +4,7 @@ import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
 import { OperationTally } from '../types/common.type';
 import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
-import { ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
+import { AppType, ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
 import { optionalIpArg, optionalUpnArg } from './args';
 import { PageArgs, pageOf } from './page-args';
@@ -41,6 +41,11 @@ export class SessionResolver {
   @FieldResolver(() => [MailboxType], { description: 'Every mailbox it touched (delegate access gives several).' })
   mailboxes(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.mailboxesBySession.load(session.id);
+  }
+
+  @FieldResolver(() => [AppType], { description: 'Applications of its records (ClientAppId, else AppId), by firstSeen.' })
+  apps(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.appsBySession.load(session.id);
   }
 
   @FieldResolver(() => [String], { description: 'Distinct UserIds of its records.' })

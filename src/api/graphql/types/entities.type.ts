@@ -56,6 +56,29 @@ export class SessionType {
   recordCount!: number;
 }
 
+@ObjectType('App', { description: 'An application that acted on mail: ClientAppId, else AppId (lower-case).' })
+export class AppType {
+  id!: string;
+
+  @Field()
+  appId!: string;
+
+  @Field(() => String, { nullable: true, description: 'From the shipped offline list of Microsoft app ids; null when unknown.' })
+  displayName!: string | null;
+
+  @Field({ description: 'True when it read mail without a signed-in user (UserType Application / ServicePrincipal, or no UserId).' })
+  appOnly!: boolean;
+
+  @Field()
+  firstSeen!: Date;
+
+  @Field()
+  lastSeen!: Date;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
 @ObjectType('ClientIp', { description: 'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4.' })
 export class ClientIpType {
   id!: string;
@@ -153,6 +176,9 @@ export class AuditRecordType {
 
   @Field(() => String)
   userId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'AuditData.UserType as a number (5 application, 6 service principal: no signed-in user).' })
+  userType!: number | null;
 
   @Field(() => String, { nullable: true })
   clientInfoString!: string | null;
