@@ -57,6 +57,9 @@ const RECORDS = [
       UserType: 5, UserId: 'ServicePrincipal_9f9f9f9f-0000-4000-8000-000000000001', ClientIPAddress: '20.190.1.1',
       ClientInfoString: 'Client=REST;Client=RESTSystem;;', AppId: GRAPH_READER.toUpperCase(), ClientAppId: GRAPH_READER.toUpperCase(),
     })),
+  // A delegate reading her boss's mailbox, and her own.
+  bind('boss@example.com', '2025-05-05T09:00:00', { UserId: 'Assistant@example.com', LogonType: 2, ClientIPAddress: '192.0.2.77' }),
+  bind('assistant@example.com', '2025-05-05T09:10:00', { UserId: 'assistant@example.com', LogonType: 0, ClientIPAddress: '192.0.2.77' }),
   // A delegated app used by victim herself.
   bind('victim@example.com', '2025-05-04T08:00:00', { UserType: 'Regular', SessionId: EXPLORER_SESSION, ClientIPAddress: '192.0.2.99', AppAccessContext: { ClientAppId: GRAPH_EXPLORER } }),
 ];
@@ -165,6 +168,18 @@ describe('every access attributed', () => {
       expect(mailbox.messageAccesses.edges).toEqual([{ node: { app: { appId: GRAPH_READER, appOnly: true }, session: null } }]);
       const { session } = await ok(`{ session(sessionId: "${EXPLORER_SESSION}") { apps { appId } } }`);
       expect(session.apps).toEqual([{ appId: GRAPH_EXPLORER }]);
+    });
+  });
+
+  describe('actors', () => {
+    test('what did an account read in other people\'s mailboxes: UserId plus logon type', async () => {
+      const q = `query($f: AuditRecordFilter) { auditRecords(filter: $f) { edges { node { userId logonType logonKind mailbox { userPrincipalName }
+        messageAccesses { logonType } } } } }`;
+      const other = (await ok(q, { f: { userId: 'ASSISTANT@example.com', logonTypes: ['DELEGATE', 'ADMIN'] } })).auditRecords.edges;
+      expect(other).toEqual([{ node: { userId: 'Assistant@example.com', logonType: 2, logonKind: 'DELEGATE', mailbox: { userPrincipalName: 'boss@example.com' }, messageAccesses: [{ logonType: 'DELEGATE' }] } }]);
+      const all = (await ok(q, { f: { userId: 'assistant@example.com' } })).auditRecords.edges;
+      expect(all.map((e: any) => e.node.logonKind)).toEqual(['DELEGATE', 'OWNER']);
+      expect((await ok(q, { f: { logonTypes: ['OTHER'] } })).auditRecords.edges).toEqual([]);
     });
   });
 });

@@ -5,6 +5,7 @@ import { timeRange } from '../../services/time-range';
 import { AuditRecordConnection } from '../types/connections.type';
 import { AppType, AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 import { appKey } from '../../../import/normalize/app-identity';
+import { LogonTypeEnum, logonTypeOf } from '../types/enums';
 import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
@@ -33,6 +34,8 @@ export class AuditRecordResolver {
         mailAccessType: filter?.mailAccessType ?? null,
         clientAppId: filter?.clientAppId?.trim() || null,
         aadSessionId: filter?.aadSessionId?.trim() || null,
+        userId: filter?.userId?.trim() || null,
+        logonTypes: filter?.logonTypes?.length ? filter.logonTypes : null,
         ...timeRange(filter?.from, filter?.to),
       },
       pageSize(page.first),
@@ -54,6 +57,11 @@ export class AuditRecordResolver {
   app(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     const key = appKey(record);
     return key ? ctx.loaders.appByAppId.load(key) : null;
+  }
+
+  @FieldResolver(() => LogonTypeEnum, { nullable: true, description: 'logonType by name: OWNER, DELEGATE (another mailbox), ADMIN...' })
+  logonKind(@Root() record: AuditRecordType) {
+    return logonTypeOf(record.logonType);
   }
 
   @FieldResolver(() => ClientIpType, { nullable: true })

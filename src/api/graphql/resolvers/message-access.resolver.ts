@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { appKey } from '../../../import/normalize/app-identity';
+import { LogonTypeEnum, logonTypeOf } from '../types/enums';
 import { AppType, AuditRecordType, ClientIpType, FolderSyncType, FolderType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 
 /** Who bound a message, where and from where: every link back goes through a per-request loader. */
@@ -31,6 +32,12 @@ export class MessageAccessResolver {
     const record = await ctx.loaders.auditRecordById.load(access.recordId);
     const key = record ? appKey(record) : null;
     return key ? ctx.loaders.appByAppId.load(key) : null;
+  }
+
+  @FieldResolver(() => LogonTypeEnum, { nullable: true, description: "Who bound it, relative to the mailbox owner (the record's LogonType)." })
+  async logonType(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
+    const record = await ctx.loaders.auditRecordById.load(access.recordId);
+    return record ? logonTypeOf(record.logonType) : null;
   }
 
   @FieldResolver(() => AuditRecordType, { description: 'The Bind record that listed it.' })

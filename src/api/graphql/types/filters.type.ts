@@ -1,6 +1,6 @@
 /** Input types of the investigation queries. Spelling is forgiven (IPs, UPN case); see each field. */
 import { Field, InputType } from 'type-graphql';
-import { MailAccessTypeEnum } from './enums';
+import { LogonTypeEnum, MailAccessTypeEnum } from './enums';
 
 @InputType()
 export class MailboxFilter {
@@ -66,6 +66,12 @@ export class AuditRecordFilter {
     description: 'AppAccessContext.AADSessionId: the Entra ID sign-in session, which ties together records that carry no SessionId.',
   })
   aadSessionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The acting account (UserId, any case): with logonTypes [DELEGATE, ADMIN], what it did in other mailboxes.' })
+  userId?: string | null;
+
+  @Field(() => [LogonTypeEnum], { nullable: true, description: 'Any of these logon types.' })
+  logonTypes?: LogonTypeEnum[] | null;
 
   @Field(() => Date, { nullable: true, description: 'CreationTime at or after.' })
   from?: Date | null;
