@@ -27,12 +27,23 @@ async function waitingApiQueries(url: string): Promise<number> {
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'mailtrail-test' AND state = 'active' AND wait_event_type = 'Lock'`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'mailtrail-test' AND state = 'active' AND wait_event_type = 'Lock'`,
     );
     return rows[0].n;
   } finally {
     await client.end();
   }
+}
+
+/** Polls `read` until `done` holds or `ms` pass; answers the last value read. */
+async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number): Promise<T> {
+  const deadline = performance.now() + ms;
+  let value = await read();
+  while (!done(value) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    value = await read();
+  }
+  return value;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -102,12 +113,12 @@ describe('the API under hostile requests and slow SQL', () => {
       });
       request.on('error', () => undefined);
       request.end(JSON.stringify({ query: SESSIONS }));
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(await waitingApiQueries(t.db.url)).toBeGreaterThan(0);
+      expect(await pollUntil(() => waitingApiQueries(t.db.url), (n) => n > 0, 5_000)).toBeGreaterThan(0);
+      const abandoned = performance.now();
       request.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      // Well before the 1.5 s statement timeout.
-      expect(await waitingApiQueries(t.db.url)).toBe(0);
+      // Gone well before the 1.5 s statement timeout (which could not fire sooner than 1.5 s after it started waiting).
+      expect(await pollUntil(() => waitingApiQueries(t.db.url), (n) => n === 0, 1_000)).toBe(0);
+      expect(performance.now() - abandoned).toBeLessThan(1_500);
     } finally {
       await lock.release();
     }
