@@ -23,12 +23,12 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { execute, parse, specifiedRules, validate, Kind, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { Client } from 'pg';
 import pino from 'pino';
-import { ApiKeyStore } from '../src/api/auth';
-import { createContext, type RequestContext } from '../src/api/context';
-import { measureOperation, queryLimitsPlugin } from '../src/api/query-limits';
-import { requestLogPlugin } from '../src/api/request-log';
-import { buildMailtrailSchema, listShapedFields } from '../src/api/schema';
-import { startServer } from '../src/api/server';
+import { ApiKeyStore } from '../src/api/http/auth';
+import { createContext, type RequestContext } from '../src/api/graphql/context';
+import { measureOperation, queryLimitsPlugin } from '../src/api/graphql/query-limits';
+import { requestLogPlugin } from '../src/api/http/request-log';
+import { buildMailtrailSchema, listShapedFields } from '../src/api/graphql/schema';
+import { startServer } from '../src/api/http/server';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   };
   const chosen = cases[caseName];
   if (!chosen) throw new Error(`--case must be one of: ${Object.keys(cases).join(', ')}`);
-  const query = fs.readFileSync(path.resolve(__dirname, '../../../shared/contract', chosen.file), 'utf8');
+  const query = fs.readFileSync(path.resolve(__dirname, '../../contract', chosen.file), 'utf8');
   const variables = chosen.variables;
 
   const config = { ...loadConfig({ DATABASE_URL: url.toString() }), port: 0, host: '127.0.0.1' };

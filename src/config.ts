@@ -2,7 +2,26 @@
  * All configuration, read once from environment variables. Each variable is documented in the README;
  * an invalid value stops start-up with a message that names the variable and what it expects.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+/** The project's own folder (the one with package.json), found from the installed code, wherever it is run from. */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) return from;
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+/** The default data directory: inside the project, so every command finds the same embedded database. */
+export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.mailtrail');
+
+export function dataDirFrom(env: Env): string {
+  return path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -23,6 +42,16 @@ export interface Config {
   maxQueryCost: number;
   /** Number of records staged and merged per transaction while importing. */
   importChunkRecords: number;
+  /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
+  readStatementTimeoutMs: number;
+  importStatementTimeoutMs: number;
+  /** Largest GraphQL request body from a reader key, and largest query document from any key (bytes). */
+  maxQueryBytes: number;
+  /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
+  uploadIdleTimeoutMs: number;
+  /** GraphQL requests executing at once, and waiting for their turn (beyond that: 503 SERVER_BUSY). */
+  maxRunningQueries: number;
+  maxWaitingQueries: number;
 }
 
 export class ConfigError extends Error {}
@@ -65,7 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
-    dataDir: path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || '.mailtrail'),
+    dataDir: dataDirFrom(env),
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     logLevel,
     maxInlineImportBytes: bytes(env, 'MAX_INLINE_IMPORT_BYTES', 50 * 1024 ** 2),
@@ -73,5 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 50),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 100, 100_000_000),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
+    readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
+    maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
+    uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+    maxRunningQueries: int(env, 'MAX_RUNNING_QUERIES', Math.max(2, os.availableParallelism()), 1, 1000),
+    maxWaitingQueries: int(env, 'MAX_WAITING_QUERIES', 1000, 0, 100_000),
   };
 }

@@ -4,8 +4,14 @@ import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from '../model';
 import { QueryCounter } from './query-counter';
 
-/** The TypeORM data source: schema comes only from migrations (synchronize is off). */
-export function createDataSource(url: string, opts: { poolSize?: number; applicationName?: string } = {}): DataSource {
+/**
+ * The TypeORM data source: schema comes only from migrations (synchronize is off). `statementTimeoutMs` bounds
+ * every statement of its pool (import work raises it on its own connection, see import-connection.ts).
+ */
+export function createDataSource(
+  url: string,
+  opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number } = {},
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -18,5 +24,6 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     logger: new QueryCounter(),
     poolSize: opts.poolSize ?? 10,
     applicationName: opts.applicationName ?? 'mailtrail',
+    extra: opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {},
   });
 }

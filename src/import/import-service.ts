@@ -7,32 +7,59 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { Pool } from 'pg';
+import { outsideAnyRequest } from '../db/request-scope';
+import { whenDatabaseAvailable } from '../db/unavailable';
+import { ImportConnection } from './load/import-connection';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
+import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
+import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
+import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { refreshStatisticsAfterImport } from './load/refresh-statistics';
-import { NormalizationError, normalizeRecord } from './normalize';
-import { readAuditExport } from './read';
+import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
+import { readAuditExport, type TextIssues } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
 
 /** The caps of Microsoft's export tools: a file holding exactly this many records was probably cut off. */
 const EXPORT_CAPS = [5_000, 10_000, 50_000];
 
-function unattributedNote(records: number): string {
-  return (
-    `${records} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
-    'they are stored, but their messages and folders could not be attributed to a mailbox.'
-  );
+async function hashFile(filePath: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
-/** A RUNNING batch whose heartbeat is older than this was interrupted (crash, kill, power loss). */
-const STALE_AFTER_MINUTES = 10;
+/** What the batch's warnings must say about content stored other than as given. */
+function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
+  const notes: string[] = [];
+  if (totals.unattributedBindRecords > 0) {
+    notes.push(
+      `${totals.unattributedBindRecords} MailItemsAccessed records name no mailbox (no MailboxOwnerUPN or UPN UserId): ` +
+        'they are stored, but their messages and folders could not be attributed to a mailbox.',
+    );
+  }
+  if (totals.nulRecords > 0) {
+    notes.push(
+      `${totals.nulRecords} records contain NUL characters (\\u0000), which PostgreSQL cannot store: they are kept, with each NUL ` +
+        `written as the text "\\u0000" in their raw AuditData and as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
+    );
+  }
+  if (text.invalidSequences > 0) {
+    notes.push(
+      `${text.invalidSequences} invalid UTF-8 byte sequences were replaced by U+FFFD (first at line ${text.firstInvalidLine}): ` +
+        'the file is not clean UTF-8; the original bytes are in the file whose sha256 the batch records.',
+    );
+  }
+  return notes;
+}
+
+/** source_line is an integer column: a file with more lines is refused with a message, not an overflow. */
+const MAX_SOURCE_LINE = 2 ** 31 - 1;
+const TOO_MANY_LINES = `the file has more than ${MAX_SOURCE_LINE.toLocaleString('en')} lines, more than one batch can number; split it into smaller files`;
 
 export interface ImportProgress {
   fileName: string | null;
@@ -54,11 +81,16 @@ export interface ImportOptions {
 }
 
 export class ImportService {
+  /** Every read and write of import_batch. */
+  readonly batches: ImportBatches;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly opts: { chunkRecords: number },
-  ) {}
+    private readonly opts: { chunkRecords: number; statementTimeoutMs?: number },
+  ) {
+    this.batches = new ImportBatches(dataSource);
+  }
 
   private get pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -81,9 +113,20 @@ export class ImportService {
     return this.importStream(Readable.from([bytes]), { ...opts, totalBytes: bytes.length });
   }
 
-  /** Imports a byte stream of any size: one batch per file inside it. */
-  async importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
-    // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file).
+  /**
+   * Imports a byte stream of any size: one batch per file inside it. Once started, an import runs to its recorded
+   * outcome even when the HTTP request that brought it is abandoned.
+   */
+  importStream(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
+    return outsideAnyRequest(() => this.importBatches(input, opts));
+  }
+
+  private async importBatches(input: Readable, opts: ImportOptions): Promise<ImportBatch[]> {
+    // Hash and count the bytes as given, on their way to the readers (chain of custody: sha256 of the file). A file
+    // is hashed first, so even a batch that never finishes carries its sha256 and a re-run can name it (a pipe or a
+    // device can be read only once: it is hashed on the way).
+    const regularFile = opts.filePath !== undefined && fs.statSync(opts.filePath).isFile();
+    const fileDigest = regularFile ? await hashFile(opts.filePath!) : null;
     const hash = crypto.createHash('sha256');
     let bytesRead = 0;
     const counted = new Transform({
@@ -105,7 +148,9 @@ export class ImportService {
     // A zip read in place from its path reports progress through onBytes rather than through `counted`.
     const report = () => opts.onProgress?.({ ...progress, bytesRead: Math.max(bytesRead, readerBytes) });
     let failure: Error | null = null;
+    let connection: ImportConnection | null = null;
     try {
+      connection = await ImportConnection.open(this.pool, this.opts.statementTimeoutMs ?? 0);
       const files = readAuditExport(counted, {
         fileName: opts.fileName ?? undefined,
         filePath: opts.filePath,
@@ -115,36 +160,47 @@ export class ImportService {
       });
       for await (const file of files) {
         const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
-        const batchId = await this.createBatch(opts.orgId, fileName, opts.source, file.format);
+        const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, file.format, fileDigest);
         batchIds.push(batchId);
         try {
-          const totals = await this.loadEvents(batchId, opts.orgId, file.events, (records, rejected) => {
+          const notes = new NoteTally();
+          const totals = await this.loadEvents(connection, batchId, opts.orgId, file.events, notes, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: totals.unattributedBindRecords > 0 ? [unattributedNote(totals.unattributedBindRecords)] : [] });
+          loaded.push({ id: batchId, notes: [...notes.warnings(), ...contentNotes(totals, file.text)] });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
+        } finally {
+          await connection.releaseBatch(batchId);
         }
       }
     } catch (error) {
       failure = error as Error;
       if (batchIds.length === 0) {
-        batchIds.push(await this.createBatch(opts.orgId, opts.fileName, opts.source, null));
-        await this.failBatch(batchIds[0], failure);
+        const message = failureMessage(failure);
+        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
       }
+    } finally {
+      connection?.close();
     }
-    // Readers may stop early (a zip is read in place from its path, a failure): drain the rest so the hash is whole.
-    counted.resume();
-    await finished(counted).catch(() => undefined);
-    const sha256 = hash.digest('hex');
-    await this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, sha256, bytesRead]);
+    // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
+    // stream: an upload is answered now. A file was hashed from disk; a stream read only in part has no sha256 and
+    // its byte_size is what was read.
+    const whole = counted.readableEnded;
+    if (!whole) {
+      counted.destroy();
+      input.destroy();
+    }
+    const digest = fileDigest ?? (whole ? hash.digest('hex') : null);
+    const size = regularFile ? fs.statSync(opts.filePath!).size : bytesRead;
+    await whenDatabaseAvailable(() => this.batches.setHash(batchIds, digest, size));
     // Files that loaded completely succeed even when a later file of the same archive failed.
-    for (const done of loaded) await this.finishBatch(done.id, [...done.notes, ...skipped]);
+    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
     report();
-    const batches = await this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany();
+    const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
@@ -162,14 +218,16 @@ export class ImportService {
     }
   }
 
-  /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
+  /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */
   private async loadEvents(
+    connection: ImportConnection,
     batchId: string,
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
+    notes: NoteTally,
     onChunk: (records: number, rejected: number) => void,
   ): Promise<ChunkTotals> {
-    const writer = new ChunkWriter(this.pool, orgId, batchId);
+    const writer = new ChunkWriter(connection, orgId, batchId);
     let records: StagedRecord[] = [];
     let rejections: Rejection[] = [];
     let inFlight: Promise<void> | null = null;
@@ -188,8 +246,11 @@ export class ImportService {
           rejections.push(event.rejection);
         } else {
           const source = event.record;
+          if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
           try {
-            records.push({ record: normalizeRecord(source), rawJson: source.rawJson, line: source.line });
+            const normalized = normalizeRecordWithNotes(source);
+            notes.add(normalized.notes, source.line);
+            records.push({ record: normalized.record, rawJson: source.rawJson, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
@@ -202,56 +263,41 @@ export class ImportService {
       return writer.totals;
     } finally {
       if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
-      writer.release();
     }
-  }
-
-  private async createBatch(orgId: number, fileName: string | null, source: ImportSource, format: ImportFormat | null): Promise<string> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO import_batch (org_id, file_name, format, status, source) VALUES ($1, $2, $3, 'RUNNING', $4) RETURNING id`,
-      [orgId, fileName, format, source],
-    );
-    return rows[0].id;
   }
 
   private async finishBatch(batchId: string, notes: string[]): Promise<void> {
-    const [batch]: { records_read: number; rejected: number; records_inserted: number }[] = await this.dataSource.query(
-      'SELECT records_read, rejected, records_inserted FROM import_batch WHERE id = $1',
-      [batchId],
+    const recordsRead = await this.batches.recordsRead(batchId);
+    const completed = (await this.batches.earlierAttempts(batchId)).map(
+      (e) =>
+        `This import completes batch ${e.id} of the same file (same sha256), which ${e.interrupted ? 'was interrupted' : 'failed'} part-way: ` +
+        'its records are kept and the rest are now loaded.',
     );
-    const warnings: string[] = [...notes];
-    if (EXPORT_CAPS.includes(batch.records_read)) {
+    const warnings: string[] = [...notes, ...completed];
+    if (EXPORT_CAPS.includes(recordsRead)) {
       warnings.push(
-        `This file holds exactly ${batch.records_read} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
+        `This file holds exactly ${recordsRead} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
           'Export smaller time windows until each holds fewer records, and import those too.',
       );
     }
-    if (batch.records_read === 0) warnings.push('The file holds no records.');
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'SUCCEEDED', finished_at = now(), warnings = warnings || $2::jsonb WHERE id = $1`,
-      [batchId, JSON.stringify(warnings)],
-    );
+    if (recordsRead === 0) warnings.push('The file holds no records.');
+    await this.batches.finish(batchId, warnings);
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {
-    const message =
-      error instanceof NotAnAuditExportError
-        ? error.message
-        : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`,
-      [batchId, message.slice(0, 2000)],
-    );
+    await whenDatabaseAvailable(() => this.batches.fail(batchId, failureMessage(error)));
   }
 
-  /** Marks batches left RUNNING by a process that died as FAILED, saying how to complete them. */
+  /** Marks batches whose importing session is gone as FAILED (INTERRUPTED); returns how many. */
   async markInterruptedBatches(): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE import_batch SET status = 'FAILED', finished_at = now(),
-         error = 'Interrupted: the importing process stopped before the end of the file. Import the same file again: records already loaded are kept and not duplicated.'
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(mins => $1)`,
-      [STALE_AFTER_MINUTES],
-    );
-    return Array.isArray(result) ? (result[1] ?? 0) : 0;
+    return (await this.batches.markInterrupted()).length;
   }
+}
+
+function failureMessage(error: Error): string {
+  const message =
+    error instanceof NotAnAuditExportError
+      ? error.message
+      : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
+  return message.slice(0, 2000);
 }

@@ -106,15 +106,18 @@ describe('import guarantees', () => {
     for (const r of rejections) expect(r.excerpt.length).toBeGreaterThan(0);
   });
 
-  test('a record PostgreSQL cannot store (NUL escape) is rejected alone; its chunk still loads', async () => {
+  test('a record with a NUL (\\u0000) is stored, escaped in raw, and counted in the warnings (issue 8)', async () => {
     const orgId = await newOrganization(db.dataSource, 'nul');
     const lines = fs.readFileSync(fixture('audit.ndjson'), 'utf8').split('\n').filter(Boolean);
-    lines[4] = lines[4].replace('"Operation":', '"Note":"bad\\u0000byte","Operation":');
+    lines[4] = lines[4].replace('"Operation":', '"Note":"bad\\u0000byte","Literal":"not \\\\u0000 a nul","Operation":');
+    lines[6] = lines[6].replace('"ClientInfoString":"', '"ClientInfoString":"x\\u0000');
     const [batch] = await importer.importContent(lines.join('\n') + '\n', { orgId, fileName: 'nul.ndjson', source: 'graphql' });
-    expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 38, rejected: 1 });
-    const [rejection] = await db.dataSource.query('SELECT line, reason FROM import_rejection WHERE batch_id = $1', [batch.id]);
-    expect(rejection.line).toBe(5);
-    expect(rejection.reason).toMatch(/PostgreSQL refused this record/);
+    expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 39, rejected: 0 });
+    expect(batch.warnings).toEqual([expect.stringMatching(/^2 records contain NUL characters .* \(first at line 5\)/)]);
+    const [stored] = await db.dataSource.query('SELECT raw FROM audit_record WHERE batch_id = $1 AND source_line = 5', [batch.id]);
+    expect(stored.raw).toMatchObject({ Note: 'bad\\u0000byte', Literal: 'not \\u0000 a nul' });
+    const [typed] = await db.dataSource.query('SELECT client_info_string FROM audit_record WHERE batch_id = $1 AND source_line = 7', [batch.id]);
+    expect(typed.client_info_string).toMatch(/^x\uFFFD/);
   });
 
   test('a hostile record nested too deep for jsonb is rejected alone; the file still loads', async () => {

@@ -7,10 +7,13 @@ describe('the mailtrail server', () => {
   });
   afterAll(async () => t.close());
 
-  test('/healthz reports that the database is reachable', async () => {
+  test('/healthz says the process is alive; /readyz that the database is reachable', async () => {
     const response = await fetch(`${t.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', database: 'reachable' });
+    expect(await response.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'reachable' });
   });
 
   test('answers a GraphQL query over HTTP with an API key', async () => {

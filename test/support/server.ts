@@ -1,8 +1,8 @@
 /** The real server on a random port, over a fresh test database, with an admin API key. */
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/api/server';
-import { ApiKeyStore } from '../../src/api/auth';
+import { startServer, type RunningServer } from '../../src/api/http/server';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -20,7 +20,8 @@ export interface TestServer {
 export const silentLogger = pino({ level: 'silent' });
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  // The API's statement_timeout only when a test asks for it: the pool is the test database's.
+  const db = await createTestDatabase({ statementTimeoutMs: env.READ_STATEMENT_TIMEOUT_MS ? Number(env.READ_STATEMENT_TIMEOUT_MS) : undefined });
   const config = { ...loadConfig({ ...env, DATABASE_URL: db.url }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource: db.dataSource, logger: silentLogger });
   const key = await new ApiKeyStore(db.dataSource).create({ name: 'test admin', role: 'admin' });

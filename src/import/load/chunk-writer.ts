@@ -6,12 +6,15 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { countChunkSql } from '../import-batches';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
 import { loadChunk } from './chunk-load';
 import type { StagedRecord } from './chunk-plan';
+import type { ImportConnection } from './import-connection';
+import { storableRecord } from './nul-text';
 
 export interface ChunkTotals {
   read: number;
@@ -20,30 +23,27 @@ export interface ChunkTotals {
   rejected: number;
   /** Bind/Sync records without a mailbox (no MailboxOwnerUPN): stored, but their accesses cannot be attributed. */
   unattributedBindRecords: number;
+  /** Records stored with their NUL characters escaped (nul-text.ts), and the line of the first. */
+  nulRecords: number;
+  firstNulLine: number | null;
 }
 
 export class ChunkWriter {
-  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0 };
-  private client: PoolClient | null = null;
+  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0, nulRecords: 0, firstNulLine: null };
   /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
   private readonly folderCache = new Map<string, string>();
 
   constructor(
-    private readonly pool: Pool,
+    private readonly connection: ImportConnection,
     private readonly orgId: number,
     private readonly batchId: string,
   ) {}
 
-  private async connection(): Promise<PoolClient> {
-    if (!this.client) {
-      this.client = await this.pool.connect();
-    }
-    return this.client;
-  }
-
   /** Loads a chunk; returns once it is committed. */
-  async write(records: StagedRecord[], rejections: Rejection[]): Promise<void> {
-    const client = await this.connection();
+  async write(staged: StagedRecord[], rejections: Rejection[]): Promise<void> {
+    this.connection.throwIfLost();
+    const client = this.connection.client;
+    const records = staged.map(storableRecord);
     try {
       await this.commitChunk(client, records, rejections);
     } catch (error) {
@@ -52,7 +52,7 @@ export class ChunkWriter {
     }
   }
 
-  private async commitChunk(client: PoolClient, records: StagedRecord[], rejections: Rejection[]): Promise<void> {
+  private async commitChunk(client: PoolClient, records: (StagedRecord & { nul?: boolean })[], rejections: Rejection[]): Promise<void> {
     await client.query('BEGIN');
     try {
       // A crash can lose at most the last chunks, together with the batch counters that say they were loaded;
@@ -67,17 +67,19 @@ export class ChunkWriter {
       }
       if (rejections.length > 0) await this.insertRejections(client, rejections);
       const duplicates = records.length - inserted;
-      await client.query(
-        `UPDATE import_batch SET records_read = records_read + $2, records_inserted = records_inserted + $3,
-           duplicates = duplicates + $4, rejected = rejected + $5, heartbeat_at = now() WHERE id = $1`,
-        [this.batchId, records.length + rejections.length, inserted, duplicates, rejections.length],
-      );
+      const counted = countChunkSql(this.batchId, { read: records.length + rejections.length, inserted, duplicates, rejected: rejections.length });
+      await client.query(counted.text, counted.values);
       await client.query('COMMIT');
       this.totals.read += records.length + rejections.length;
       this.totals.inserted += inserted;
       this.totals.duplicates += duplicates;
       this.totals.rejected += rejections.length;
       this.totals.unattributedBindRecords += unattributed;
+      for (const r of records) {
+        if (!r.nul) continue;
+        this.totals.nulRecords += 1;
+        this.totals.firstNulLine = Math.min(this.totals.firstNulLine ?? r.line, r.line);
+      }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       // Ids learnt in the rolled-back transaction may not exist.
@@ -123,10 +125,6 @@ export class ChunkWriter {
     await pipeline(Readable.from([text]), client.query(copyFrom('COPY import_rejection (org_id, batch_id, line, reason, excerpt) FROM STDIN')));
   }
 
-  release(): void {
-    this.client?.release();
-    this.client = null;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Bytes -> text. UTF-8 (BOM optional, stripped), UTF-16 LE/BE with BOM (Windows PowerShell `Out-File`/`>`),
  * and BOM-less UTF-16 recognised from the NUL-byte pattern of ASCII text. Multi-byte sequences split across
- * chunks are carried over by the stateful decoders. Invalid bytes become U+FFFD (never throws).
+ * chunks are carried over by the stateful decoders. Invalid bytes become U+FFFD (never throws), and are counted.
  */
 import { StringDecoder } from 'node:string_decoder';
 
@@ -46,6 +46,49 @@ function makeDecoder(encoding: TextEncodingName): ChunkDecoder {
 export interface DecodeOptions {
   /** Called once the encoding is known. */
   onEncoding?: (e: DetectedEncoding) => void;
+  /** Input bytes taken in (increments). */
+  onBytes?: (n: number) => void;
+  /** Filled while decoding: invalid UTF-8 sequences replaced by U+FFFD, and the line of the first. */
+  issues?: TextIssues;
+}
+
+export interface TextIssues {
+  invalidSequences: number;
+  firstInvalidLine: number | null;
+}
+
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]); // U+FFFD in UTF-8
+
+function countOf(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}
+
+function countBytes(bytes: Buffer, sequence: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(sequence); i >= 0; i = bytes.indexOf(sequence, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Counts the U+FFFD the decoder made up: those in the text minus those spelled out in the input (EF BF BD, which
+ * may straddle chunks). Lines are counted only until the first one is found.
+ */
+function utf8IssueCounter(issues: TextIssues) {
+  let line = 1;
+  let tail = Buffer.alloc(0);
+  return (bytes: Buffer, text: string) => {
+    const joined = tail.length ? Buffer.concat([tail, bytes]) : bytes;
+    const genuine = countBytes(joined, REPLACEMENT_BYTES) - countBytes(tail, REPLACEMENT_BYTES);
+    tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 2)));
+    const made = countOf(text, '\uFFFD') - genuine;
+    if (made > 0) {
+      if (issues.firstInvalidLine === null) issues.firstInvalidLine = line + countOf(text.slice(0, text.indexOf('\uFFFD')), '\n');
+      issues.invalidSequences += made;
+    }
+    if (issues.firstInvalidLine === null) line += countOf(text, '\n');
+  };
 }
 
 /** Decode a byte stream into string chunks. */
@@ -55,8 +98,10 @@ export async function* decodeText(
 ): AsyncGenerator<string> {
   let pending: Buffer | null = null;
   let dec: ChunkDecoder | null = null;
+  let track: ((bytes: Buffer, text: string) => void) | undefined;
   for await (const raw of source) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    opts.onBytes?.(chunk.length);
     if (!dec) {
       // Wait for 4 bytes so BOM-less UTF-16 can be recognised.
       pending = pending ? Buffer.concat([pending, chunk]) : chunk;
@@ -64,10 +109,12 @@ export async function* decodeText(
       const det = detectEncoding(pending);
       opts.onEncoding?.(det);
       dec = makeDecoder(det.encoding);
+      if (opts.issues && det.encoding === 'utf-8') track = utf8IssueCounter(opts.issues);
       chunk = pending.subarray(det.bomLength);
       pending = null;
     }
     const s = dec.write(chunk);
+    track?.(chunk, s);
     if (s.length) yield s;
   }
   if (!dec) {
@@ -75,9 +122,12 @@ export async function* decodeText(
     const det = detectEncoding(rest);
     opts.onEncoding?.(det);
     dec = makeDecoder(det.encoding);
+    if (opts.issues && det.encoding === 'utf-8') track = utf8IssueCounter(opts.issues);
     const s = dec.write(rest.subarray(det.bomLength));
+    track?.(rest.subarray(det.bomLength), s);
     if (s.length) yield s;
   }
   const tail = dec.end();
+  track?.(Buffer.alloc(0), tail);
   if (tail.length) yield tail;
 }

@@ -9,9 +9,13 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImportFormat, ReadEvent } from '../types';
+import { csvPreamble } from './csv-preamble';
 import { readCsvRows } from './csv-records';
-import { decodeText } from './decode';
+import { decodeText, type TextIssues } from './decode';
 import { DETECT_HEAD_CHARS, sniffExport, type ExportShape } from './detect';
+
+/** Input bytes format detection reads at most (64 KiB). */
+export const DETECT_HEAD_BYTES = 64 * 1024;
 import { DEFAULT_MAX_RECORD_CHARS, NotAnAuditExportError } from './errors';
 import { csvLayout, mapCsvRow, mapJsonValue, type CsvLayout } from './formats';
 import { splitJsonValues } from './json-values';
@@ -19,7 +23,7 @@ import { unpack, type ContainerKind, type UnpackedEntry } from './unpack';
 
 export { NotAnAuditExportError, UnsafeArchiveError } from './errors';
 export { detectFormat, sniffExport, type ExportShape } from './detect';
-export { decodeText, detectEncoding } from './decode';
+export { decodeText, detectEncoding, type TextIssues } from './decode';
 export { splitJsonValues, type JsonSplitEvent } from './json-values';
 export { readCsvRows, type CsvEvent } from './csv-records';
 export { mapJsonValue, mapCsvRow, csvLayout } from './formats';
@@ -36,6 +40,8 @@ export interface ReadAuditExportOptions {
   onBytes?: (n: number) => void;
   /** A zip entry that is not an audit export (README, logs) is skipped and reported here. */
   onSkippedEntry?: (entryName: string, reason: string) => void;
+  /** Longest wait for a file's head before it is refused (default DETECT_TIMEOUT_MS). */
+  detectTimeoutMs?: number;
   /** Largest single record (JSON value or CSV row), default 32 MiB. */
   maxRecordChars?: number;
   /** Archive caps (defaults 20 GiB decompressed, 10,000 entries). */
@@ -50,11 +56,50 @@ export interface AuditExportFile {
   container: ContainerKind;
   format: ImportFormat;
   events: AsyncGenerator<ReadEvent>;
+  /** Decoding issues, complete once `events` is drained. */
+  text: TextIssues;
 }
 
 async function* chain(head: string[], rest: AsyncGenerator<string> | null): AsyncGenerator<string> {
   for (const h of head) yield h;
   if (rest) yield* rest;
+}
+
+/** Longest wait for the first bytes of a file (a stalled upload); the HTTP idle timeout is the outer bound. */
+export const DETECT_TIMEOUT_MS = 60_000;
+
+/**
+ * The decoded head that detection looks at: at most DETECT_HEAD_BYTES of input, within `timeoutMs`. A file that is
+ * not an export is refused from its head, never after reading the rest of it.
+ */
+async function readHead(
+  texts: AsyncGenerator<string>,
+  input: { bytes: number },
+  timeoutMs: number,
+  label: string,
+): Promise<{ chunks: string[]; text: string; done: boolean }> {
+  const chunks: string[] = [];
+  let chars = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new NotAnAuditExportError(`${label} sent fewer than ${DETECT_HEAD_BYTES} bytes in ${timeoutMs / 1000} s: no audit export could be recognised.`, 'it stalled before its first records')),
+      timeoutMs,
+    );
+  });
+  timedOut.catch(() => undefined);
+  try {
+    // Chars bound the detector's work; bytes bound how much of the input a refusal reads (UTF-16 is 2 bytes/char).
+    while (chars < DETECT_HEAD_CHARS && input.bytes < DETECT_HEAD_BYTES) {
+      const r = await Promise.race([texts.next(), timedOut]);
+      if (r.done) return { chunks, text: chunks.join(''), done: true };
+      chunks.push(r.value);
+      chars += r.value.length;
+    }
+    return { chunks, text: chunks.join(''), done: false };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function* jsonEvents(text: AsyncIterable<string>, shape: ExportShape, max: number): AsyncGenerator<ReadEvent> {
@@ -72,9 +117,7 @@ async function* csvEvents(text: AsyncIterable<string>, shape: ExportShape, max: 
       continue;
     }
     if (!layout) {
-      // Lines before the header: `#TYPE ...` from Windows PowerShell Export-Csv, Excel's `sep=,`.
-      const t = ev.text.trim();
-      if (/^"?#TYPE\b/i.test(t) || /^"?sep=.?"?$/i.test(t)) continue;
+      if (csvPreamble(ev.text)) continue;
       layout = csvLayout(shape.format, ev.cells);
       continue;
     }
@@ -127,22 +170,14 @@ export async function* readAuditExport(
   })) {
     if (entry.container === 'zip') sawZip = true;
     const entryLabel = entry.name ? `${label} entry '${entry.name}'` : label;
-    const texts = decodeText(entry.stream);
-    const head: string[] = [];
-    let headLen = 0;
-    let done = false;
-    while (headLen < DETECT_HEAD_CHARS) {
-      const r = await texts.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      head.push(r.value);
-      headLen += r.value.length;
-    }
+    const counter = { bytes: 0 };
+    const issues: TextIssues = { invalidSequences: 0, firstInvalidLine: null };
+    const texts = decodeText(entry.stream, { onBytes: (n) => (counter.bytes += n), issues });
+    const head = await readHead(texts, counter, opts.detectTimeoutMs ?? DETECT_TIMEOUT_MS, entryLabel);
     let shape: ExportShape;
     try {
-      shape = sniffExport(head.join(''), { label: entryLabel, expected });
+      // Detection sees a bounded head whatever the chunk size, so a refusal costs the same for any file size.
+      shape = sniffExport(head.text.slice(0, DETECT_HEAD_CHARS), { label: entryLabel, expected });
     } catch (e) {
       if (entry.container === 'zip' && e instanceof NotAnAuditExportError && entry.name) {
         skipped.push(entry.name);
@@ -151,13 +186,14 @@ export async function* readAuditExport(
         entry.stream.destroy();
         continue;
       }
+      await texts.return(undefined);
       entry.stream.destroy();
       throw e;
     }
     produced++;
-    const text = chain(head, done ? null : texts);
+    const text = chain(head.chunks, head.done ? null : texts);
     const events = shape.container === 'csv' ? csvEvents(text, shape, max) : jsonEvents(text, shape, max);
-    yield { entryName: entry.name, container: entry.container, format: shape.format, events: withDamageCheck(events, entry) };
+    yield { entryName: entry.name, container: entry.container, format: shape.format, events: withDamageCheck(events, entry), text: issues };
   }
 
   if (sawZip && produced === 0) {

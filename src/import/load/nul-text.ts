@@ -1,0 +1,31 @@
+/**
+ * PostgreSQL can hold NUL (U+0000) neither in text nor in jsonb, but an audit record may carry one (a corrupted
+ * subject, a hostile client string). Such a record is stored, not rejected: in `raw` each NUL escape is written as
+ * the six characters `\u0000` (an escaped backslash), and in the typed columns NUL becomes U+FFFD. The batch says
+ * how many records were stored this way.
+ */
+import type { StagedRecord } from './chunk-plan';
+
+/** A `\u0000` escape not itself escaped (preceded by an even number of backslashes). */
+const NUL_ESCAPE_SOURCE = /(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/.source;
+const NUL_ESCAPE = new RegExp(NUL_ESCAPE_SOURCE, 'g');
+const HAS_NUL_ESCAPE = new RegExp(NUL_ESCAPE_SOURCE);
+
+export function hasNul(rawJson: string): boolean {
+  return rawJson.includes('\\u0000') && HAS_NUL_ESCAPE.test(rawJson);
+}
+
+function replaceNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
+  if (Array.isArray(value)) return value.map(replaceNul) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceNul(v)])) as T;
+  }
+  return value;
+}
+
+/** The record as PostgreSQL can store it; `nul` marks that it had to be changed. */
+export function storableRecord(staged: StagedRecord): StagedRecord & { nul?: boolean } {
+  if (!hasNul(staged.rawJson)) return staged;
+  return { record: replaceNul(staged.record), rawJson: staged.rawJson.replace(NUL_ESCAPE, '\\\\u0000'), line: staged.line, nul: true };
+}
