@@ -15,6 +15,8 @@ const GRAPH_READER = 'a11a11a1-2222-4333-8444-555555555555';
 /** A known Microsoft app id (shipped list): Graph Explorer, used by a signed-in user. */
 const GRAPH_EXPLORER = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
 const EXPLORER_SESSION = '7c7c7c7c-1111-4222-8333-777777777777';
+const REST_SESSION = '8d8d8d8d-1111-4222-8333-888888888888';
+const UNRELATED_SESSION = '9e9e9e9e-1111-4222-8333-999999999999';
 const EXCHANGE_APP = '00000002-0000-0ff1-ce00-000000000000';
 
 let n = 0;
@@ -59,7 +61,11 @@ const RECORDS = [
     })),
   // A delegate reading her boss's mailbox, and her own.
   bind('boss@example.com', '2025-05-05T09:00:00', { UserId: 'Assistant@example.com', LogonType: 2, ClientIPAddress: '192.0.2.77' }),
-  bind('assistant@example.com', '2025-05-05T09:10:00', { UserId: 'assistant@example.com', LogonType: 0, ClientIPAddress: '192.0.2.77' }),
+  bind('assistant@example.com', '2025-05-05T09:10:00', { UserId: 'assistant@example.com', LogonType: 0, ClientIPAddress: '8.8.8.8' }),
+  // A REST session from a Microsoft back-end address reads victim; an unrelated tenant user's session shares that address.
+  bind('victim@example.com', '2025-05-06T03:00:00', { SessionId: REST_SESSION, ClientIPAddress: '203.0.113.200' }),
+  bind('victim@example.com', '2025-05-06T03:05:00', { SessionId: REST_SESSION, ClientIPAddress: '2603:10b6:930:3d::9', ClientInfoString: 'Client=REST;Client=RESTSystem;;' }),
+  bind('unrelated@example.com', '2025-05-06T04:00:00', { SessionId: UNRELATED_SESSION, ClientIPAddress: '[2603:10b6:930:3d::9]:443' }),
   // A delegated app used by victim herself.
   bind('victim@example.com', '2025-05-04T08:00:00', { UserType: 'Regular', SessionId: EXPLORER_SESSION, ClientIPAddress: '192.0.2.99', AppAccessContext: { ClientAppId: GRAPH_EXPLORER } }),
 ];
@@ -118,7 +124,7 @@ describe('every access attributed', () => {
         expect((await ok(SESSION, { id })).session).toBeNull();
       }
       const { sessions } = await ok(`{ sessions(first: 50) { totalCount edges { node { sessionId } } } }`);
-      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD, EXPLORER_SESSION].sort());
+      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD, EXPLORER_SESSION, REST_SESSION, UNRELATED_SESSION].sort());
       const { exposure } = await ok(`{ exposure(mailbox: "one@example.com") { boundMessageCount } }`);
       expect(exposure.boundMessageCount).toBe(2);
     });
@@ -180,6 +186,28 @@ describe('every access attributed', () => {
       const all = (await ok(q, { f: { userId: 'assistant@example.com' } })).auditRecords.edges;
       expect(all.map((e: any) => e.node.logonKind)).toEqual(['DELEGATE', 'OWNER']);
       expect((await ok(q, { f: { logonTypes: ['OTHER'] } })).auditRecords.edges).toEqual([]);
+    });
+  });
+
+  describe('IP classes', () => {
+    const PIVOT = `query($ips: [String!], $all: Boolean) { pivot(seed: { clientIps: $ips }, maxHops: 3, includeNonPublic: $all) {
+      sessions { sessionId } mailboxes { userPrincipalName } hops { clientIpsNotFollowed { address kind } } } }`;
+
+    test('pivot does not cross a Microsoft back-end IPv6 unless asked', async () => {
+      const { pivot } = await ok(PIVOT, { ips: ['203.0.113.200'] });
+      expect(pivot.sessions.map((s: any) => s.sessionId)).toEqual([REST_SESSION]);
+      expect(pivot.mailboxes.map((m: any) => m.userPrincipalName)).toEqual(['victim@example.com']);
+      expect(pivot.hops.flatMap((h: any) => h.clientIpsNotFollowed)).toEqual([{ address: '2603:10b6:930:3d::9', kind: 'MICROSOFT' }]);
+      const all = (await ok(PIVOT, { ips: ['203.0.113.200'], all: true })).pivot;
+      expect(all.sessions.map((s: any) => s.sessionId).sort()).toEqual([REST_SESSION, UNRELATED_SESSION].sort());
+      expect(all.hops.flatMap((h: any) => h.clientIpsNotFollowed)).toEqual([]);
+    });
+
+    test('addresses carry their class, country and ASN from the shipped tables', async () => {
+      const q = `query($a: String!) { clientIp(address: $a) { address kind country asn asOrganization } }`;
+      expect((await ok(q, { a: '2603:10B6:930:3D::9' })).clientIp).toMatchObject({ address: '2603:10b6:930:3d::9', kind: 'MICROSOFT' });
+      expect((await ok(q, { a: '203.0.113.200' })).clientIp).toMatchObject({ kind: 'PUBLIC' });
+      expect((await ok(q, { a: '8.8.8.8' })).clientIp).toEqual({ address: '8.8.8.8', kind: 'PUBLIC', country: 'US', asn: 15169, asOrganization: 'Google LLC' });
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
-import { appDisplayName } from '../../enrich';
+import { appDisplayName, enrichIp } from '../../enrich';
 import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
@@ -78,6 +78,7 @@ export const CLIENT_IP_COLUMNS = (a: string) =>
 export function clientIpFromRow(r: Row): ClientIpType {
   return {
     id: str(r.id),
+    ...enrichIp(str(r.address)),
     address: str(r.address),
     version: num(r.version),
     firstSeen: date(r.first_seen),
@@ -124,6 +125,7 @@ export function noteRelated(r: Row, related: RelatedRows): void {
   if (r.c_address !== undefined && r.c_address !== null) {
     related.clientIp({
       id: str(r.client_ip_id),
+      ...enrichIp(str(r.c_address)),
       address: str(r.c_address),
       version: num(r.c_version),
       firstSeen: date(r.c_first_seen),

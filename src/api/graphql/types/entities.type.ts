@@ -3,7 +3,7 @@
  * src/api/resolvers that goes through a per-request DataLoader.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
+import { ImportFormatEnum, ImportStatusEnum, IpKindEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
 
 @ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
 export class MailboxType {
@@ -88,6 +88,18 @@ export class ClientIpType {
 
   @Field(() => Int)
   version!: number;
+
+  @Field(() => IpKindEnum, { description: 'Address class from the shipped ranges; pivot follows only PUBLIC addresses unless asked.' })
+  kind!: IpKindEnum;
+
+  @Field(() => String, { nullable: true, description: 'ISO country code from the shipped offline table; null when unknown.' })
+  country!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Autonomous system number from the shipped offline table.' })
+  asn!: number | null;
+
+  @Field(() => String, { nullable: true })
+  asOrganization!: string | null;
 
   @Field()
   firstSeen!: Date;

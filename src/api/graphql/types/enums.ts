@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { IP_KINDS, type IpKind } from '../../../enrich';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
 
 export enum MailAccessTypeEnum {
@@ -65,3 +66,11 @@ export function logonTypeOf(n: number | null): LogonTypeEnum | null {
   for (const [name, numbers] of Object.entries(LOGON_TYPE_NUMBERS)) if (numbers.includes(n)) return name as LogonTypeEnum;
   return LogonTypeEnum.OTHER;
 }
+
+/** The enrichment module's address classes (src/enrich/ip-kind.ts). */
+export const IpKindEnum = Object.fromEntries(IP_KINDS.map((k) => [k, k])) as { [K in IpKind]: K };
+export type IpKindEnum = IpKind;
+registerEnumType(IpKindEnum, {
+  name: 'IpKind',
+  description: 'PUBLIC, a special-use class (PRIVATE, LOOPBACK, LINK_LOCAL, UNSPECIFIED), MICROSOFT (Exchange Online / Microsoft 365 service ranges), or NOT_AN_IP.',
+});
