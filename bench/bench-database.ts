@@ -7,6 +7,7 @@ export interface BenchServer {
   adminUrl: string;
   urlFor(database: string): string;
   recreate(database: string): Promise<string>;
+  drop(database: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,16 +24,24 @@ export async function benchServer(): Promise<BenchServer> {
     url.pathname = `/${database}`;
     return url.toString();
   };
+  const admin = async (...statements: string[]) => {
+    const client = new Client({ connectionString: adminUrl! });
+    await client.connect();
+    try {
+      for (const sql of statements) await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     adminUrl,
     urlFor,
     async recreate(database: string) {
-      const admin = new Client({ connectionString: adminUrl! });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, `CREATE DATABASE ${database}`);
       return urlFor(database);
+    },
+    async drop(database: string) {
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
     async close() {
       if (embedded) await embedded.stop();

@@ -10,7 +10,7 @@
  * many mailboxes, and an office NAT IP shared by thousands of sessions. They are listed in `<out>/manifest.json`.
  * Only node built-ins; nothing is held in memory beyond ~1 MB of output and the small planted list.
  */
-import { createWriteStream, mkdirSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export type OutputFormat = 'ndjson' | 'purview-csv' | 'both';
@@ -580,6 +580,8 @@ class ChunkedWriter {
 export interface GenerateToFilesOptions extends Partial<DatasetOptions> {
   out: string;
   format: OutputFormat;
+  /** Called every million records (a 10M dataset takes minutes). */
+  onProgress?: (written: number) => void;
 }
 
 /** Writes the dataset and `<out>/manifest.json`; returns the manifest. */
@@ -605,7 +607,7 @@ export async function generateDataset(o: GenerateToFilesOptions): Promise<Manife
     const json = JSON.stringify(rec);
     if (nd && nd.add(toNdjsonLine(rec, json))) await nd.flush();
     if (csv && csv.add(toPurviewCsvRow(rec, json))) await csv.flush();
-    count++;
+    if (++count % 1_000_000 === 0) o.onProgress?.(count);
   }
   await nd?.close();
   await csv?.close();
@@ -616,6 +618,21 @@ export async function generateDataset(o: GenerateToFilesOptions): Promise<Manife
   m.generatedInMs = Date.now() - t0;
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(m, null, 2)}\n`);
   return m;
+}
+
+/**
+ * The dataset of `records` records in `dir` (default seed and shape) with at least the files `format` names:
+ * reused when its manifest says so (the manifest is written last, so an interrupted run is not mistaken for one).
+ */
+export async function ensureDataset(records: number, dir: string, format: OutputFormat, log: (msg: string) => void): Promise<Manifest> {
+  const manifestFile = join(dir, 'manifest.json');
+  const wanted = format === 'both' ? ['ndjson', 'purviewCsv'] : [format === 'ndjson' ? 'ndjson' : 'purviewCsv'];
+  if (existsSync(manifestFile)) {
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    if (m.records === records && wanted.every((k) => m.files?.[k] && existsSync(m.files[k].path))) return m;
+  }
+  log(`generating ${records} records (${format}) into ${dir}`);
+  return generateDataset({ records, out: dir, format, onProgress: (n) => log(`  ${n} records written`) });
 }
 
 function parseArgs(argv: string[]): GenerateToFilesOptions {
@@ -646,7 +663,7 @@ function parseArgs(argv: string[]): GenerateToFilesOptions {
 }
 
 if (require.main === module) {
-  generateDataset(parseArgs(process.argv.slice(2)))
+  generateDataset({ ...parseArgs(process.argv.slice(2)), onProgress: (n) => process.stderr.write(`${n} records written\n`) })
     .then((m) => process.stdout.write(`${JSON.stringify(m, null, 2)}\n`))
     .catch((err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

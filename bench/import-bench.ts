@@ -1,12 +1,22 @@
 /**
- * npm run bench:import [-- --records 200000]
+ * npm run bench:import [-- --records 200000] [--rounds 1] [--csv] [--chunk 5000]
  *
- * Imports the same generated dataset (bench/generate-dataset.ts) from NDJSON and from a Purview CSV into the full
- * model, each in a fresh database and its own process (so peak RSS is per import), and, in the same run, COPYs the
- * same AuditData into a single jsonb table (the simplest alternative) for comparison. Prints the figures.
+ * Loads the same generated NDJSON (bench/generate-dataset.ts, in bench/data/<records>/) three ways, each in its own
+ * process (so peak RSS is per load) and a fresh store:
+ *   - mailtrail: ImportService.importFile into the full model (including its ANALYZE of the grown tables);
+ *   - the bare baseline: COPY of each AuditData line into one jsonb column, no index;
+ *   - DuckDB: `CREATE TABLE ... AS SELECT * FROM read_json(...)` into a DuckDB file (see duckdb-side.ts).
+ * With --csv the Purview CSV of the same records is imported too. With --rounds N the loads run N times, rotated
+ * (so none always runs first on a busy machine), and the table shows the median time of each.
+ * Prints time, records/s, peak RSS, bytes per record on disk (heap, TOAST, indexes, per table) and WAL per record,
+ * and writes everything to bench/results/import-<records>.json.
+ *
+ * DATABASE_URL names the PostgreSQL server (the bench creates and finally drops mailtrail_bench_import); unset, the
+ * embedded server is used. WAL is measured server-wide: other activity on the server during a load counts too.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,30 +27,43 @@ import { createDataSource } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
 import { copyValue } from '../src/import/load/copy-text';
 import { benchServer } from './bench-database';
-import { generateDataset, type Manifest } from './generate-dataset';
+import { loadIntoDuckDb } from './duckdb-side';
+import { ensureDataset } from './generate-dataset';
+import { argValue, markdownTable, tableSizes, walPosition, writeResults, type TableSize } from './measure';
+
+type Phase = 'mailtrail-ndjson' | 'mailtrail-purview-csv' | 'jsonb-baseline' | 'duckdb';
+
+const LABELS: Record<Phase, string> = {
+  'mailtrail-ndjson': 'mailtrail: NDJSON -> full model',
+  'mailtrail-purview-csv': 'mailtrail: Purview CSV -> full model',
+  'jsonb-baseline': 'bare COPY into one jsonb column',
+  duckdb: 'DuckDB read_json',
+};
 
 interface PhaseResult {
-  phase: string;
+  phase: Phase;
+  round: number;
   records: number;
   mailItemsAccessed: number;
   seconds: number;
-  bytes: number;
+  /** The importer's ANALYZE at the end (included in seconds). */
+  analyzeSeconds: number | null;
+  inputBytes: number;
   peakRssMb: number;
+  /** Everything the load left on disk: PostgreSQL tables with TOAST and indexes, or the DuckDB file. */
+  storeBytes: number;
+  walBytes: number | null;
+  tables: TableSize[];
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** Child process: one import into one fresh database. */
-async function runPhase(phase: string, file: string, url: string): Promise<PhaseResult> {
-  const bytes = fs.statSync(file).size;
-  const started = process.hrtime.bigint();
+async function copyIntoJsonb(file: string, url: string): Promise<{ records: number; mia: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
   let records = 0;
-  if (phase === 'jsonb-baseline') {
-    const client = new Client({ connectionString: url });
-    await client.connect();
+  try {
     await client.query('CREATE TABLE raw_audit (data jsonb NOT NULL)');
     // Split NDJSON on newline bytes and send ~1 MB per write: the fastest plain loader (see STACK.md).
     async function* lines() {
@@ -64,73 +87,171 @@ async function runPhase(phase: string, file: string, url: string): Promise<Phase
     }
     await pipeline(Readable.from(lines()), client.query(copyFrom('COPY raw_audit (data) FROM STDIN')));
     const [{ n }] = (await client.query("SELECT count(*)::int AS n FROM raw_audit WHERE data->>'Operation' = 'MailItemsAccessed'")).rows;
+    return { records, mia: n };
+  } finally {
     await client.end();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { phase, records, mailItemsAccessed: n, seconds, bytes, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   }
+}
+
+async function importIntoMailtrail(file: string, url: string): Promise<{ records: number; mia: number; analyzeSeconds: number | null }> {
   const dataSource = createDataSource(url, { poolSize: 4 });
   await dataSource.initialize();
-  await dataSource.runMigrations();
-  const importer = new ImportService(dataSource, pino({ level: 'warn' }), { chunkRecords: Number(process.env.IMPORT_CHUNK_RECORDS ?? 5000) });
-  const t0 = process.hrtime.bigint();
-  const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  records = batches.reduce((n, b) => n + b.recordsInserted, 0);
-  const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record WHERE operation = 'MailItemsAccessed'");
-  await dataSource.destroy();
-  return { phase, records, mailItemsAccessed: n, seconds, bytes, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  try {
+    await dataSource.runMigrations();
+    let analyzeSeconds: number | null = null;
+    // The importer logs how long its ANALYZE took; anything at warn or above goes on to stderr.
+    const logStream = {
+      write(line: string) {
+        const entry = JSON.parse(line) as { msg?: string; ms?: number; level: number };
+        if (entry.msg === 'analysed the import tables') analyzeSeconds = (entry.ms ?? 0) / 1000;
+        else if (entry.level >= 40) process.stderr.write(line);
+      },
+    };
+    const importer = new ImportService(dataSource, pino({ level: 'info' }, logStream), { chunkRecords: Number(argValue(process.argv, '--chunk') ?? 5000) });
+    const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
+    const failed = batches.filter((b) => b.status !== 'SUCCEEDED');
+    if (failed.length) throw new Error(`import failed: ${failed.map((b) => b.error).join('; ')}`);
+    const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record WHERE operation = 'MailItemsAccessed'");
+    return { records: batches.reduce((s, b) => s + b.recordsInserted, 0), mia: n, analyzeSeconds };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Child process: one load into one fresh store. */
+async function runPhase(phase: Phase, round: number, file: string, url: string): Promise<PhaseResult> {
+  const inputBytes = fs.statSync(file).size;
+  const base = { phase, round, inputBytes, analyzeSeconds: null };
+  if (phase === 'duckdb') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-bench-duckdb-'));
+    try {
+      const load = await loadIntoDuckDb(file, path.join(dir, 'bench.duckdb'));
+      return { ...base, records: load.records, mailItemsAccessed: load.mailItemsAccessed, seconds: load.seconds, peakRssMb: peakRssMb(), storeBytes: load.fileBytes, walBytes: null, tables: [] };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const walBefore = await walPosition(client);
+    const t0 = process.hrtime.bigint();
+    const loaded = phase === 'jsonb-baseline' ? { ...(await copyIntoJsonb(file, url)), analyzeSeconds: null } : await importIntoMailtrail(file, url);
+    const took = seconds(t0);
+    const walBytes = Number((await walPosition(client)) - walBefore);
+    const tables = (await tableSizes(client)).filter((t) => t.rows > 0);
+    return {
+      ...base,
+      records: loaded.records,
+      mailItemsAccessed: loaded.mia,
+      seconds: took,
+      analyzeSeconds: loaded.analyzeSeconds,
+      peakRssMb: peakRssMb(),
+      storeBytes: tables.reduce((s, t) => s + t.totalBytes, 0),
+      walBytes,
+      tables,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const perRecord = (bytes: number, records: number) => Math.round(bytes / records).toLocaleString('en-US');
+
+function report(records: number, ndjsonBytes: number, results: PhaseResult[]): string {
+  const phases = [...new Set(results.map((r) => r.phase))];
+  const byPhase = (p: Phase) => results.filter((r) => r.phase === p);
+  const duck = median(byPhase('duckdb').map((r) => r.seconds));
+  const bare = median(byPhase('jsonb-baseline').map((r) => r.seconds));
+  const rounds = Math.max(...results.map((r) => r.round)) + 1;
+  const summary = phases.map((p) => {
+    const rs = byPhase(p);
+    const s = median(rs.map((r) => r.seconds));
+    const last = rs[rs.length - 1];
+    const analyze = rs.map((r) => r.analyzeSeconds).filter((x): x is number => x !== null);
+    return [
+      LABELS[p],
+      rs.map((r) => r.seconds.toFixed(1)).join(' / '),
+      Math.round(last.records / s).toLocaleString('en-US'),
+      analyze.length ? median(analyze).toFixed(1) : '-',
+      Math.round(Math.max(...rs.map((r) => r.peakRssMb))).toString(),
+      perRecord(last.storeBytes, last.records),
+      last.walBytes === null ? '-' : perRecord(median(rs.map((r) => r.walBytes!)), last.records),
+      `${(s / duck).toFixed(2)}x`,
+      `${(s / bare).toFixed(2)}x`,
+    ];
+  });
+  const tables = results
+    .filter((r) => r.round === rounds - 1 && r.tables.length)
+    .flatMap((r) =>
+      r.tables.map((t) => [
+        `${r.phase === 'jsonb-baseline' ? 'baseline' : r.phase.replace('mailtrail-', '')}: ${t.table}`,
+        t.rows.toLocaleString('en-US'),
+        perRecord(t.heapBytes, r.records),
+        perRecord(t.toastBytes, r.records),
+        `${perRecord(t.indexBytes, r.records)} (${t.indexes})`,
+        perRecord(t.totalBytes, r.records),
+      ]),
+    );
+  return (
+    `\nImport benchmark: ${records.toLocaleString('en-US')} generated records, ${(ndjsonBytes / 1024 ** 2).toFixed(0)} MB NDJSON ` +
+    `(${Math.round(ndjsonBytes / records)} B/line); ${rounds} round(s), rotated; ratios use median times\n\n` +
+    markdownTable(['load', 'seconds (each round)', 'records/s', 'of which ANALYZE s', 'peak RSS MB', 'B/record on disk', 'WAL B/record', 'vs DuckDB', 'vs bare COPY'], summary) +
+    `\n\nBytes per input record by table (last round): heap, TOAST, indexes (count), total\n\n` +
+    markdownTable(['table', 'rows', 'heap', 'TOAST', 'indexes', 'total'], tables) +
+    '\n'
+  );
 }
 
 async function main(): Promise<void> {
-  const phaseIndex = process.argv.indexOf('--phase');
-  if (phaseIndex >= 0) {
-    const result = await runPhase(process.argv[phaseIndex + 1], arg('--file', ''), arg('--url', ''));
+  const argv = process.argv;
+  const phaseArg = argValue(argv, '--phase');
+  if (phaseArg) {
+    const result = await runPhase(phaseArg as Phase, Number(argValue(argv, '--round')), argValue(argv, '--file')!, argValue(argv, '--url') ?? '');
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
-  const records = Number(arg('--records', '200000'));
-  const dir = path.resolve(arg('--out', `bench/data/import-${records}`));
-  const manifestFile = path.join(dir, 'manifest.json');
-  let manifest: Manifest | null = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : null;
-  if (!manifest || manifest.records !== records || !manifest.files?.ndjson || !manifest.files?.purviewCsv) {
-    process.stderr.write(`generating ${records} records into ${dir} ...\n`);
-    manifest = await generateDataset({ records, out: dir, format: 'both' });
-  }
+  const records = Number((argValue(argv, '--records') ?? '200000').replace(/_/g, ''));
+  const rounds = Math.max(1, Number(argValue(argv, '--rounds') ?? 1));
+  const withCsv = argv.includes('--csv');
+  if (!Number.isInteger(records) || records <= 0) throw new Error('--records needs a positive integer');
+  const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+  const manifest = await ensureDataset(records, path.resolve(argValue(argv, '--out') ?? `bench/data/${records}`), withCsv ? 'both' : 'ndjson', log);
+  const files: Record<Phase, string> = {
+    'mailtrail-ndjson': manifest.files!.ndjson.path,
+    'mailtrail-purview-csv': manifest.files!.purviewCsv?.path ?? '',
+    'jsonb-baseline': manifest.files!.ndjson.path,
+    duckdb: manifest.files!.ndjson.path,
+  };
+  const phases: Phase[] = ['mailtrail-ndjson', 'jsonb-baseline', 'duckdb', ...(withCsv ? (['mailtrail-purview-csv'] as Phase[]) : [])];
   const server = await benchServer();
+  const database = 'mailtrail_bench_import';
   const results: PhaseResult[] = [];
   try {
-    for (const [phase, file] of [
-      ['ndjson', manifest.files!.ndjson.path],
-      ['purview-csv', manifest.files!.purviewCsv.path],
-      ['jsonb-baseline', manifest.files!.ndjson.path],
-    ] as const) {
-      const url = await server.recreate(`mailtrail_bench_import`);
-      process.stderr.write(`${phase}: importing ${path.basename(file)} ...\n`);
-      // The same heap cap as `npm run import`: V8 otherwise grows the heap lazily although live data stays small.
-      const out = execFileSync(process.execPath, ['--max-old-space-size=256', __filename, '--phase', phase, '--file', file, '--url', url], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 1 << 20,
-      });
-      results.push(JSON.parse(out.trim().split('\n').pop()!));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < phases.length; i++) {
+        const phase = phases[(i + round) % phases.length];
+        const url = phase === 'duckdb' ? '' : await server.recreate(database);
+        log(`round ${round + 1}/${rounds}: ${LABELS[phase]} ...`);
+        // The same heap cap as `npm run import`: V8 otherwise grows the heap lazily although live data stays small.
+        const out = execFileSync(process.execPath, ['--max-old-space-size=256', __filename, '--phase', phase, '--round', String(round), '--file', files[phase], '--url', url, ...argv.slice(2)], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+          maxBuffer: 16 << 20,
+        });
+        const result = JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
+        log(`  ${result.seconds.toFixed(1)} s, ${Math.round(result.records / result.seconds)} records/s, ${Math.round(result.storeBytes / result.records)} B/record`);
+        results.push(result);
+      }
     }
+    await server.drop(database);
   } finally {
     await server.close();
   }
-  const baseline = results.find((r) => r.phase === 'jsonb-baseline')!;
-  const rows = results.map((r) => ({
-    import: r.phase === 'jsonb-baseline' ? 'COPY AuditData into one jsonb table (baseline)' : `${r.phase} -> full model`,
-    records: r.records,
-    'MIA records': r.mailItemsAccessed,
-    seconds: r.seconds.toFixed(1),
-    'records/s': Math.round(r.records / r.seconds),
-    'MIA records/s': Math.round(r.mailItemsAccessed / r.seconds),
-    'MB/s': (r.bytes / 1024 ** 2 / r.seconds).toFixed(1),
-    'peak RSS MB': Math.round(r.peakRssMb),
-    'time vs baseline': `${(r.seconds / baseline.seconds).toFixed(2)}x`,
-  }));
-  process.stdout.write(`\nmailtrail import benchmark: ${records} generated records (${(manifest.files!.ndjson.bytes / 1024 ** 2).toFixed(0)} MB NDJSON)\n`);
-  console.table(rows);
+  process.stdout.write(report(records, manifest.files!.ndjson.bytes, results));
+  const file = writeResults(`import-${records}`, { when: new Date().toISOString(), records, ndjsonBytes: manifest.files!.ndjson.bytes, rounds, host: { cpus: os.cpus().length, node: process.version }, results });
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), file)}\n`);
 }
 
 main().catch((error) => {

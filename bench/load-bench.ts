@@ -17,7 +17,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import pino from 'pino';
-import { ApiKeyStore } from '../src/api/auth';
+import { ApiKeyStore } from '../src/api/http/auth';
 import { createDataSource } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
 import { benchServer } from './bench-database';
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   const pg = await benchServer();
   const url = pg.urlFor(o.db);
   const manifest = await prepare(o, url, () => pg.recreate(o.db));
-  const contractDir = path.resolve(__dirname, '../../../shared/contract');
+  const contractDir = path.resolve(__dirname, '../../contract');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-load-'));
   const port = await freePort();

@@ -1,13 +1,18 @@
 /**
- * Query benchmark: latency of each contract operation over HTTP against a large imported dataset, beside the time
- * a do-it-yourself baseline takes for the same question in plain SQL over one jsonb table of the raw AuditData.
+ * Query benchmark: latency of each contract operation over HTTP against a large imported dataset.
  *
  *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench]
  *
+ * Beside the API: the same question in plain SQL over one jsonb table of the raw AuditData (a do-it-yourself
+ * baseline) and, for contract 01, 04 and 05, in DuckDB over the same NDJSON loaded with read_json.
+ *
  * DATABASE_URL names the PostgreSQL server (any database on it: the bench creates its own, --db). The dataset comes
- * from bench/generate-dataset.ts (planted attack, throttled mailbox, app, office NAT; see its manifest.json), is
- * imported with ImportService.importFile and also COPYed verbatim into raw_audit(data jsonb). With --reuse an
- * already loaded database with the same record count is used as it is.
+ * from bench/generate-dataset.ts (bench/data/<records>/; planted attack, throttled mailbox, app, office NAT; see its
+ * manifest.json), is COPYed verbatim into raw_audit(data jsonb), loaded into DuckDB (bench/data/<records>/bench.duckdb,
+ * see duckdb-side.ts) and, last, imported with ImportService.importFile, so the first calls measure mailtrail right
+ * after an import, as a user would meet it (the importer's own ANALYZE included, nothing else). Each question is then
+ * asked warm. With --reuse an already loaded database with the same record count is used as it is (the first calls
+ * are then not "after an import"). Figures go to bench/results/query-<records>.json.
  *
  * The DIY baseline gets the indexes a careful DIY user would add (listed in DIY_INDEXES) and, for IPs, the benefit
  * of knowing every spelling in advance; it does not canonicalise message ids or IPs, so it answers slightly
@@ -19,12 +24,14 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
-import { ApiKeyStore } from '../src/api/auth';
-import { startServer } from '../src/api/server';
+import { ApiKeyStore } from '../src/api/http/auth';
+import { startServer } from '../src/api/http/server';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
-import { generateDataset, type Manifest } from './generate-dataset';
+import { duckDbQuestions, duckDbRecords, loadIntoDuckDb, openDuckDb } from './duckdb-side';
+import { ensureDataset, type Manifest } from './generate-dataset';
+import { markdownTable, timeCalls, writeResults, type Latency } from './measure';
 
 interface Options {
   records: number;
@@ -57,7 +64,7 @@ function parseArgs(argv: string[]): Options {
     else throw new Error(`unknown argument ${k} (see the header of bench/query-bench.ts)`);
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(o.db)) throw new Error(`--db must be a plain lower-case identifier, got ${o.db}`);
-  o.data ||= path.resolve('bench/data', o.records === 1_000_000 ? '.' : `query-${o.records}`);
+  o.data ||= path.resolve('bench/data', String(o.records));
   return o;
 }
 
@@ -94,49 +101,48 @@ async function loadedRecords(url: string): Promise<number | null> {
   }
 }
 
-async function ensureDataset(o: Options): Promise<Manifest> {
-  const manifestPath = path.join(o.data, 'manifest.json');
-  if (fs.existsSync(manifestPath)) {
-    const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
-    if (m.records === o.records && m.files?.ndjson && fs.existsSync(m.files.ndjson.path)) return m;
-  }
-  log(`generating ${o.records} records into ${o.data}`);
-  return generateDataset({ out: o.data, format: 'ndjson', records: o.records });
-}
+const duckDbFile = (o: Options) => path.join(o.data, 'bench.duckdb');
 
+/** Loads raw_audit and DuckDB first and mailtrail last, so the first API calls come right after its import. */
 async function load(o: Options, admin: string, url: string, manifest: Manifest): Promise<void> {
   const c = new Client({ connectionString: admin });
   await c.connect();
   await c.query(`DROP DATABASE IF EXISTS ${o.db} WITH (FORCE)`);
   await c.query(`CREATE DATABASE ${o.db}`);
   await c.end();
-
-  const ds = createDataSource(url, { poolSize: 4, applicationName: 'mailtrail-bench-load' });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
   const file = manifest.files!.ndjson.path;
-  log(`importing ${file} with ImportService.importFile`);
-  let t0 = Date.now();
-  const importer = new ImportService(ds, pino({ level: 'silent' }), { chunkRecords: loadConfig({}).importChunkRecords });
-  const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
-  const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
-  log(`imported ${inserted} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  await ds.destroy();
 
   const db = new Client({ connectionString: url });
   await db.connect();
   log('loading raw_audit(data jsonb) by COPY');
-  t0 = Date.now();
+  let t0 = Date.now();
   await db.query('CREATE TABLE raw_audit (data jsonb NOT NULL)');
   // CSV with a quote and a delimiter that never occur: each line is one field, taken verbatim (no backslash escapes).
   const copy = db.query(copyFrom(`COPY raw_audit (data) FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')`));
   await pipeline(fs.createReadStream(file), copy);
   for (const sql of DIY_INDEXES) await db.query(sql);
-  await db.query('ANALYZE');
+  await db.query('ANALYZE raw_audit');
   log(`raw_audit loaded and indexed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  await db.query('CREATE TABLE bench_meta (records integer, manifest jsonb)');
-  await db.query('INSERT INTO bench_meta VALUES ($1, $2)', [inserted, JSON.stringify(manifest)]);
   await db.end();
+
+  if ((await duckDbRecords(duckDbFile(o))) !== manifest.records) {
+    log(`loading ${duckDbFile(o)} with DuckDB read_json`);
+    const duck = await loadIntoDuckDb(file, duckDbFile(o));
+    log(`DuckDB loaded ${duck.records} records in ${duck.seconds.toFixed(1)} s`);
+  }
+
+  const ds = createDataSource(url, { poolSize: 4, applicationName: 'mailtrail-bench-load' });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  log(`importing ${file} with ImportService.importFile`);
+  t0 = Date.now();
+  const importer = new ImportService(ds, pino({ level: 'silent' }), { chunkRecords: loadConfig({}).importChunkRecords });
+  const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
+  const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
+  log(`imported ${inserted} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await ds.query('CREATE TABLE bench_meta (records integer, manifest jsonb)');
+  await ds.query('INSERT INTO bench_meta VALUES ($1, $2)', [inserted, JSON.stringify(manifest)]);
+  await ds.destroy();
 }
 
 // ------------------------------------------------------------------------------------------------ the questions
@@ -271,22 +277,16 @@ function smallBlob(file: string): string {
   return `[${lines.join(',')}]`;
 }
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+interface CaseResult {
+  name: string;
+  statements: number;
+  api: Latency;
+  jsonb: Latency | null;
+  duckdb: Latency | null;
 }
 
-async function time(runs: number, warmup: number, fn: () => Promise<void>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
+const ms = (x: number) => x.toFixed(1);
+const cells = (l: Latency | null) => (l ? [ms(l.first), ms(l.p50), ms(l.p95)] : ['n/a', 'n/a', 'n/a']);
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
@@ -296,14 +296,19 @@ async function main(): Promise<void> {
 
   const already = o.reuse ? await loadedRecords(url) : null;
   let manifest: Manifest;
-  if (already !== null && already >= o.records * 0.99) {
+  const reused = already !== null && already >= o.records * 0.99;
+  if (reused) {
     log(`reusing ${o.db} (${already} records)`);
     const c = new Client({ connectionString: url });
     await c.connect();
     manifest = (await c.query('SELECT manifest FROM bench_meta')).rows[0].manifest;
     await c.end();
+    if ((await duckDbRecords(duckDbFile(o))) !== manifest.records) {
+      log(`loading ${duckDbFile(o)} with DuckDB read_json`);
+      await loadIntoDuckDb((await ensureDataset(o.records, o.data, 'ndjson', log)).files!.ndjson.path, duckDbFile(o));
+    }
   } else {
-    manifest = await ensureDataset(o);
+    manifest = await ensureDataset(o.records, o.data, 'ndjson', log);
     await load(o, admin, url, manifest);
   }
 
@@ -312,11 +317,13 @@ async function main(): Promise<void> {
   const config = { ...loadConfig({ DATABASE_URL: url }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
-  const contractDir = path.resolve(__dirname, '../../../shared/contract');
+  const contractDir = path.resolve(__dirname, '../../contract');
   const diyDb = new Client({ connectionString: url });
   await diyDb.connect();
+  const duck = await openDuckDb(duckDbFile(o));
+  const duckSql = duckDbQuestions(manifest);
 
-  const rows: string[][] = [];
+  const results: CaseResult[] = [];
   for (const c of cases(manifest)) {
     if (c.file === '07-import.graphql') c.variables.content = smallBlob(manifest.files!.ndjson.path);
     const query = fs.readFileSync(path.join(contractDir, c.file), 'utf8');
@@ -330,31 +337,31 @@ async function main(): Promise<void> {
       if (json.errors) throw new Error(`${c.name}: ${JSON.stringify(json.errors).slice(0, 500)}`);
       statements = counter.count - before;
     };
-    const api = await time(o.runs, o.warmup, ask);
-    let diy: { p50: number; p95: number } | null = null;
-    if (c.diy) {
-      const { sql, params } = c.diy;
-      diy = await time(o.diyRuns, 1, async () => {
-        await diyDb.query(sql, params);
-      });
-    }
-    const row = [c.name, api.p50.toFixed(1), api.p95.toFixed(1), String(statements), diy ? diy.p50.toFixed(1) : 'n/a', diy ? diy.p95.toFixed(1) : 'n/a'];
-    rows.push(row);
-    log(row.join('  '));
+    const api = await timeCalls(o.runs, o.warmup, ask);
+    const diy = c.diy;
+    const jsonb = diy ? await timeCalls(o.diyRuns, 1, async () => void (await diyDb.query(diy.sql, diy.params))) : null;
+    const sql = duckSql[c.name];
+    const duckdb = sql ? await timeCalls(o.diyRuns, 1, async () => void (await duck.db.runAndReadAll(sql))) : null;
+    const result = { name: c.name, statements, api, jsonb, duckdb };
+    results.push(result);
+    log([c.name, ...cells(api), String(statements), ...cells(jsonb), ...cells(duckdb)].join('  '));
   }
+  duck.close();
   await diyDb.end();
   await server.stop();
   await dataSource.destroy();
 
-  const header = ['query', 'API p50 ms', 'API p95 ms', 'SQL stmts', 'DIY jsonb p50 ms', 'DIY p95 ms'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' | ')} |`;
+  const header = ['query', 'API first', 'API p50', 'API p95', 'SQL stmts', 'jsonb first', 'jsonb p50', 'jsonb p95', 'DuckDB first', 'DuckDB p50', 'DuckDB p95'];
+  const rows = results.map((r) => [r.name, ...cells(r.api), String(r.statements), ...cells(r.jsonb), ...cells(r.duckdb)]);
   process.stdout.write(
-    `\n${manifest.records} records (${o.db}); API over HTTP: ${o.runs} runs after ${o.warmup} warm-up; DIY: ${o.diyRuns} runs over raw_audit(data jsonb)\n` +
-      `DIY indexes: ${DIY_INDEXES.map((s) => s.replace(/^CREATE INDEX \w+ ON raw_audit /, '')).join('; ')}\n\n` +
-      [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') +
+    `\n${manifest.records} records (${o.db}), milliseconds. "first": the first call ${reused ? 'on a reused database (not right after an import)' : 'right after the import'}; ` +
+      `p50/p95: API over HTTP ${o.runs} runs after ${o.warmup} warm-up, jsonb and DuckDB ${o.diyRuns} runs after 1\n` +
+      `DIY jsonb indexes: ${DIY_INDEXES.map((s) => s.replace(/^CREATE INDEX \w+ ON raw_audit /, '')).join('; ')}\n\n` +
+      markdownTable(header, rows) +
       '\n',
   );
+  const file = writeResults(`query-${manifest.records}`, { when: new Date().toISOString(), records: manifest.records, database: o.db, afterImport: !reused, options: o, results });
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), file)}\n`);
 }
 
 main().catch((error) => {

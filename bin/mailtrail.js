@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the compiled CLI (npm start / npm run import build it first).
+// Production mode unless told otherwise (as in the Docker image): graphql-js otherwise runs a development check on
+// every type test, ~1.5 ms of CPU on a contract 01 request. Must be set before graphql is loaded.
+process.env.NODE_ENV ??= 'production';
 let cli;
 try {
   cli = require('../dist/src/cli/main.js');

@@ -2,8 +2,26 @@
  * All configuration, read once from environment variables. Each variable is documented in the README;
  * an invalid value stops start-up with a message that names the variable and what it expects.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+/** The project's own folder (the one with package.json), found from the installed code, wherever it is run from. */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) return from;
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+/** The default data directory: inside the project, so every command finds the same embedded database. */
+export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.mailtrail');
+
+export function dataDirFrom(env: Env): string {
+  return path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -76,7 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
-    dataDir: path.resolve(env.MAILTRAIL_DATA_DIR?.trim() || '.mailtrail'),
+    dataDir: dataDirFrom(env),
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     logLevel,
     maxInlineImportBytes: bytes(env, 'MAX_INLINE_IMPORT_BYTES', 50 * 1024 ** 2),

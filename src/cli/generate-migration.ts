@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createDataSource } from '../db/data-source';
+import { registerMigration } from '../db/migration-registry';
 import { renderMigration, schemaDrift } from '../db/schema-drift';
 
 export async function generateMigration(databaseUrl: string, name: string, outDir: string): Promise<string | null> {
@@ -24,6 +25,7 @@ export async function generateMigration(databaseUrl: string, name: string, outDi
     const timestamp = Date.now();
     const file = path.join(outDir, `${timestamp}-${name}.ts`);
     fs.writeFileSync(file, renderMigration(name, timestamp, drift));
+    registerMigration(outDir, path.basename(file));
     return file;
   } finally {
     if (ds.isInitialized) await ds.destroy();

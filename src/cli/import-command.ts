@@ -1,12 +1,14 @@
 /** `mailtrail import <files or folders...>`: loads every file, prints a summary (or --json), exits 1 if a file failed. */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import type { ImportService } from '../import/import-service';
 import type { ImportBatch } from '../model/import-batch.entity';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
-import { IMPORT_FORMATS, type ImportFormat } from '../import/types';
+import type { ImportFormat } from '../import/types';
 import { ProgressBar } from './progress';
-import { batchView } from '../api/resolvers/import-batch.view';
+import { batchView } from '../import/import-batches';
+import type { Parsed } from './args';
 
 /** Files to import: the files named, and every file under the folders named (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {
@@ -28,34 +30,39 @@ export interface ImportCommandOptions {
   format: ImportFormat | 'AUTO';
 }
 
-export function parseImportArgs(args: string[]): { paths: string[]; options: ImportCommandOptions } {
-  const paths: string[] = [];
-  const options: ImportCommandOptions = { json: false, format: 'AUTO' };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') options.json = true;
-    else if (arg === '--format') {
-      const value = (args[++i] ?? '').toUpperCase();
-      if (value !== 'AUTO' && !(IMPORT_FORMATS as readonly string[]).includes(value)) {
-        throw new Error(`--format ${value || '(missing)'} is not a known format. Use one of: AUTO, ${IMPORT_FORMATS.join(', ')}.`);
-      }
-      options.format = value as ImportFormat | 'AUTO';
-    } else paths.push(arg);
-  }
-  return { paths, options };
+/** The options as parsed (the format was checked against the known ones then, in specs.ts). */
+export function importOptions(parsed: Parsed): ImportCommandOptions {
+  const format = ((parsed.values.format as string | undefined) ?? 'AUTO').toUpperCase() as ImportFormat | 'AUTO';
+  return { json: Boolean(parsed.values.json), format };
 }
 
-function summaryLine(b: ImportBatch): string {
-  const status = b.status === 'SUCCEEDED' ? 'ok' : b.status;
+/**
+ * Rejections the read stage writes when a file ends early: a damaged or truncated .gz/.zip entry, JSON that stops
+ * inside a record or before its closing bracket, a CSV quote never closed. Records before them are kept, but the
+ * file was not read to its end, so the command must not report success.
+ */
+const UNREAD_TAIL = ['compressed data is damaged or truncated%', 'input ended%', 'quoted field never closes%'];
+
+async function unreadTail(dataSource: DataSource, batchId: string | number): Promise<string | null> {
+  const rows: { reason: string }[] = await dataSource.query(
+    'SELECT reason FROM import_rejection WHERE batch_id = $1 AND reason LIKE ANY($2) ORDER BY id DESC LIMIT 1',
+    [batchId, UNREAD_TAIL],
+  );
+  return rows[0]?.reason ?? null;
+}
+
+function summaryLine(b: ImportBatch, partial: boolean): string {
+  const status = partial ? 'PARTIAL' : b.status === 'SUCCEEDED' ? 'ok' : b.status;
   const counts = `${b.recordsRead} read, ${b.recordsInserted} new, ${b.duplicates} duplicates, ${b.rejected} rejected`;
   return `${status.padEnd(6)} ${b.fileName ?? '(inline)'} [${b.format ?? '?'}] ${counts} (batch ${b.id})`;
 }
 
-export async function runImport(importer: ImportService, paths: string[], options: ImportCommandOptions): Promise<number> {
-  if (paths.length === 0) {
-    process.stderr.write('usage: mailtrail import [--json] [--format FORMAT] <files or folders...>\n');
-    return 2;
-  }
+export async function runImport(
+  importer: ImportService,
+  dataSource: DataSource,
+  paths: string[],
+  options: ImportCommandOptions,
+): Promise<number> {
   const results: { path: string; batches: ImportBatch[]; error?: string }[] = [];
   let unreadable = 0;
   let files: string[];
@@ -75,14 +82,18 @@ export async function runImport(importer: ImportService, paths: string[], option
         onProgress: (p) => bar.update(p),
       });
       bar.done();
-      results.push({ path: file, batches });
-      if (batches.some((b) => b.status === 'FAILED')) unreadable++;
+      let tail: string | null = null;
+      for (const b of batches) tail ??= await unreadTail(dataSource, b.id);
+      const error = tail ? `the end of ${file} could not be read (${tail}): the records before it were imported` : undefined;
+      results.push({ path: file, batches, error });
+      if (tail || batches.some((b) => b.status === 'FAILED')) unreadable++;
       if (!options.json) {
         for (const b of batches) {
-          process.stdout.write(summaryLine(b) + '\n');
+          process.stdout.write(summaryLine(b, Boolean(tail)) + '\n');
           if (b.error) process.stdout.write(`       ${b.error}\n`);
           for (const w of b.warnings) process.stdout.write(`       warning: ${w}\n`);
         }
+        if (error) process.stdout.write(`       ${error}; import the complete file again to finish it\n`);
       }
     } catch (error) {
       bar.done();

@@ -1,23 +1,15 @@
 /**
- * The `mailtrail` command: serve | migrate | import | api-key | emit-schema | generate-migration.
- * Configuration comes from environment variables (src/config.ts, documented in the README).
+ * The `mailtrail` command: serve | migrate | import | api-key create|list|revoke | emit-schema | generate-migration.
+ * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
+ * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
  */
-import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { EmbeddedDatabaseError } from '../db/embedded';
-import { createLogger, type Logger } from '../logger';
-import { ApiKeyStore } from '../api/auth';
-import { startServer } from '../api/server';
-import { buildMailtrailSchema, printMailtrailSchema } from '../api/schema';
-import { ImportService } from '../import/import-service';
-import type { ApiKeyRole } from '../model/api-key.entity';
-import { parseImportArgs, runImport } from './import-command';
-import { generateMigration } from './generate-migration';
+import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
+import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC } from './specs';
 
-const USAGE = `usage: mailtrail <command>
+const USAGE = `usage: mailtrail <command> [options]
 
   serve                      start the API (GraphiQL at http://HOST:PORT/)
   migrate                    apply database migrations and exit
@@ -25,84 +17,88 @@ const USAGE = `usage: mailtrail <command>
                              load audit exports (CSV/JSON/NDJSON, .gz, .zip)
   api-key create [--role reader|importer|admin] [--name NAME]
                              create an API key and print it once
+  api-key list [--all] [--json]
+                             list API keys (name, role, created, last used; never the key)
+  api-key revoke <name> | --id ID
+                             revoke an API key
   emit-schema                write schema/schema.graphql from the code
   generate-migration <Name>  (developers) write a migration for entity changes
 
-Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_DATA_DIR, MAILTRAIL_API_KEY, ... (see README).`;
+  mailtrail <command> --help   what a command does and its options
+  mailtrail --version
 
-/** The first start creates an admin key and writes it where the README says, so GraphiQL works at once. */
-async function ensureApiKey(config: Config, db: Database, logger: Logger): Promise<void> {
-  const keys = new ApiKeyStore(db.dataSource);
-  const fromEnv = process.env.MAILTRAIL_API_KEY?.trim();
-  if (fromEnv) {
-    await keys.ensure(fromEnv, 'MAILTRAIL_API_KEY');
-    return;
-  }
-  const keyFile = path.join(config.dataDir, 'api-key');
-  if ((await keys.count()) > 0) {
-    if (fs.existsSync(keyFile)) logger.info({ keyFile }, 'API key: see this file (send it as "Authorization: Bearer <key>")');
-    return;
-  }
-  const key = await keys.create({ name: 'first admin key', role: 'admin' });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  fs.writeFileSync(keyFile, key + '\n', { mode: 0o600 });
-  logger.info({ keyFile }, 'created the first API key (admin) and wrote it to this file; send it as "Authorization: Bearer <key>"');
+Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_DATA_DIR, MAILTRAIL_API_KEY, ... (see README).
+`;
+
+/** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
+const QUIET = new Set(['import', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
+
+const SPECS: Record<string, CommandSpec> = {
+  serve: SERVE_SPEC,
+  migrate: MIGRATE_SPEC,
+  import: IMPORT_SPEC,
+  'api-key create': API_KEY_SPECS.create,
+  'api-key list': API_KEY_SPECS.list,
+  'api-key revoke': API_KEY_SPECS.revoke,
+  'emit-schema': EMIT_SCHEMA_SPEC,
+  'generate-migration': GENERATE_MIGRATION_SPEC,
+};
+
+function version(): string {
+  return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 }
 
-async function serve(config: Config, logger: Logger): Promise<void> {
-  const started = Date.now();
-  const db = await openDatabase(config, logger);
-  await ensureApiKey(config, db, logger);
-  // Imports whose process died (crash, kill -9, power loss) show as FAILED with how to finish them: now, and
-  // every minute for imports run by other processes (`mailtrail import`) while this server is up.
-  const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
-  const markInterrupted = async () => {
-    const interrupted = await importer.markInterruptedBatches().catch(() => 0);
-    if (interrupted) logger.warn({ batches: interrupted }, 'marked interrupted imports as FAILED; import those files again to complete them');
-  };
-  await markInterrupted();
-  setInterval(() => void markInterrupted(), 60_000).unref();
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer({ config, dataSource: db.dataSource, logger });
-  } catch (error) {
-    await db.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ConfigError(`Port ${config.port} on ${config.host} is already in use: stop the other program or set PORT to a free port.`);
-    }
-    throw error;
-  }
-  logger.info({ url: server.url, graphiql: `${server.url}/`, embeddedDatabase: db.embedded, ms: Date.now() - started }, 'mailtrail is listening');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await server.stop();
-      await db.close();
-    } finally {
-      process.exit(0);
-    }
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+/** The command named by argv and its own arguments (`api-key` takes a subcommand). */
+function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
+  const [first, ...rest] = argv;
+  const name = first === 'api-key' && rest[0] && !rest[0].startsWith('-') ? `api-key ${rest.shift()}` : first;
+  return { name, spec: Object.hasOwn(SPECS, name) ? SPECS[name] : undefined, args: rest };
 }
 
-async function withDatabase<T>(config: Config, logger: Logger, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config, logger);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
+function usageError(message: string, usage: string): number {
+  process.stderr.write(`mailtrail: ${message}\nusage: ${usage}\n(see --help)\n`);
+  return 2;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
+  const [first] = argv;
+  if (first === undefined) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = argv[1] ? resolveCommand(argv.slice(1)).spec : undefined;
+    process.stdout.write(topic ? helpText(topic) : USAGE);
+    return 0;
+  }
+  if (first === '--version' || first === '-V' || first === '-v') {
+    process.stdout.write(`mailtrail ${version()}\n`);
+    return 0;
+  }
+  const { name, spec, args } = resolveCommand(argv);
+  if (!spec) {
+    if (name === 'api-key') {
+      if (args.includes('--help') || args.includes('-h')) {
+        process.stdout.write(Object.values(API_KEY_SPECS).map(helpText).join('\n'));
+        return 0;
+      }
+      return usageError('api-key needs a subcommand: create, list or revoke', 'mailtrail api-key create|list|revoke ...');
+    }
+    return usageError(`unknown command '${name}'`, 'mailtrail <command> [options]   (mailtrail --help lists them)');
+  }
+
+  let parsed: Parsed | null;
+  try {
+    parsed = parseCommand(spec, args);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, error.usage);
+    throw error;
+  }
+  if (!parsed) {
+    process.stdout.write(helpText(spec));
+    return 0;
+  }
+
   let config: Config;
   try {
     config = loadConfig();
@@ -113,61 +109,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  // Commands whose stdout is output keep logs quiet unless asked for.
-  const quiet = command === 'import' || command === 'api-key' || command === 'emit-schema';
-  const logger = createLogger(quiet && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
-
+  // The database and API code load only now: help, version and usage errors answer without it.
+  const { createLogger } = require('../logger') as typeof import('../logger');
+  const { RUN, EmbeddedDatabaseError } = require('./commands') as typeof import('./commands');
+  const logger = createLogger(QUIET.has(name) && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
   try {
-    switch (command) {
-      case 'serve':
-        await serve(config, logger);
-        return -1; // keeps running
-      case 'migrate':
-        await withDatabase(config, logger, async () => undefined);
-        process.stdout.write('migrations are up to date\n');
-        return 0;
-      case 'import': {
-        const { paths, options } = parseImportArgs(args);
-        return await withDatabase(config, logger, (db) =>
-          runImport(new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords }), paths, options),
-        );
-      }
-      case 'api-key': {
-        if (args[0] !== 'create') {
-          process.stderr.write('usage: mailtrail api-key create [--role reader|importer|admin] [--name NAME]\n');
-          return 2;
-        }
-        const role = (args[args.indexOf('--role') + 1] && args.includes('--role') ? args[args.indexOf('--role') + 1] : 'reader') as ApiKeyRole;
-        if (!['reader', 'importer', 'admin'].includes(role)) {
-          process.stderr.write(`--role must be reader, importer or admin (got ${role})\n`);
-          return 2;
-        }
-        const name = args.includes('--name') ? args[args.indexOf('--name') + 1] : `${role} key`;
-        const key = await withDatabase(config, logger, (db) => new ApiKeyStore(db.dataSource).create({ name, role }));
-        process.stdout.write(key + '\n');
-        return 0;
-      }
-      case 'emit-schema': {
-        const file = path.resolve('schema', 'schema.graphql');
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, printMailtrailSchema(await buildMailtrailSchema()));
-        process.stdout.write(`wrote ${file}\n`);
-        return 0;
-      }
-      case 'generate-migration': {
-        if (!config.databaseUrl || !args[0]) {
-          process.stderr.write('usage: DATABASE_URL=postgres://... mailtrail generate-migration <Name>\n');
-          return 2;
-        }
-        const file = await generateMigration(config.databaseUrl, args[0], path.resolve('migrations'));
-        process.stdout.write(file ? `wrote ${file}: add it to migrations/index.ts\n` : 'no changes: the migrations match the entities\n');
-        return 0;
-      }
-      default:
-        process.stderr.write(USAGE + '\n');
-        return command ? 2 : 0;
-    }
+    return await RUN[name](parsed, config, logger);
   } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, error.usage);
     if (error instanceof EmbeddedDatabaseError || error instanceof ConfigError) {
       process.stderr.write(`mailtrail: ${error.message}\n`);
       return 1;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { markInterruptedBatches } from '../import/interrupted-batches';
+import { ImportBatches } from '../import/import-batches';
 import { createDataSource } from './data-source';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 
@@ -9,7 +9,15 @@ export interface Database {
   dataSource: DataSource;
   url: string;
   embedded: boolean;
+  /** Which database this is, for people: the embedded data folder, or the URL without its password. */
+  description: string;
   close(): Promise<void>;
+}
+
+/** A connection URL as it may be shown: user, host, port and database; never the password or query options. */
+export function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.username ? decodeURIComponent(u.username) + '@' : ''}${u.host}${u.pathname}`;
 }
 
 /** Migrations run on their own connection, free of the API's statement_timeout (an index build may take long). */
@@ -33,7 +41,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     embedded = await startEmbeddedDatabase({
       dataDir: config.dataDir,
       port: config.embeddedPgPort,
-      log: (message) => logger.info(message),
+      log: (message, level = 'info') => logger[level](message),
     });
     url = embedded.url;
     logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
@@ -47,7 +55,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     await dataSource.initialize();
     if (opts.migrate !== false) {
       // A batch whose importing session is gone is marked now, by whatever opened the database first.
-      const interrupted = await markInterruptedBatches(dataSource);
+      const interrupted = await new ImportBatches(dataSource).markInterrupted();
       if (interrupted.length > 0) logger.warn({ batches: interrupted }, 'import batches interrupted by a stopped process marked FAILED');
     }
   } catch (error) {
@@ -59,6 +67,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     dataSource,
     url,
     embedded: embedded !== null,
+    description: embedded ? `embedded PostgreSQL, data in ${embedded.pgData}` : describeUrl(url),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       if (embedded) await embedded.stop();

@@ -18,6 +18,8 @@ import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The cluster's folder (<dataDir>/pg, or its stand-in when the postgres user cannot reach dataDir). */
+  pgData: string;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export class EmbeddedDatabaseError extends Error {}
 interface Options {
   dataDir: string;
   port: number;
-  log?: (message: string) => void;
+  log?: (message: string, level?: 'info' | 'warn' | 'error') => void;
 }
 
 interface Account {
@@ -162,7 +164,9 @@ function portInUse(port: number): Promise<boolean> {
 }
 
 function run(file: string, args: string[], account: Account | null): ChildProcess {
-  return spawn(file, args, { ...(account ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  // Its own process group: a terminal's Ctrl-C or hang-up reaches only mailtrail, which then stops it in order
+  // (and does not mistake the signal for a crash to recover from).
+  return spawn(file, args, { ...(account ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
 }
 
 async function initdb(bin: string, pgData: string, password: string, account: Account | null): Promise<void> {
@@ -232,7 +236,7 @@ export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedData
   if (running?.owned) {
     // Another mailtrail process (e.g. `serve` while you run `import`) has it up: use it, and leave it running.
     log(`using the embedded PostgreSQL already started by another mailtrail process (pid ${running.pid})`);
-    return { url: urlFor(running.port), stop: async () => {} };
+    return { url: urlFor(running.port), pgData, stop: async () => {} };
   }
   if (running) {
     log(`stopping a PostgreSQL left running by a previous run (pid ${running.pid})`);
@@ -250,24 +254,80 @@ export async function startEmbeddedDatabase(opts: Options): Promise<EmbeddedData
     log(`initialising the embedded PostgreSQL in ${pgData}`);
     await initdb(bin.initdb, pgData, password, account);
   }
-  const postmaster = await startPostmaster(bin.postgres, pgData, opts.port, account);
+  const supervisor = await supervise(() => startPostmaster(bin.postgres, pgData, opts.port, account), log);
 
   const admin = new Client({ connectionString: urlFor(opts.port).replace(/\/mailtrail$/, '/postgres') });
-  await admin.connect();
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'mailtrail'");
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE mailtrail');
-  await admin.end();
+  try {
+    await admin.connect();
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'mailtrail'");
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE mailtrail');
+    await admin.end();
+  } catch (error) {
+    void admin.end().catch(() => undefined);
+    await supervisor.stop(); // not left running for nobody
+    throw error;
+  }
 
   return {
     url: urlFor(opts.port),
+    pgData,
+    stop: () => supervisor.stop(),
+  };
+}
+
+/** Backoff between restarts of a postmaster that keeps dying: 0.5 s, 1 s, 2 s ... up to 30 s. */
+const restartDelayMs = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 30_000);
+
+/**
+ * Keeps the postmaster running while we need it: if it dies (killed, crashed, OOM-killed) it is started again, with
+ * backoff and a log line per attempt, and clients reconnect by themselves (the pool drops broken connections).
+ * stop() ends supervision first, then stops it.
+ */
+async function supervise(start: () => Promise<ChildProcess>, log: NonNullable<Options['log']>): Promise<{ stop(): Promise<void> }> {
+  let postmaster = await start();
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  let wake = () => {};
+  const restart = async () => {
+    for (let attempt = 1; !stopping; attempt++) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, restartDelayMs(attempt));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopping) return;
+      try {
+        postmaster = await start();
+        watch(postmaster);
+        log(`the embedded PostgreSQL is running again (pid ${postmaster.pid}, restart attempt ${attempt})`, 'warn');
+        return;
+      } catch (error) {
+        log(`restarting the embedded PostgreSQL failed (attempt ${attempt}): ${(error as Error).message}; next try in ${restartDelayMs(attempt + 1)} ms`, 'error');
+      }
+    }
+  };
+  const watch = (child: ChildProcess) =>
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log(`the embedded PostgreSQL (pid ${child.pid}) stopped unexpectedly (${signal ?? `exit code ${code}`}): restarting it`, 'error');
+      restarting = restart().finally(() => (restarting = null));
+    });
+  watch(postmaster);
+  return {
     async stop() {
-      if (postmaster.exitCode !== null || postmaster.pid === undefined) return;
-      const exited = new Promise((resolve) => postmaster.once('exit', resolve));
-      postmaster.kill('SIGINT'); // fast shutdown
+      stopping = true;
+      wake(); // a restart waiting for its backoff gives up; one already starting is waited for, then stopped
+      await restarting;
+      const child = postmaster;
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT'); // fast shutdown
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
       clearTimeout(timer);
-      if (postmaster.exitCode === null && postmaster.signalCode === null) postmaster.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }

@@ -10,15 +10,16 @@ import { Readable, Transform } from 'node:stream';
 import type { Pool } from 'pg';
 import { outsideAnyRequest } from '../db/request-scope';
 import { whenDatabaseAvailable } from '../db/unavailable';
-import { markInterruptedBatches } from './interrupted-batches';
 import { ImportConnection } from './load/import-connection';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import { ImportBatch, type ImportSource } from '../model/import-batch.entity';
+import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
+import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
+import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeRecord } from './normalize';
+import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
 import { readAuditExport, type TextIssues } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
@@ -80,11 +81,16 @@ export interface ImportOptions {
 }
 
 export class ImportService {
+  /** Every read and write of import_batch. */
+  readonly batches: ImportBatches;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly opts: { chunkRecords: number; statementTimeoutMs?: number },
-  ) {}
+  ) {
+    this.batches = new ImportBatches(dataSource);
+  }
 
   private get pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -157,12 +163,13 @@ export class ImportService {
         const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, file.format, fileDigest);
         batchIds.push(batchId);
         try {
-          const totals = await this.loadEvents(connection, batchId, opts.orgId, file.events, (records, rejected) => {
+          const notes = new NoteTally();
+          const totals = await this.loadEvents(connection, batchId, opts.orgId, file.events, notes, (records, rejected) => {
             progress.records += records;
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: contentNotes(totals, file.text) });
+          loaded.push({ id: batchId, notes: [...notes.warnings(), ...contentNotes(totals, file.text)] });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -172,7 +179,10 @@ export class ImportService {
       }
     } catch (error) {
       failure = error as Error;
-      if (batchIds.length === 0) batchIds.push(await this.createFailedBatch(opts, fileDigest, failure));
+      if (batchIds.length === 0) {
+        const message = failureMessage(failure);
+        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
+      }
     } finally {
       connection?.close();
     }
@@ -186,25 +196,35 @@ export class ImportService {
     }
     const digest = fileDigest ?? (whole ? hash.digest('hex') : null);
     const size = regularFile ? fs.statSync(opts.filePath!).size : bytesRead;
-    await whenDatabaseAvailable(() =>
-      this.dataSource.query('UPDATE import_batch SET sha256 = $2, byte_size = $3 WHERE id = ANY($1::bigint[])', [batchIds, digest, size]),
-    );
+    await whenDatabaseAvailable(() => this.batches.setHash(batchIds, digest, size));
     // Files that loaded completely succeed even when a later file of the same archive failed.
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
     report();
-    const batches = await whenDatabaseAvailable(() =>
-      this.dataSource.getRepository(ImportBatch).createQueryBuilder('b').where('b.id = ANY(:ids)', { ids: batchIds }).orderBy('b.id').getMany(),
-    );
+    const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
+    await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }
 
-  /** Normalises read events into chunks and writes them, one chunk in flight while the next is parsed. */
+  /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */
+  private async refreshStatistics(insertedRecords: number): Promise<void> {
+    const started = Date.now();
+    try {
+      if (await refreshStatisticsAfterImport(this.pool, insertedRecords)) {
+        this.logger.info({ insertedRecords, ms: Date.now() - started }, 'analysed the import tables');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, insertedRecords }, 'ANALYZE after the import failed; queries may be slow until autovacuum analyses the tables');
+    }
+  }
+
+  /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */
   private async loadEvents(
     connection: ImportConnection,
     batchId: string,
     orgId: number,
     events: AsyncIterable<import('./types').ReadEvent>,
+    notes: NoteTally,
     onChunk: (records: number, rejected: number) => void,
   ): Promise<ChunkTotals> {
     const writer = new ChunkWriter(connection, orgId, batchId);
@@ -228,7 +248,9 @@ export class ImportService {
           const source = event.record;
           if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
           try {
-            records.push({ record: normalizeRecord(source), rawJson: source.rawJson, line: source.line });
+            const normalized = normalizeRecordWithNotes(source);
+            notes.add(normalized.notes, source.line);
+            records.push({ record: normalized.record, rawJson: source.rawJson, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
@@ -244,60 +266,31 @@ export class ImportService {
     }
   }
 
-  /** A file that failed before any batch was created (not an export, database unreachable) still gets one. */
-  private createFailedBatch(opts: ImportOptions, sha256: string | null, error: Error): Promise<string> {
-    return whenDatabaseAvailable(async () => {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `INSERT INTO import_batch (org_id, file_name, status, source, sha256, finished_at, error) VALUES ($1, $2, 'FAILED', $3, $4, now(), $5) RETURNING id`,
-        [opts.orgId, opts.fileName, opts.source, sha256, failureMessage(error)],
-      );
-      return rows[0].id;
-    });
-  }
-
   private async finishBatch(batchId: string, notes: string[]): Promise<void> {
-    const [batch]: { records_read: number; rejected: number; records_inserted: number }[] = await this.dataSource.query(
-      'SELECT records_read, rejected, records_inserted FROM import_batch WHERE id = $1',
-      [batchId],
+    const recordsRead = await this.batches.recordsRead(batchId);
+    const completed = (await this.batches.earlierAttempts(batchId)).map(
+      (e) =>
+        `This import completes batch ${e.id} of the same file (same sha256), which ${e.interrupted ? 'was interrupted' : 'failed'} part-way: ` +
+        'its records are kept and the rest are now loaded.',
     );
-    const warnings: string[] = [...notes, ...(await this.completedBatchNotes(batchId))];
-    if (EXPORT_CAPS.includes(batch.records_read)) {
+    const warnings: string[] = [...notes, ...completed];
+    if (EXPORT_CAPS.includes(recordsRead)) {
       warnings.push(
-        `This file holds exactly ${batch.records_read} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
+        `This file holds exactly ${recordsRead} records, a cap of Microsoft's export tools: the export was probably truncated. ` +
           'Export smaller time windows until each holds fewer records, and import those too.',
       );
     }
-    if (batch.records_read === 0) warnings.push('The file holds no records.');
-    await this.dataSource.query(
-      `UPDATE import_batch SET status = 'SUCCEEDED', finished_at = now(), warnings = warnings || $2::jsonb WHERE id = $1`,
-      [batchId, JSON.stringify(warnings)],
-    );
-  }
-
-  /** Earlier batches of the same file (same sha256) that failed: this complete run finishes what they started. */
-  private async completedBatchNotes(batchId: string): Promise<string[]> {
-    const rows: { id: string; error: string | null }[] = await this.dataSource.query(
-      `SELECT e.id::text, e.error FROM import_batch b JOIN import_batch e
-         ON e.org_id = b.org_id AND e.sha256 = b.sha256 AND e.file_name IS NOT DISTINCT FROM b.file_name AND e.id < b.id
-       WHERE b.id = $1 AND e.status = 'FAILED' AND e.records_read > 0 ORDER BY e.id`,
-      [batchId],
-    );
-    return rows.map(
-      (r) =>
-        `This import completes batch ${r.id} of the same file (same sha256), which ${r.error?.startsWith('INTERRUPTED') ? 'was interrupted' : 'failed'} part-way: ` +
-        'its records are kept and the rest are now loaded.',
-    );
+    if (recordsRead === 0) warnings.push('The file holds no records.');
+    await this.batches.finish(batchId, warnings);
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {
-    await whenDatabaseAvailable(() =>
-      this.dataSource.query(`UPDATE import_batch SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`, [batchId, failureMessage(error)]),
-    );
+    await whenDatabaseAvailable(() => this.batches.fail(batchId, failureMessage(error)));
   }
 
   /** Marks batches whose importing session is gone as FAILED (INTERRUPTED); returns how many. */
   async markInterruptedBatches(): Promise<number> {
-    return (await markInterruptedBatches(this.dataSource)).length;
+    return (await this.batches.markInterrupted()).length;
   }
 }
 

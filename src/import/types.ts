@@ -4,18 +4,7 @@
  * ever sees NormalizedRecords. Keep this file free of I/O.
  */
 
-/** Export shapes we recognise. Mirrors the GraphQL ImportFormat enum (AUTO is resolved before reading). */
-export const IMPORT_FORMATS = [
-  'PURVIEW_CSV',
-  'PURVIEW_CLASSIC_CSV',
-  'UNIFIED_AUDIT_LOG_CSV',
-  'UNIFIED_AUDIT_LOG_JSON',
-  'MANAGEMENT_API_JSON',
-  'NDJSON',
-  'GRAPH_AUDIT_LOG',
-  'MAILBOX_AUDIT_LOG_CSV',
-] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from './formats';
 
 /** Fields a container puts around AuditData (all optional; AuditData is the authority). */
 export interface WrapperFields {

@@ -1,12 +1,12 @@
 /**
- * ../shared/API.md is the schema dashboards and playbooks code against: every type, field, argument and enum value
+ * docs/API.md is the schema dashboards and playbooks code against: every type, field, argument and enum value
  * it names must exist in ours with the same type (we may add, never rename or remove).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, print, type GraphQLArgument } from 'graphql';
 
-const apiMd = fs.readFileSync(path.join(__dirname, '../../../shared/API.md'), 'utf8');
+const apiMd = fs.readFileSync(path.join(__dirname, '../../docs/API.md'), 'utf8');
 const sketch = parse(apiMd.slice(apiMd.indexOf('```graphql') + '```graphql'.length, apiMd.lastIndexOf('```')));
 const ours = buildSchema(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { Client } from 'pg';
-import { ApiKeyStore } from '../../src/api/auth';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { fixture } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 

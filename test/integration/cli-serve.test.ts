@@ -1,18 +1,9 @@
 /** `mailtrail serve` says what to fix when it cannot start, instead of a stack trace. */
-import { execFile } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const BIN = path.join(__dirname, '../../bin/mailtrail.js');
-
-function serve(env: Record<string, string>) {
-  return promisify(execFile)(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, timeout: 30_000 }).then(
-    () => ({ code: 0, stderr: '' }),
-    (e) => ({ code: e.code as number, stderr: String(e.stderr) }),
-  );
-}
+const serve = (env: Record<string, string>) => runCli(['serve'], { env, timeoutMs: 30_000 });
 
 describe('mailtrail serve refuses clearly', () => {
   let db: TestDatabase;

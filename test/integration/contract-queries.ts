@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestServer } from '../support/server';
 
-/** shared/ sits beside the project root (in CI too). */
-export const CONTRACT_DIR = path.join(__dirname, '../../../shared/contract');
+/** The client operations the project ships (contract/), run unchanged. */
+export const CONTRACT_DIR = path.join(__dirname, '../../contract');
 export const FIXTURES_DIR = path.join(__dirname, '../fixtures');
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
 /**
- * The contract operations (shared/contract/*.graphql), sent unchanged over HTTP against the fixture incident
+ * The contract operations (contract/*.graphql), sent unchanged over HTTP against the fixture incident
  * imported by the real importer, answer what test/fixtures/README.md says they must.
  */
 import { startTestServer, type TestServer } from '../support/server';

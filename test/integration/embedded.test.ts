@@ -1,83 +1,40 @@
 /**
  * The README's start command on a machine without DATABASE_URL: the real CLI, starting the embedded PostgreSQL from
- * nothing, surviving a kill -9 of the previous run, and saying clearly when its port is taken.
+ * nothing, supervising it (a killed postmaster comes back and the API recovers), stopping it on every signal,
+ * surviving a kill -9 of the previous run, and saying clearly when its port is taken.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { alive, freePort, postmasterPid, startServe, tempDir, type ServeRun } from '../support/cli';
 
-const ROOT = path.join(__dirname, '../..');
+const EMBEDDED = { DATABASE_URL: '' };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function serve(env: Record<string, string>): Run {
-  const { DATABASE_URL: _omit, ...rest } = process.env;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mailtrail.js'), 'serve'], {
-    cwd: ROOT,
-    env: { ...rest, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitHealthy(url: string, run: Run, timeoutMs = 60_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (run.child.exitCode !== null) throw new Error(`server exited early:\n${run.output()}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`server not healthy within ${timeoutMs} ms:\n${run.output()}`);
+  return check();
 }
 
-function postmasterPid(dataDir: string): number | null {
-  const file = path.join(dataDir, 'pg', 'postmaster.pid');
-  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').split('\n')[0]) : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+async function countBatches(run: ServeRun): Promise<unknown> {
+  const key = fs.readFileSync(path.join(run.dataDir, 'api-key'), 'utf8').trim();
+  const res = await fetch(`${run.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: '{ importBatches { totalCount } }' }),
+  });
+  return res.json();
 }
 
 describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-embedded-'));
-  fs.chmodSync(dataDir, 0o755);
+  const dataDir = tempDir('embedded');
   let env: Record<string, string>;
-  let url: string;
 
   beforeAll(async () => {
-    const [port, pgPort] = [await freePort(), await freePort()];
-    env = { MAILTRAIL_DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) };
-    url = `http://127.0.0.1:${port}`;
+    env = { ...EMBEDDED, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()) };
   });
 
   afterAll(() => {
@@ -87,16 +44,10 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
   });
 
   test('starts from nothing: initialises the database, migrates, writes an API key and serves GraphQL', async () => {
-    const run = serve(env);
+    const run = await startServe({ dataDir, env });
     try {
-      await waitHealthy(url, run);
-      const key = fs.readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim();
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: '{ importBatches { totalCount } }' }),
-      });
-      expect(await res.json()).toEqual({ data: { importBatches: { totalCount: 0 } } });
+      await run.healthy();
+      expect(await countBatches(run)).toEqual({ data: { importBatches: { totalCount: 0 } } });
     } finally {
       run.child.kill('SIGKILL');
       await run.exited;
@@ -106,9 +57,9 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
   test('comes back after a kill -9 of the previous run left its PostgreSQL running', async () => {
     const stale = postmasterPid(dataDir);
     expect(stale && alive(stale)).toBeTruthy();
-    const run = serve(env);
+    const run = await startServe({ dataDir, env });
     try {
-      await waitHealthy(url, run);
+      await run.healthy();
       expect(run.output()).toMatch(/left running by a previous run/);
     } finally {
       run.child.kill('SIGTERM');
@@ -119,12 +70,65 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
     expect(pid === null || !alive(pid)).toBe(true);
   });
 
+  test('restarts its PostgreSQL when the postmaster dies, and the API recovers by itself; SIGTERM stops both', async () => {
+    const run = await startServe({ dataDir, env });
+    try {
+      await run.healthy();
+      const first = postmasterPid(dataDir)!;
+      process.kill(first, 'SIGKILL');
+      await waitFor(() => !alive(first), 5_000);
+      const recovered = await waitFor(async () => {
+        const pid = postmasterPid(dataDir);
+        if (!pid || pid === first || !alive(pid)) return false;
+        const body = (await countBatches(run).catch(() => null)) as { data?: unknown } | null;
+        return Boolean(body?.data);
+      }, 20_000);
+      expect(recovered).toBe(true);
+      expect(run.output()).toMatch(/stopped unexpectedly .*restarting it/);
+      expect(run.output()).toMatch(/running again/);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    }
+    const pid = postmasterPid(dataDir);
+    expect(pid === null || !alive(pid)).toBe(true);
+  });
+
+  test.each(['SIGINT', 'SIGHUP'] as const)('%s to the node process alone stops the embedded PostgreSQL too', async (signal) => {
+    const run = await startServe({ dataDir, env });
+    let pid: number | null = null;
+    try {
+      await run.healthy();
+      pid = postmasterPid(dataDir);
+      expect(pid && alive(pid)).toBeTruthy();
+    } finally {
+      run.child.kill(signal);
+      expect(await run.exited).toBe(0);
+    }
+    expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
+  });
+
+  test('a signal while it is still starting leaves no PostgreSQL behind', async () => {
+    const fresh = tempDir('embedded-starting');
+    try {
+      const run = await startServe({ dataDir: fresh, env: { ...EMBEDDED, EMBEDDED_PG_PORT: String(await freePort()) } });
+      // Right after the postmaster is up, before migrations and the HTTP server.
+      expect(await waitFor(() => postmasterPid(fresh) !== null || run.child.exitCode !== null, 30_000)).toBe(true);
+      const pid = postmasterPid(fresh)!;
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   test('says clearly what is wrong when its port is taken', async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = serve({ ...env, EMBEDDED_PG_PORT: String(taken) });
+      const run = await startServe({ dataDir, env: { ...env, EMBEDDED_PG_PORT: String(taken) } });
       expect(await run.exited).not.toBe(0);
       expect(run.output()).toContain(`port ${taken} on 127.0.0.1 is already in use`);
       expect(run.output()).toContain('EMBEDDED_PG_PORT');

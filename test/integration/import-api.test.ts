@@ -1,15 +1,13 @@
 /** Importing through the API (a SOAR playbook's inline blob, a large upload) and the CLI. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { ApiKeyStore } from '../../src/api/auth';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { startTestServer, type TestServer } from '../support/server';
 import { fixture } from '../support/fixtures';
+import { runCli } from '../support/cli';
 
-const CONTRACT = path.join(__dirname, '../../../shared/contract');
-const ROOT = path.join(__dirname, '../..');
+const CONTRACT = path.join(__dirname, '../../contract');
 
 describe('importing through the API', () => {
   let t: TestServer;
@@ -107,13 +105,7 @@ describe('mailtrail import (CLI)', () => {
   });
   afterAll(async () => t.close());
 
-  const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/mailtrail.js'), 'import', ...args], {
-      env: { ...process.env, DATABASE_URL: t.db.url },
-    }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
-    );
+  const run = (args: string[]) => runCli(['import', ...args], { env: { DATABASE_URL: t.db.url } });
 
   test('--json prints a machine-readable summary; exit 0 when every file was read', async () => {
     const { code, stdout } = await run(['--json', fixture('audit.ndjson'), fixture('overlap-a.ndjson')]);
@@ -127,6 +119,7 @@ describe('mailtrail import (CLI)', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAILED.*not-an-export\.csv/);
     expect(stdout).toMatch(/does not look like an audit export/);
-    expect(stdout).toMatch(/truncated\.ndjson.*2 rejected/);
+    expect(stdout).toMatch(/PARTIAL .*truncated\.ndjson.*2 rejected/);
+    expect(stdout).toMatch(/the end of .*truncated\.ndjson could not be read \(input ended/);
   });
 });

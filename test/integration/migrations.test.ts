@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../migrations';
 import { schemaDrift } from '../../src/db/schema-drift';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -41,7 +42,7 @@ describe('database migrations', () => {
   });
 
   test('revert down to empty and up again', async () => {
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < MIGRATIONS.length; i++) await db.dataSource.undoLastMigration({ transaction: 'each' });
     const left: unknown[] = await db.dataSource.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
     );

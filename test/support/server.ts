@@ -1,8 +1,8 @@
 /** The real server on a random port, over a fresh test database, with an admin API key. */
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/api/server';
-import { ApiKeyStore } from '../../src/api/auth';
+import { startServer, type RunningServer } from '../../src/api/http/server';
+import { ApiKeyStore } from '../../src/api/http/auth';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from './database';
 

@@ -1,9 +1,15 @@
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('configuration from the environment', () => {
   test('defaults bind to loopback on port 4000 and use the embedded database', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, databaseUrl: null, logLevel: 'info' });
+  });
+
+  test('the default data directory is the project\'s own .mailtrail, not one under the current folder', () => {
+    expect(loadConfig({}).dataDir).toBe(path.join(__dirname, '../..', '.mailtrail'));
+    expect(loadConfig({ MAILTRAIL_DATA_DIR: '/srv/mt' }).dataDir).toBe('/srv/mt');
   });
 
   test.each([

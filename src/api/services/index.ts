@@ -1,5 +1,6 @@
 /** One service per domain, each owning its SQL; every query is scoped to the caller's organisation. */
 import type { DataSource } from 'typeorm';
+import { ImportBatches } from '../../import/import-batches';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { ExposureService } from './exposure.service';
@@ -17,19 +18,8 @@ export function createServices(dataSource: DataSource, orgId: number) {
     exposure: new ExposureService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
+    importBatches: new ImportBatches(dataSource),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-const perRequest = new WeakMap<object, Services>();
-
-/** The services of a request (made once per request context). */
-export function servicesFor(ctx: { dataSource: DataSource; orgId: number }): Services {
-  let services = perRequest.get(ctx);
-  if (!services) {
-    services = createServices(ctx.dataSource, ctx.orgId);
-    perRequest.set(ctx, services);
-  }
-  return services;
-}

@@ -1,8 +1,9 @@
 /** Mailboxes, their folders and the windows in which throttling stopped Bind auditing. */
 import type { DataSource } from 'typeorm';
-import type { ConnectionResult } from '../pagination';
-import type { TimeWindow } from '../types/common.type';
-import type { FolderType, MailboxType } from '../types/entities.type';
+import { run, sql, type Sql } from '../../db/sql';
+import type { TimeWindow } from '../graphql/types/common.type';
+import type { FolderType, MailboxType } from '../graphql/types/entities.type';
+import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
 import { folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
 
@@ -22,30 +23,28 @@ export class MailboxService {
 
   /** UPNs are stored lower-cased; so is the lookup. */
   async findByUpn(userPrincipalName: string): Promise<MailboxType | null> {
-    const rows = await this.db.query(
-      `SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = $1 AND m.user_principal_name = $2`,
-      [this.orgId, userPrincipalName.trim().toLowerCase()],
+    const rows = await run(
+      this.db,
+      sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.user_principal_name = ${userPrincipalName.trim().toLowerCase()}`,
     );
     return rows.length ? mailboxFromRow(rows[0]) : null;
   }
 
   /** Ordered by UPN. `throttled` = at least one record with IsThrottled=True. */
   page(filter: MailboxFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<MailboxType>> {
-    const where = ['m.org_id = $1'];
-    const params: unknown[] = [this.orgId];
-    if (filter.throttled === true) where.push('m.throttled_record_count > 0');
-    if (filter.throttled === false) where.push('m.throttled_record_count = 0');
+    const where: Sql[] = [sql`m.org_id = ${this.orgId}`];
+    if (filter.throttled === true) where.push(sql`m.throttled_record_count > 0`);
+    if (filter.throttled === false) where.push(sql`m.throttled_record_count = 0`);
     if (filter.userPrincipalNameContains) {
-      params.push(`%${filter.userPrincipalNameContains.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`m.user_principal_name LIKE $${params.length}`);
+      const pattern = `%${filter.userPrincipalNameContains.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(sql`m.user_principal_name LIKE ${pattern}`);
     }
     return keysetPage({
       db: this.db,
-      from: 'mailbox m',
+      from: sql`mailbox m`,
       select: MAILBOX_COLUMNS('m'),
       where,
-      params,
-      order: { columns: ['m.user_principal_name', 'm.id'], types: ['text', 'bigint'] },
+      order: { columns: [sql`m.user_principal_name`, sql`m.id`], types: ['text', 'bigint'] },
       after,
       limit,
       toNode: mailboxFromRow,
@@ -54,68 +53,65 @@ export class MailboxService {
   }
 
   async byIds(ids: readonly string[]): Promise<(MailboxType | null)[]> {
-    const rows = await this.db.query(`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = $1 AND m.id = ANY($2::bigint[])`, [
-      this.orgId,
-      ids,
-    ]);
+    const rows = await run(this.db, sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.id = ANY(${ids}::bigint[])`);
     return inKeyOrder(ids, rows.map(mailboxFromRow), (m) => m.id);
   }
 
   /** Mailboxes a session touched (session_mailbox), by UPN. */
   async bySessionIds(sessionIds: readonly string[]): Promise<MailboxType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT l.session_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM session_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
-       WHERE l.org_id = $1 AND l.session_id = ANY($2::bigint[]) ORDER BY m.user_principal_name`,
-      [this.orgId, sessionIds],
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT l.session_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM session_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
+       WHERE l.org_id = ${this.orgId} AND l.session_id = ANY(${sessionIds}::bigint[]) ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
   /** Mailboxes with records from an IP (client_ip_mailbox), by UPN. */
   async byClientIpIds(clientIpIds: readonly string[]): Promise<MailboxType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT l.client_ip_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM client_ip_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
-       WHERE l.org_id = $1 AND l.client_ip_id = ANY($2::bigint[]) ORDER BY m.user_principal_name`,
-      [this.orgId, clientIpIds],
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT l.client_ip_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM client_ip_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
+       WHERE l.org_id = ${this.orgId} AND l.client_ip_id = ANY(${clientIpIds}::bigint[]) ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(clientIpIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
   /** Mailboxes in which a message was bound, by UPN. */
   async byInternetMessageIds(messageIds: readonly string[]): Promise<MailboxType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT a.internet_message_id AS key, ${MAILBOX_COLUMNS('m')}
-       FROM (SELECT DISTINCT internet_message_id, mailbox_id FROM message_access WHERE org_id = $1 AND internet_message_id = ANY($2::text[])) a
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT a.internet_message_id AS key, ${MAILBOX_COLUMNS('m')}
+       FROM (SELECT DISTINCT internet_message_id, mailbox_id FROM message_access WHERE org_id = ${this.orgId} AND internet_message_id = ANY(${messageIds}::text[])) a
        JOIN mailbox m ON m.id = a.mailbox_id ORDER BY m.user_principal_name`,
-      [this.orgId, messageIds],
     );
     return groupedInKeyOrder(messageIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
   /** A mailbox's folders (those its MailItemsAccessed records named), by path. */
   async foldersByMailboxIds(mailboxIds: readonly string[]): Promise<FolderType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT f.id, f.mailbox_id, f.folder_key, f.path FROM folder f
-       WHERE f.org_id = $1 AND f.mailbox_id = ANY($2::bigint[]) ORDER BY f.path, f.id`,
-      [this.orgId, mailboxIds],
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT f.id, f.mailbox_id, f.folder_key, f.path FROM folder f
+       WHERE f.org_id = ${this.orgId} AND f.mailbox_id = ANY(${mailboxIds}::bigint[]) ORDER BY f.path, f.id`,
     );
     return groupedInKeyOrder(mailboxIds, rows.map((r) => ({ key: String(r.mailbox_id), value: folderFromRow(r) })));
   }
 
   async foldersByIds(ids: readonly string[]): Promise<(FolderType | null)[]> {
-    const rows = await this.db.query(`SELECT f.id, f.mailbox_id, f.folder_key, f.path FROM folder f WHERE f.org_id = $1 AND f.id = ANY($2::bigint[])`, [
-      this.orgId,
-      ids,
-    ]);
+    const rows = await run(
+      this.db,
+      sql`SELECT f.id, f.mailbox_id, f.folder_key, f.path FROM folder f WHERE f.org_id = ${this.orgId} AND f.id = ANY(${ids}::bigint[])`,
+    );
     return inKeyOrder(ids, rows.map(folderFromRow), (f) => f.id);
   }
 
   /** Every unaudited window of each mailbox: [throttled record, +24 h], overlapping ones merged. */
   async unauditedWindowsByMailboxIds(mailboxIds: readonly string[]): Promise<TimeWindow[][]> {
-    const rows: { mailbox_id: string; creation_time: Date }[] = await this.db.query(
-      `SELECT r.mailbox_id::text AS mailbox_id, r.creation_time FROM audit_record r
-       WHERE r.org_id = $1 AND r.mailbox_id = ANY($2::bigint[]) AND r.is_throttled ORDER BY r.mailbox_id, r.creation_time`,
-      [this.orgId, mailboxIds],
+    const rows: { mailbox_id: string; creation_time: Date }[] = await run(
+      this.db,
+      sql`SELECT r.mailbox_id::text AS mailbox_id, r.creation_time FROM audit_record r
+       WHERE r.org_id = ${this.orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.is_throttled ORDER BY r.mailbox_id, r.creation_time`,
     );
     const grouped = groupedInKeyOrder(mailboxIds, rows.map((r) => ({ key: r.mailbox_id, value: r.creation_time })));
     return grouped.map(mergeUnauditedWindows);

@@ -3,9 +3,10 @@
  * and FolderSync (one per synced folder, presumed).
  */
 import type { DataSource } from 'typeorm';
-import type { PagedChildSpec } from '../loaders/paged';
-import type { FolderSyncType, MessageAccessType } from '../types/entities.type';
-import type { MessageType } from '../types/views.type';
+import { run, sql } from '../../db/sql';
+import type { FolderSyncType, MessageAccessType } from '../graphql/types/entities.type';
+import type { MessageType } from '../graphql/types/views.type';
+import type { ChildPageQuery } from '../../db/pages';
 import { timeKey } from './keyset';
 import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
@@ -20,25 +21,22 @@ export class MessageService {
 
   /** `internetMessageId` must be canonical (with brackets). null when it was never bound. */
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
-    const [row] = await this.db.query(
-      `SELECT min(accessed_at) AS first, max(accessed_at) AS last FROM message_access WHERE org_id = $1 AND internet_message_id = $2`,
-      [this.orgId, internetMessageId],
+    const [row] = await run<{ first: Date | null; last: Date }>(
+      this.db,
+      sql`SELECT min(accessed_at) AS first, max(accessed_at) AS last FROM message_access WHERE org_id = ${this.orgId} AND internet_message_id = ${internetMessageId}`,
     );
     if (!row?.first) return null;
     return { internetMessageId, firstAccessedAt: row.first, lastAccessedAt: row.last };
   }
 
   /** Accesses under a parent (session, mailbox, folder, or an InternetMessageId across mailboxes), oldest first. */
-  accessesSpec(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): PagedChildSpec<MessageAccessType> {
+  accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
-      parentColumn: parent === 'message' ? 'internet_message_id' : `${parent}_id`,
-      parentType: parent === 'message' ? 'text' : 'bigint',
-      sortColumn: 'accessed_at',
-      sortType: 'timestamptz',
-      select: 't.*',
-      where: `t.org_id = $4 AND ${withinSql('t.accessed_at', 5, 6)}`,
-      params: [this.orgId, range.from, range.to],
+      parent: parent === 'message' ? { column: 'internet_message_id', type: 'text' } : { column: `${parent}_id`, type: 'bigint' },
+      sort: { column: 'accessed_at', type: 'timestamptz' },
+      select: sql`t.*`,
+      where: sql`t.org_id = ${this.orgId} AND ${withinSql(sql`t.accessed_at`, range)}`,
       toNode: (row) => {
         noteRelated(row, related);
         return messageAccessFromRow(row);
@@ -49,9 +47,9 @@ export class MessageService {
 
   /** Plain lists of a record's accesses (a Bind record lists a handful of items). */
   async accessesByRecordIds(recordIds: readonly string[], related: RelatedRows): Promise<MessageAccessType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT t.* FROM ${WITH_FOLDER('message_access')} t WHERE t.org_id = $1 AND t.record_id = ANY($2::bigint[]) ORDER BY t.record_id, t.id`,
-      [this.orgId, recordIds],
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT t.* FROM ${WITH_FOLDER('message_access')} t WHERE t.org_id = ${this.orgId} AND t.record_id = ANY(${recordIds}::bigint[]) ORDER BY t.record_id, t.id`,
     );
     return groupedInKeyOrder(
       recordIds,
@@ -64,11 +62,11 @@ export class MessageService {
 
   /** Folder syncs under a parent, oldest first; a mailbox's may be limited to a window. */
   async syncsBy(parent: AccessParent, ids: readonly string[], range: TimeRange, related: RelatedRows): Promise<FolderSyncType[][]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT t.* FROM ${WITH_FOLDER('folder_sync')} t
-       WHERE t.org_id = $1 AND t.${parent}_id = ANY($2::bigint[]) AND ${withinSql('t.synced_at', 3, 4)}
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`SELECT t.* FROM ${WITH_FOLDER('folder_sync')} t
+       WHERE t.org_id = ${this.orgId} AND ${sql.ident('t', `${parent}_id`)} = ANY(${ids}::bigint[]) AND ${withinSql(sql`t.synced_at`, range)}
        ORDER BY t.synced_at, t.id`,
-      [this.orgId, ids, range.from, range.to],
     );
     return groupedInKeyOrder(
       ids,

@@ -5,7 +5,8 @@
  * One statement resolves the seeds and one runs each hop, whatever the size of the answer.
  */
 import type { DataSource } from 'typeorm';
-import type { PivotHopType, PivotType } from '../types/views.type';
+import { run, sql } from '../../db/sql';
+import type { PivotHopType, PivotType } from '../graphql/types/views.type';
 
 export interface PivotRequest {
   /** Canonical addresses. */
@@ -15,19 +16,29 @@ export interface PivotRequest {
   maxSessionsPerHop: number;
 }
 
-const HOP_SQL = `
+interface Hop {
+  orgId: number;
+  frontierIps: string[];
+  seenSessions: string[];
+  maxSessionsPerHop: number;
+  expandSeeds: string[];
+  seenIps: string[];
+}
+
+/** One hop: sessions on the frontier IPs (one more than the cap, to tell truncation) and the new IPs they used. */
+const hopSql = (h: Hop) => sql`
 WITH reached AS (
   SELECT DISTINCT l.session_id FROM session_client_ip l
-  WHERE l.org_id = $1 AND l.client_ip_id = ANY($2::bigint[]) AND l.session_id NOT IN (SELECT unnest($3::bigint[]))
-  ORDER BY l.session_id LIMIT $4::int + 1
+  WHERE l.org_id = ${h.orgId} AND l.client_ip_id = ANY(${h.frontierIps}::bigint[]) AND l.session_id NOT IN (SELECT unnest(${h.seenSessions}::bigint[]))
+  ORDER BY l.session_id LIMIT ${h.maxSessionsPerHop}::int + 1
 ), kept AS (
-  SELECT session_id FROM reached ORDER BY session_id LIMIT $4::int
+  SELECT session_id FROM reached ORDER BY session_id LIMIT ${h.maxSessionsPerHop}::int
 ), expanded AS (
-  SELECT session_id FROM kept UNION SELECT unnest($5::bigint[])
+  SELECT session_id FROM kept UNION SELECT unnest(${h.expandSeeds}::bigint[])
 ), new_ips AS (
   SELECT DISTINCT l.client_ip_id FROM session_client_ip l
-  WHERE l.org_id = $1 AND l.session_id IN (SELECT session_id FROM expanded) AND l.client_ip_id NOT IN (SELECT unnest($6::bigint[]))
-  ORDER BY l.client_ip_id LIMIT $4::int + 1
+  WHERE l.org_id = ${h.orgId} AND l.session_id IN (SELECT session_id FROM expanded) AND l.client_ip_id NOT IN (SELECT unnest(${h.seenIps}::bigint[]))
+  ORDER BY l.client_ip_id LIMIT ${h.maxSessionsPerHop}::int + 1
 )
 SELECT 's' AS kind, session_id::text AS id FROM reached
 UNION ALL
@@ -40,10 +51,10 @@ export class PivotService {
   ) {}
 
   async pivot(req: PivotRequest): Promise<PivotType> {
-    const seeds: { kind: 's' | 'i'; id: string }[] = await this.db.query(
-      `SELECT 's' AS kind, id::text AS id FROM session WHERE org_id = $1 AND session_id = ANY($2::text[])
-       UNION ALL SELECT 'i', id::text FROM client_ip WHERE org_id = $1 AND address = ANY($3::inet[])`,
-      [this.orgId, req.sessionIds, req.clientIps],
+    const seeds: { kind: 's' | 'i'; id: string }[] = await run(
+      this.db,
+      sql`SELECT 's' AS kind, id::text AS id FROM session WHERE org_id = ${this.orgId} AND session_id = ANY(${req.sessionIds}::text[])
+       UNION ALL SELECT 'i', id::text FROM client_ip WHERE org_id = ${this.orgId} AND address = ANY(${req.clientIps}::inet[])`,
     );
     const seedSessions = seeds.filter((s) => s.kind === 's').map((s) => s.id);
     const seedIps = seeds.filter((s) => s.kind === 'i').map((s) => s.id);
@@ -55,14 +66,17 @@ export class PivotService {
     for (let hop = 1; hop <= req.maxHops; hop++) {
       const expandSeeds = hop === 1 ? seedSessions : [];
       if (!frontierIps.length && !expandSeeds.length) break;
-      const rows: { kind: 's' | 'i'; id: string }[] = await this.db.query(HOP_SQL, [
-        this.orgId,
-        frontierIps,
-        [...seenSessions],
-        req.maxSessionsPerHop,
-        expandSeeds,
-        [...seenIps],
-      ]);
+      const rows: { kind: 's' | 'i'; id: string }[] = await run(
+        this.db,
+        hopSql({
+          orgId: this.orgId,
+          frontierIps,
+          seenSessions: [...seenSessions],
+          maxSessionsPerHop: req.maxSessionsPerHop,
+          expandSeeds,
+          seenIps: [...seenIps],
+        }),
+      );
       let sessionIds = rows.filter((r) => r.kind === 's').map((r) => r.id);
       let clientIpIds = rows.filter((r) => r.kind === 'i').map((r) => r.id);
       const truncated = sessionIds.length > req.maxSessionsPerHop || clientIpIds.length > req.maxSessionsPerHop;

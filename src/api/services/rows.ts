@@ -1,4 +1,5 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
+import { sql, type Sql } from '../../db/sql';
 import {
   MailAccessTypeEnum,
   type AuditRecordType,
@@ -8,7 +9,7 @@ import {
   type MailboxType,
   type MessageAccessType,
   type SessionType,
-} from '../types/entities.type';
+} from '../graphql/types/entities.type';
 
 type Row = Record<string, unknown>;
 
@@ -19,8 +20,11 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
+/** `a.c1, a.c2, ...` */
+const columns = (alias: string, names: readonly string[]): Sql => sql.join(names.map((c) => sql.ident(alias, c)));
+
 export const MAILBOX_COLUMNS = (a: string) =>
-  `${a}.id, ${a}.user_principal_name, ${a}.mailbox_guid, ${a}.tenant_id, ${a}.first_seen, ${a}.last_seen, ${a}.record_count, ${a}.throttled_record_count`;
+  columns(a, ['id', 'user_principal_name', 'mailbox_guid', 'tenant_id', 'first_seen', 'last_seen', 'record_count', 'throttled_record_count']);
 
 export function mailboxFromRow(r: Row): MailboxType {
   return {
@@ -35,7 +39,7 @@ export function mailboxFromRow(r: Row): MailboxType {
   };
 }
 
-export const SESSION_COLUMNS = (a: string) => `${a}.id, ${a}.session_id, ${a}.first_seen, ${a}.last_seen, ${a}.record_count`;
+export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'first_seen', 'last_seen', 'record_count']);
 
 export function sessionFromRow(r: Row): SessionType {
   return { id: str(r.id), sessionId: str(r.session_id), firstSeen: date(r.first_seen), lastSeen: date(r.last_seen), recordCount: num(r.record_count) };
@@ -43,7 +47,7 @@ export function sessionFromRow(r: Row): SessionType {
 
 /** host() drops the /32 or /128 that inet would print. */
 export const CLIENT_IP_COLUMNS = (a: string) =>
-  `${a}.id, host(${a}.address) AS address, ${a}.version, ${a}.first_seen, ${a}.last_seen, ${a}.record_count`;
+  sql`${sql.ident(a, 'id')}, host(${sql.ident(a, 'address')}) AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
 
 export function clientIpFromRow(r: Row): ClientIpType {
   return {
@@ -61,24 +65,24 @@ export function folderFromRow(r: Row): FolderType {
 }
 
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
-const JOINED_CLIENT_IP = `host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
+const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
 /** message_access or folder_sync with its folder (prefix f_) and client IP (prefix c_) joined in. */
 export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
-  `(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP}
-    FROM ${table} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+  sql`(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP}
+    FROM ${sql.ident(table)} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
 /**
  * audit_record's columns except raw: AuditData is large, so lists leave it out and AuditRecord.raw loads it only
  * when a client selects it (one batched statement).
  */
 export const RECORD_COLUMNS = (a: string) =>
-  ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
+  columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
-    'is_throttled', 'operation_count', 'batch_id', 'source_line'].map((c) => `${a}.${c}`).join(', ');
+    'is_throttled', 'operation_count', 'batch_id', 'source_line']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
-export const RECORD_WITH_CLIENT_IP = `(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+export const RECORD_WITH_CLIENT_IP = sql`(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
 /** Where a loader puts the related rows it learnt for free (DataLoader.prime), so later fields need no query. */
 export interface RelatedRows {

@@ -1,9 +1,9 @@
 /** Sessions (AuditData.SessionId) and what each one did: tallies, identities, clients, bound messages. */
 import type { DataSource } from 'typeorm';
-import type { PagedChildSpec } from '../loaders/paged';
-import type { ConnectionResult } from '../pagination';
-import type { OperationTally } from '../types/common.type';
-import type { SessionType } from '../types/entities.type';
+import { run, sql, type Sql } from '../../db/sql';
+import type { OperationTally } from '../graphql/types/common.type';
+import type { SessionType } from '../graphql/types/entities.type';
+import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
 import { overlapsSql, type TimeRange } from './time-range';
@@ -31,9 +31,9 @@ export class SessionService {
 
   async findBySessionId(sessionId: string): Promise<SessionType | null> {
     const id = sessionId.trim();
-    const rows = await this.db.query(
-      `SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = $1 AND s.session_id = ANY($2::text[]) ORDER BY s.session_id = $3 DESC LIMIT 1`,
-      [this.orgId, [...new Set([id, id.toLowerCase(), id.toUpperCase()])], id],
+    const rows = await run(
+      this.db,
+      sql`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = ${this.orgId} AND s.session_id = ANY(${[...new Set([id, id.toLowerCase(), id.toUpperCase()])]}::text[]) ORDER BY s.session_id = ${id} DESC LIMIT 1`,
     );
     return rows.length ? sessionFromRow(rows[0]) : null;
   }
@@ -43,31 +43,25 @@ export class SessionService {
    * mailbox when mailbox is given (session_client_ip / session_mailbox first and last seen), else overall.
    */
   page(filter: SessionFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<SessionType>> {
-    const params: unknown[] = [this.orgId, filter.from, filter.to];
-    const where = ['s.org_id = $1'];
-    let from = 'session s';
-    const spans: [string, string][] = [];
+    const joins: Sql[] = [];
+    const where: Sql[] = [sql`s.org_id = ${this.orgId}`];
     if (filter.clientIp) {
-      params.push(filter.clientIp);
-      from += ` JOIN session_client_ip sci ON sci.session_id = s.id
-        AND sci.client_ip_id = (SELECT id FROM client_ip WHERE org_id = $1 AND address = $${params.length}::inet)`;
-      spans.push(['sci.first_seen', 'sci.last_seen']);
+      joins.push(sql`JOIN session_client_ip sci ON sci.session_id = s.id
+        AND sci.client_ip_id = (SELECT id FROM client_ip WHERE org_id = ${this.orgId} AND address = ${filter.clientIp}::inet)`);
+      where.push(overlapsSql(sql`sci.first_seen`, sql`sci.last_seen`, filter));
     }
     if (filter.mailbox) {
-      params.push(filter.mailbox);
-      from += ` JOIN session_mailbox sm ON sm.session_id = s.id
-        AND sm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = $1 AND user_principal_name = $${params.length})`;
-      spans.push(['sm.first_seen', 'sm.last_seen']);
+      joins.push(sql`JOIN session_mailbox sm ON sm.session_id = s.id
+        AND sm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${this.orgId} AND user_principal_name = ${filter.mailbox})`);
+      where.push(overlapsSql(sql`sm.first_seen`, sql`sm.last_seen`, filter));
     }
-    if (!spans.length) spans.push(['s.first_seen', 's.last_seen']);
-    for (const [first, last] of spans) where.push(overlapsSql(first, last, 2, 3));
+    if (!joins.length) where.push(overlapsSql(sql`s.first_seen`, sql`s.last_seen`, filter));
     return keysetPage({
       db: this.db,
-      from,
+      from: sql`session s ${sql.join(joins, sql` `)}`,
       select: SESSION_COLUMNS('s'),
       where,
-      params,
-      order: { columns: ['s.first_seen', 's.id'], types: ['timestamptz', 'bigint'] },
+      order: { columns: [sql`s.first_seen`, sql`s.id`], types: ['timestamptz', 'bigint'] },
       after,
       limit,
       toNode: sessionFromRow,
@@ -76,10 +70,10 @@ export class SessionService {
   }
 
   async byIds(ids: readonly string[]): Promise<(SessionType | null)[]> {
-    const rows = await this.db.query(`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = $1 AND s.id = ANY($2::bigint[])`, [
-      this.orgId,
-      ids,
-    ]);
+    const rows = await run(
+      this.db,
+      sql`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = ${this.orgId} AND s.id = ANY(${ids}::bigint[])`,
+    );
     return inKeyOrder(ids, rows.map(sessionFromRow), (s) => s.id);
   }
 
@@ -87,17 +81,15 @@ export class SessionService {
    * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those whose
    * activity on that IP / in that mailbox overlaps the window.
    */
-  sessionsOfSpec(link: 'client_ip' | 'mailbox', range: TimeRange): PagedChildSpec<SessionType> {
-    const table = link === 'client_ip' ? 'session_client_ip' : 'session_mailbox';
+  sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange): ChildPageQuery<SessionType> {
+    const table = sql.ident(link === 'client_ip' ? 'session_client_ip' : 'session_mailbox');
     return {
-      from: `(SELECT l.${link}_id AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
-              FROM ${table} l JOIN session s ON s.id = l.session_id WHERE l.org_id = ${Number(this.orgId)})`,
-      parentColumn: 'parent_id',
-      sortColumn: 'first_seen',
-      sortType: 'timestamptz',
+      from: sql`(SELECT ${sql.ident('l', `${link}_id`)} AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
+              FROM ${table} l JOIN session s ON s.id = l.session_id WHERE l.org_id = ${this.orgId})`,
+      parent: { column: 'parent_id', type: 'bigint' },
+      sort: { column: 'first_seen', type: 'timestamptz' },
       select: SESSION_COLUMNS('t'),
-      where: overlapsSql('t.link_first_seen', 't.link_last_seen', 4, 5),
-      params: [range.from, range.to],
+      where: overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range),
       toNode: sessionFromRow,
       keyOf: (s) => [timeKey(s.firstSeen), s.id],
     };
@@ -105,23 +97,23 @@ export class SessionService {
 
   /** Per-operation tallies, most frequent first, then by name. */
   async operationsBySessionIds(sessionIds: readonly string[]): Promise<OperationTally[][]> {
-    const rows: { key: string; operation: string; n: string }[] = await this.db.query(
-      `SELECT r.session_id::text AS key, r.operation, count(*) AS n FROM audit_record r
-       WHERE r.org_id = $1 AND r.session_id = ANY($2::bigint[]) GROUP BY 1, 2 ORDER BY 1, n DESC, r.operation`,
-      [this.orgId, sessionIds],
+    const rows: { key: string; operation: string; n: string }[] = await run(
+      this.db,
+      sql`SELECT r.session_id::text AS key, r.operation, count(*) AS n FROM audit_record r
+       WHERE r.org_id = ${this.orgId} AND r.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1, 2 ORDER BY 1, n DESC, r.operation`,
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: r.key, value: { operation: r.operation, count: Number(r.n) } })));
   }
 
   async recordFacetsBySessionIds(sessionIds: readonly string[]): Promise<SessionRecordFacets[]> {
-    const rows: { key: string; user_ids: string[]; client_info_strings: string[]; app_ids: string[]; bind_ops: string }[] = await this.db.query(
-      `SELECT r.session_id::text AS key,
+    const rows: { key: string; user_ids: string[]; client_info_strings: string[]; app_ids: string[]; bind_ops: string }[] = await run(
+      this.db,
+      sql`SELECT r.session_id::text AS key,
          array_agg(DISTINCT r.user_id ORDER BY r.user_id) AS user_ids,
          coalesce(array_agg(DISTINCT r.client_info_string ORDER BY r.client_info_string) FILTER (WHERE r.client_info_string IS NOT NULL), '{}') AS client_info_strings,
          coalesce(array_agg(DISTINCT r.app_id ORDER BY r.app_id) FILTER (WHERE r.app_id IS NOT NULL), '{}') AS app_ids,
          coalesce(sum(r.operation_count) FILTER (WHERE r.mail_access_type = 'BIND'), 0) AS bind_ops
-       FROM audit_record r WHERE r.org_id = $1 AND r.session_id = ANY($2::bigint[]) GROUP BY 1`,
-      [this.orgId, sessionIds],
+       FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1`,
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return sessionIds.map((id) => {
@@ -134,10 +126,10 @@ export class SessionService {
 
   /** Distinct messages bound in each session. */
   async boundMessageCountBySessionIds(sessionIds: readonly string[]): Promise<number[]> {
-    const rows: { key: string; n: string }[] = await this.db.query(
-      `SELECT a.session_id::text AS key, count(DISTINCT a.internet_message_id) AS n FROM message_access a
-       WHERE a.org_id = $1 AND a.session_id = ANY($2::bigint[]) GROUP BY 1`,
-      [this.orgId, sessionIds],
+    const rows: { key: string; n: string }[] = await run(
+      this.db,
+      sql`SELECT a.session_id::text AS key, count(DISTINCT a.internet_message_id) AS n FROM message_access a
+       WHERE a.org_id = ${this.orgId} AND a.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1`,
     );
     const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
     return sessionIds.map((id) => byKey.get(id) ?? 0);

@@ -1,5 +1,6 @@
 /** An optional [from, to] window, inclusive on both ends (audit times have second precision). */
-import { UserInputError } from '../errors';
+import { sql, type Sql } from '../../db/sql';
+import { UserInputError } from '../../errors';
 
 export interface TimeRange {
   from: Date | null;
@@ -20,12 +21,12 @@ export function rangeKey(range: TimeRange): string {
   return `${range.from?.toISOString() ?? ''}|${range.to?.toISOString() ?? ''}`;
 }
 
-/** `col >= $a AND col <= $b` with NULL meaning unbounded, as one SQL condition. */
-export function withinSql(column: string, fromParam: number, toParam: number): string {
-  return `($${fromParam}::timestamptz IS NULL OR ${column} >= $${fromParam}) AND ($${toParam}::timestamptz IS NULL OR ${column} <= $${toParam})`;
+/** `col >= from AND col <= to`, a null bound meaning unbounded, as one SQL condition. */
+export function withinSql(column: Sql, range: TimeRange): Sql {
+  return sql`(${range.from}::timestamptz IS NULL OR ${column} >= ${range.from}) AND (${range.to}::timestamptz IS NULL OR ${column} <= ${range.to})`;
 }
 
 /** An activity span [first, last] that overlaps the window. */
-export function overlapsSql(first: string, last: string, fromParam: number, toParam: number): string {
-  return `($${toParam}::timestamptz IS NULL OR ${first} <= $${toParam}) AND ($${fromParam}::timestamptz IS NULL OR ${last} >= $${fromParam})`;
+export function overlapsSql(first: Sql, last: Sql, range: TimeRange): Sql {
+  return sql`(${range.to}::timestamptz IS NULL OR ${first} <= ${range.to}) AND (${range.from}::timestamptz IS NULL OR ${last} >= ${range.from})`;
 }

@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { sql, type Sql } from '../../db/sql';
 import { copyRow } from './copy-text';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
@@ -22,7 +23,7 @@ const FLUSH_CHARS = 1 << 20;
 
 type Row = (string | number | boolean | null | undefined)[];
 
-async function copyRows(client: PoolClient, sql: string, rows: Iterable<Row>): Promise<void> {
+async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
   function* text(): Generator<string> {
     let buffer = '';
     for (const row of rows) {
@@ -34,7 +35,7 @@ async function copyRows(client: PoolClient, sql: string, rows: Iterable<Row>): P
     }
     if (buffer) yield buffer;
   }
-  await pipeline(Readable.from(text()), client.query(copyFrom(sql)));
+  await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
 }
 
 function activityArrays<T extends Activity>(map: Map<string, T>) {
@@ -54,22 +55,25 @@ function activityArrays<T extends Activity>(map: Map<string, T>) {
   return { keys, firsts, lasts, counts, throttled };
 }
 
-const ACTIVITY_UPDATE = (t: string) =>
-  `first_seen = LEAST(${t}.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(${t}.last_seen, EXCLUDED.last_seen),
-   record_count = ${t}.record_count + EXCLUDED.record_count`;
+/** Runs a statement on the load's pg client. */
+const execute = (client: PoolClient, statement: Sql) => client.query(statement.text, statement.values);
+
+/** Merges an upserted row's activity (alias t) with the incoming one. */
+const ACTIVITY_UPDATE = sql`first_seen = LEAST(t.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(t.last_seen, EXCLUDED.last_seen),
+   record_count = t.record_count + EXCLUDED.record_count`;
 
 async function upsertMailboxes(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
   const a = activityArrays(plan.mailboxes);
   const guids = a.keys.map((k) => plan.mailboxes.get(k)!.guid);
   const tenants = a.keys.map((k) => plan.mailboxes.get(k)!.tenant);
-  const { rows } = await client.query(
-    `INSERT INTO mailbox AS t (org_id, user_principal_name, mailbox_guid, tenant_id, first_seen, last_seen, record_count, throttled_record_count)
-     SELECT $1::int, u.* FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_mailbox_org_upn DO UPDATE SET ${ACTIVITY_UPDATE('t')},
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO mailbox AS t (org_id, user_principal_name, mailbox_guid, tenant_id, first_seen, last_seen, record_count, throttled_record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${guids}::text[], ${tenants}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${a.throttled}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_mailbox_org_upn DO UPDATE SET ${ACTIVITY_UPDATE},
        throttled_record_count = t.throttled_record_count + EXCLUDED.throttled_record_count,
        mailbox_guid = COALESCE(t.mailbox_guid, EXCLUDED.mailbox_guid), tenant_id = COALESCE(t.tenant_id, EXCLUDED.tenant_id)
      RETURNING id::text, user_principal_name AS key`,
-    [orgId, a.keys, guids, tenants, a.firsts, a.lasts, a.counts, a.throttled],
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -77,12 +81,12 @@ async function upsertMailboxes(client: PoolClient, orgId: number, plan: ReturnTy
 async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
   if (plan.sessions.size === 0) return new Map();
   const a = activityArrays(plan.sessions);
-  const { rows } = await client.query(
-    `INSERT INTO session AS t (org_id, session_id, first_seen, last_seen, record_count)
-     SELECT $1::int, u.* FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE('t')}
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO session AS t (org_id, session_id, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE}
      RETURNING id::text, session_id AS key`,
-    [orgId, a.keys, a.firsts, a.lasts, a.counts],
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -91,16 +95,16 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
   if (plan.clientIps.size === 0) return new Map();
   const a = activityArrays(plan.clientIps);
   const versions = a.keys.map((k) => plan.clientIps.get(k)!.version);
-  await client.query(
-    `INSERT INTO client_ip AS t (org_id, address, version, first_seen, last_seen, record_count)
-     SELECT $1::int, u.* FROM unnest($2::inet[], $3::smallint[], $4::timestamptz[], $5::timestamptz[], $6::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_client_ip_org_address DO UPDATE SET ${ACTIVITY_UPDATE('t')}`,
-    [orgId, a.keys, versions, a.firsts, a.lasts, a.counts],
+  await execute(
+    client,
+    sql`INSERT INTO client_ip AS t (org_id, address, version, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::inet[], ${versions}::smallint[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_client_ip_org_address DO UPDATE SET ${ACTIVITY_UPDATE}`,
   );
   // Joined on our own spelling of each address, so the map never depends on how PostgreSQL prints an inet.
-  const { rows } = await client.query(
-    `SELECT u.key, c.id::text FROM unnest($2::text[]) AS u(key) JOIN client_ip c ON c.org_id = $1 AND c.address = u.key::inet`,
-    [orgId, a.keys],
+  const { rows } = await execute(
+    client,
+    sql`SELECT u.key, c.id::text FROM unnest(${a.keys}::text[]) AS u(key) JOIN client_ip c ON c.org_id = ${orgId} AND c.address = u.key::inet`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -126,29 +130,40 @@ async function resolveFolders(
     }
   }
   if (keys.length === 0) return;
-  const { rows } = await client.query(
-    `WITH wanted AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(mailbox_id, folder_key, path)),
+  const { rows } = await execute(
+    client,
+    sql`WITH wanted AS (SELECT * FROM unnest(${mailboxes}::bigint[], ${keys}::text[], ${paths}::text[]) AS u(mailbox_id, folder_key, path)),
      added AS (
-       INSERT INTO folder (org_id, mailbox_id, folder_key, path) SELECT $1::int, mailbox_id, folder_key, path FROM wanted
+       INSERT INTO folder (org_id, mailbox_id, folder_key, path) SELECT ${orgId}::int, mailbox_id, folder_key, path FROM wanted
        ON CONFLICT ON CONSTRAINT uq_folder_mailbox_key DO NOTHING
        RETURNING id, mailbox_id, folder_key)
      SELECT id::text, mailbox_id::text, folder_key FROM added
      UNION ALL
      SELECT f.id::text, f.mailbox_id::text, f.folder_key FROM folder f
-     JOIN wanted w ON f.org_id = $1 AND f.mailbox_id = w.mailbox_id AND f.folder_key = w.folder_key`,
-    [orgId, mailboxes, keys, paths],
+     JOIN wanted w ON f.org_id = ${orgId} AND f.mailbox_id = w.mailbox_id AND f.folder_key = w.folder_key`,
   );
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
-async function upsertLinks(client: PoolClient, orgId: number, table: string, a: string, b: string, links: ReturnType<typeof linkActivity>) {
+/** Who-used-what link tables and their two key columns. */
+const LINK_COLUMNS = {
+  session_client_ip: ['session_id', 'client_ip_id'],
+  session_mailbox: ['session_id', 'mailbox_id'],
+  client_ip_mailbox: ['client_ip_id', 'mailbox_id'],
+} as const;
+
+async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeof LINK_COLUMNS, links: ReturnType<typeof linkActivity>) {
   if (links.size === 0) return;
   const rows = [...links.values()];
-  await client.query(
-    `INSERT INTO ${table} AS t (${a}, ${b}, org_id, first_seen, last_seen, record_count)
-     SELECT u.a, u.b, $1::int, u.f, u.l, u.n FROM unnest($2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::int[]) AS u(a, b, f, l, n)
-     ON CONFLICT (${a}, ${b}) DO UPDATE SET ${ACTIVITY_UPDATE('t')}`,
-    [orgId, rows.map((r) => r.a), rows.map((r) => r.b), rows.map((r) => r.first.toISOString()), rows.map((r) => r.last.toISOString()), rows.map((r) => r.count)],
+  const [a, b] = LINK_COLUMNS[table].map((column) => sql.ident(column));
+  const firsts = rows.map((r) => r.first.toISOString());
+  const lasts = rows.map((r) => r.last.toISOString());
+  await execute(
+    client,
+    sql`INSERT INTO ${sql.ident(table)} AS t (${a}, ${b}, org_id, first_seen, last_seen, record_count)
+     SELECT u.a, u.b, ${orgId}::int, u.f, u.l, u.n
+     FROM unnest(${rows.map((r) => r.a)}::bigint[], ${rows.map((r) => r.b)}::bigint[], ${firsts}::timestamptz[], ${lasts}::timestamptz[], ${rows.map((r) => r.count)}::int[]) AS u(a, b, f, l, n)
+     ON CONFLICT (${a}, ${b}) DO UPDATE SET ${ACTIVITY_UPDATE}`,
   );
 }
 
@@ -248,9 +263,9 @@ export async function loadChunk(
     );
   }
 
-  await upsertLinks(client, orgId, 'session_client_ip', 'session_id', 'client_ip_id', linkActivity(plan.fresh, ids.map((id) => [id.session, id.clientIp])));
-  await upsertLinks(client, orgId, 'session_mailbox', 'session_id', 'mailbox_id', linkActivity(plan.fresh, ids.map((id) => [id.session, id.mailbox])));
-  await upsertLinks(client, orgId, 'client_ip_mailbox', 'client_ip_id', 'mailbox_id', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
+  await upsertLinks(client, orgId, 'session_client_ip', linkActivity(plan.fresh, ids.map((id) => [id.session, id.clientIp])));
+  await upsertLinks(client, orgId, 'session_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.session, id.mailbox])));
+  await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
 
   return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
 }

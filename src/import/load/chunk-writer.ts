@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { countChunkSql } from '../import-batches';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
 import { loadChunk } from './chunk-load';
@@ -66,11 +67,8 @@ export class ChunkWriter {
       }
       if (rejections.length > 0) await this.insertRejections(client, rejections);
       const duplicates = records.length - inserted;
-      await client.query(
-        `UPDATE import_batch SET records_read = records_read + $2, records_inserted = records_inserted + $3,
-           duplicates = duplicates + $4, rejected = rejected + $5, heartbeat_at = now() WHERE id = $1`,
-        [this.batchId, records.length + rejections.length, inserted, duplicates, rejections.length],
-      );
+      const counted = countChunkSql(this.batchId, { read: records.length + rejections.length, inserted, duplicates, rejected: rejections.length });
+      await client.query(counted.text, counted.values);
       await client.query('COMMIT');
       this.totals.read += records.length + rejections.length;
       this.totals.inserted += inserted;

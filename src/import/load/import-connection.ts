@@ -2,12 +2,13 @@
  * The one connection an import runs on. It creates each batch and holds a session advisory lock on it for as long as
  * the batch loads, so "is anyone still importing batch N?" is answered by PostgreSQL itself: when the importing
  * process dies (kill -9, power loss) or the database restarts, the session and its lock go with it (see
- * interrupted-batches.ts). It runs with the long importer statement_timeout, and a connection error while it sits
+ * import-batches.ts). It runs with the long importer statement_timeout, and a connection error while it sits
  * idle between chunks is kept for the next query instead of crashing the process.
  */
 import type { Pool, PoolClient } from 'pg';
 import type { ImportSource } from '../../model/import-batch.entity';
 import type { ImportFormat } from '../types';
+import { createRunningBatchSql } from '../import-batches';
 
 export class ImportConnection {
   private lost: Error | null = null;
@@ -35,10 +36,8 @@ export class ImportConnection {
     this.throwIfLost();
     await this.client.query('BEGIN');
     try {
-      const { rows } = await this.client.query(
-        `INSERT INTO import_batch (org_id, file_name, format, status, source, sha256) VALUES ($1, $2, $3, 'RUNNING', $4, $5) RETURNING id::text`,
-        [orgId, fileName, format, source, sha256],
-      );
+      const insert = createRunningBatchSql(orgId, fileName, source, format, sha256);
+      const { rows } = await this.client.query(insert.text, insert.values);
       await this.client.query('SELECT pg_advisory_lock($1::bigint)', [rows[0].id]);
       await this.client.query('COMMIT');
       return rows[0].id;

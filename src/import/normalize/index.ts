@@ -1,6 +1,7 @@
 /** The one normalisation entry point every reader's records pass through. Pure: no I/O. */
 export { NormalizationError } from './errors';
 export { normalizeRecord, normalizeRecordWithNotes, type NormalizeResult } from './record';
+export { NoteTally, type NormalizationNote } from './notes';
 export { canonicalIp } from './ip';
 export { canonicalMessageId } from './message-id';
 export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';

@@ -6,6 +6,7 @@ import type {
   SourceRecord,
 } from '../types';
 import { NormalizationError } from './errors';
+import { NOTE_KINDS, NormalizationNote } from './notes';
 import { readFolders, readParentFolder, type RawFolder } from './folders';
 import { canonicalIp } from './ip';
 import { canonicalMessageId } from './message-id';
@@ -18,7 +19,7 @@ import { field, firstText, isObject, nonNegativeInt, text, type Obj } from './va
 export interface NormalizeResult {
   record: NormalizedRecord;
   /** Things the investigator may want to know about this record (fallbacks taken, ambiguous dates). */
-  notes: string[];
+  notes: NormalizationNote[];
 }
 
 /** Maps one SourceRecord to the loader's shape. Throws only NormalizationError, whatever the input. */
@@ -43,7 +44,7 @@ function normalize(src: SourceRecord): NormalizeResult {
   if (!isObject(ad)) throw new NormalizationError(`AuditData is not a JSON object (got ${describe(ad)})`);
   const wrapper: Obj = isObject(src.wrapper) ? src.wrapper : {};
   const flat = src.flat === true;
-  const notes: string[] = [];
+  const notes: NormalizationNote[] = [];
 
   rejectFlattenedExport(ad);
 
@@ -63,7 +64,9 @@ function normalize(src: SourceRecord): NormalizeResult {
   const appAccess = field(ad, 'AppAccessContext');
   const clientIpRaw = nonBlank(field(ad, 'ClientIPAddress')) ?? nonBlank(field(ad, 'ClientIP')) ?? nonBlank(wrapper.clientIp);
   const clientIp = clientIpRaw === null ? null : canonicalIp(clientIpRaw);
-  if (clientIpRaw !== null && clientIp === null) notes.push(`client address '${clip(clientIpRaw)}' is not an IP address`);
+  if (clientIpRaw !== null && clientIp === null) {
+    notes.push(new NormalizationNote(NOTE_KINDS.clientIpNotIp, `client address '${clip(clientIpRaw)}' is not an IP address`));
+  }
 
   const record: NormalizedRecord = {
     recordKey: recordKey(ad, wrapper.id, flat),
@@ -109,7 +112,7 @@ function rejectFlattenedExport(ad: Obj): void {
 }
 
 /** AuditData.CreationTime is the authority (quirk 10); LastAccessed (flat rows) and the wrapper date are fallbacks. */
-function resolveCreationTime(ad: Obj, wrapper: Obj, flat: boolean, notes: string[]): Date {
+function resolveCreationTime(ad: Obj, wrapper: Obj, flat: boolean, notes: NormalizationNote[]): Date {
   const ct = field(ad, 'CreationTime');
   const fromAudit = typeof ct === 'string' ? parseAuditTime(ct) : null;
   if (fromAudit) return fromAudit;
@@ -121,9 +124,9 @@ function resolveCreationTime(ad: Obj, wrapper: Obj, flat: boolean, notes: string
   for (const [label, value] of fallbacks) {
     const parsed = typeof value === 'string' ? parseWrapperDate(value) : null;
     if (parsed) {
-      notes.push(`${problems.join(', ')}; time taken from ${label} '${clip(String(value))}'`);
+      notes.push(new NormalizationNote(NOTE_KINDS.timeFallback, `${problems.join(', ')}; time taken from ${label} '${clip(String(value))}'`));
       if (parsed.ambiguous) {
-        notes.push(`${label} '${clip(String(value))}' could be day/month or month/day; read as US month/day`);
+        notes.push(new NormalizationNote(NOTE_KINDS.ambiguousDate, `${label} '${clip(String(value))}' could be day/month or month/day; read as US month/day`));
       }
       return parsed.date;
     }
@@ -137,13 +140,13 @@ function joinProblems(problems: string[]): string {
   return `${problems.slice(0, -1).join(', ')} and ${problems[problems.length - 1]}`;
 }
 
-function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: string[]): void {
+function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: NormalizationNote[]): void {
   const props = mailAccessProperties(ad);
   const folders = [...readFolders(field(ad, 'Folders')), ...readFolders(field(ad, 'AggregatedRecordFoldersData'))];
   let type: MailAccessType | null = props.mailAccessType;
   if (type === null && folders.some((f) => (f.items?.length ?? 0) > 0)) {
     type = 'BIND';
-    notes.push('MailAccessType is missing; treated as Bind because the record lists messages');
+    notes.push(new NormalizationNote(NOTE_KINDS.accessTypeGuessed, 'MailAccessType is missing; treated as Bind because the record lists messages'));
   }
   record.mailAccessType = type;
   record.isThrottled = props.isThrottled;

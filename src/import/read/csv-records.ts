@@ -10,6 +10,7 @@
  * Recovery: a quote that never closes (or a row above the size cap) rejects only the row's first physical line
  * and re-reads from the next line, so one stray quote cannot swallow the rest of the file.
  */
+import { CR, NL, QUOTE, refill } from './chunk-buffer';
 import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
 
 export type CsvEvent =
@@ -23,10 +24,6 @@ export interface CsvReadOptions {
   maxRecordChars?: number;
 }
 
-
-const QUOTE = 34;
-const NL = 10;
-const CR = 13;
 
 const R_OK = 0;
 const R_NEED = 1;
@@ -139,19 +136,7 @@ export async function* readCsvRows(chunks: AsyncIterable<string>, opts: CsvReadO
   const out: ParseOut = { cells: [], end: 0, nls: 0, errPos: 0 };
 
   async function more(minChars: number): Promise<void> {
-    const parts: string[] = [pos < buf.length ? buf.slice(pos) : ''];
-    let got = 0;
-    while (got < minChars) {
-      const r = await it.next();
-      if (r.done) {
-        eof = true;
-        break;
-      }
-      if (!r.value.length) continue;
-      parts.push(r.value);
-      got += r.value.length;
-    }
-    buf = parts.length === 1 ? parts[0]! : parts.join('');
+    ({ text: buf, eof } = await refill(it, pos < buf.length ? buf.slice(pos) : '', minChars));
     pos = 0;
   }
 

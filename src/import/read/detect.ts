@@ -1,8 +1,9 @@
 /**
  * Recognise the export shape from content (first ~64 KB of decoded text), never from the file name.
  */
-import type { ImportFormat } from '../types';
+import { EXPECTED_SHAPES, formatById, formatOfCsvHeader, formatOfJsonHead, type ImportFormat, type JsonHead } from '../formats';
 import { NotAnAuditExportError } from './errors';
+import { csvPreamble } from './csv-preamble';
 import { splitCsvLine } from './csv-records';
 import { isJsonSpace, stringEnd, valueEnd } from './json-values';
 
@@ -16,15 +17,6 @@ export interface ExportShape {
   /** JSON: top-level objects are OData pages whose `value` elements are the records. */
   odata?: boolean;
 }
-
-export const EXPECTED_SHAPES =
-  'Expected one of: a Purview audit CSV (RecordId,CreationDate,RecordType,Operation,UserId,AuditData,...); ' +
-  'a classic audit CSV (CreationDate,UserIds,Operations,AuditData); ' +
-  'Search-UnifiedAuditLog output (Export-Csv with RecordType,CreationDate,UserIds,Operations,AuditData,...,Identity, ' +
-  'or ConvertTo-Json / JSONL of those objects); ' +
-  'a Search-MailboxAuditLog -ShowDetails CSV (Operation,...,MailboxOwnerUPN,...,LastAccessed); ' +
-  'a Microsoft Graph audit log export (JSON/JSONL records with auditData, an OData page {"value":[...]}, or a Get-UALGraph CSV); ' +
-  'or Management Activity API JSON / NDJSON of AuditData objects (CreationTime, Operation, Workload, ...).';
 
 function notAudit(label: string, found: string): NotAnAuditExportError {
   return new NotAnAuditExportError(`${label} does not look like an audit export: ${found}. ${EXPECTED_SHAPES}`, found);
@@ -59,23 +51,13 @@ function pickDelimiter(headerLine: string): string {
   return best;
 }
 
-/** Header columns, lower-cased and trimmed, for classification. */
-function classifyCsvHeader(cols: string[]): ImportFormat | null {
-  const h = new Set(cols.map((c) => c.trim().toLowerCase()));
-  if (h.has('auditdata')) {
-    if (h.has('createddatetime') || h.has('auditlogrecordtype')) return 'GRAPH_AUDIT_LOG';
-    if (h.has('recordid')) return 'PURVIEW_CSV';
-    if (h.has('identity') || h.has('resultindex') || h.has('resultcount') || h.has('recordtype'))
-      return 'UNIFIED_AUDIT_LOG_CSV';
-    return 'PURVIEW_CLASSIC_CSV';
-  }
-  if (h.has('operation') && h.has('mailboxownerupn') && (h.has('lastaccessed') || h.has('aggregatedrecordfoldersdata')))
-    return 'MAILBOX_AUDIT_LOG_CSV';
-  return null;
+/** Header columns, trimmed and lower-cased, as the format descriptors see them. */
+function columnSet(cols: string[]): Set<string> {
+  return new Set(cols.map((c) => c.trim().toLowerCase()));
 }
 
 function csvHint(cols: string[]): string {
-  const h = new Set(cols.map((c) => c.trim().toLowerCase()));
+  const h = columnSet(cols);
   if (h.has('creationtime') && h.has('operation') && (h.has('workload') || h.has('recordtype') || h.has('id')))
     return ' (this looks like AuditData flattened into columns, e.g. ConvertFrom-Json | Export-Csv; nested fields such as Folders are lost as "System.Object[]" - re-export keeping AuditData as one JSON column)';
   if (h.has('officeid') || h.has('officeworkload')) return ' (this looks like a Sentinel OfficeActivity export, which is not supported)';
@@ -83,30 +65,18 @@ function csvHint(cols: string[]): string {
   return '';
 }
 
-/** Header line and delimiter of a CSV head, skipping `#TYPE ...` (old Export-Csv) and `sep=` lines. */
-function csvHeader(head: string): { header: string; delimiter: string | null; headerLine: number } {
+/** Header line and delimiter of a CSV head, skipping blank lines and the preamble (csv-preamble.ts). */
+function csvHeader(head: string): { header: string; delimiter: string | null } {
   let start = 0;
   let delimiter: string | null = null;
-  let lineNo = 1;
   for (;;) {
     const nl = head.indexOf('\n', start);
     const lineText = (nl < 0 ? head.slice(start) : head.slice(start, nl)).replace(/\r$/, '');
-    const t = lineText.trim();
-    if (/^#TYPE\b/i.test(t) || t === '') {
-      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
-      start = nl + 1;
-      lineNo++;
-      continue;
-    }
-    const sep = /^"?sep=(.)"?$/i.exec(t);
-    if (sep) {
-      delimiter = sep[1]!;
-      if (nl < 0) return { header: '', delimiter, headerLine: lineNo };
-      start = nl + 1;
-      lineNo++;
-      continue;
-    }
-    return { header: lineText, delimiter, headerLine: lineNo };
+    const preamble = lineText.trim() === '' ? { delimiter: null } : csvPreamble(lineText);
+    if (!preamble) return { header: lineText, delimiter };
+    delimiter = preamble.delimiter ?? delimiter;
+    if (nl < 0) return { header: '', delimiter };
+    start = nl + 1;
   }
 }
 
@@ -153,9 +123,7 @@ function objectKeys(text: string, i: number): FirstObject {
   return { keys, valueStart };
 }
 
-type RecordKind = 'graph' | 'wrapper' | 'auditdata' | 'page' | null;
-
-function classifyObject(o: FirstObject): RecordKind {
+function classifyObject(o: FirstObject): JsonHead['kind'] | null {
   const k = o.keys;
   const has = (s: string) => k.has(s);
   if (has('value') && o.valueStart.get('value') === 91) {
@@ -186,7 +154,7 @@ function sniffJson(head: string, start: number, label: string): ExportShape {
   for (;;) {
     skip();
     if (i >= len) {
-      if (inArray) return { format: 'MANAGEMENT_API_JSON', container: 'json' };
+      if (inArray) return jsonShape({ kind: 'empty', inArray });
       throw notAudit(label, 'it is JSON without any record');
     }
     const c = head.charCodeAt(i);
@@ -202,7 +170,7 @@ function sniffJson(head: string, start: number, label: string): ExportShape {
       // `[]` alone is a legitimate empty Management API blob.
       let j = i;
       while (j < len && isJsonSpace(head.charCodeAt(j))) j++;
-      if (j >= len) return { format: 'MANAGEMENT_API_JSON', container: 'json' };
+      if (j >= len) return jsonShape({ kind: 'empty', inArray: true });
       continue;
     }
     if (c !== 123) {
@@ -217,9 +185,7 @@ function sniffJson(head: string, start: number, label: string): ExportShape {
         }
         if (typeof inner === 'string' && inner.trimStart().startsWith('{')) {
           const kind = classifyObject(objectKeys(inner, inner.indexOf('{')));
-          if (kind === 'graph') return { format: 'GRAPH_AUDIT_LOG', container: 'json' };
-          if (kind === 'wrapper') return { format: 'UNIFIED_AUDIT_LOG_JSON', container: 'json' };
-          if (kind === 'auditdata') return { format: 'NDJSON', container: 'json' };
+          if (kind && kind !== 'page') return jsonShape({ kind, inArray: false });
         }
       }
       if (c === 34) throw notAudit(label, 'it is JSON whose first record is a string, not an object');
@@ -229,18 +195,15 @@ function sniffJson(head: string, start: number, label: string): ExportShape {
   }
   const obj = objectKeys(head, i);
   const kind = classifyObject(obj);
-  switch (kind) {
-    case 'page':
-      return { format: 'GRAPH_AUDIT_LOG', container: 'json', odata: !inArray };
-    case 'graph':
-      return { format: 'GRAPH_AUDIT_LOG', container: 'json' };
-    case 'wrapper':
-      return { format: 'UNIFIED_AUDIT_LOG_JSON', container: 'json' };
-    case 'auditdata':
-      return { format: inArray ? 'MANAGEMENT_API_JSON' : 'NDJSON', container: 'json' };
-    default:
-      throw notAudit(label, describeKeys(obj));
-  }
+  if (!kind) throw notAudit(label, describeKeys(obj));
+  return jsonShape({ kind, inArray });
+}
+
+/** The shape of a JSON export whose head the registry recognises; top-level OData pages hold the records in `value`. */
+function jsonShape(head: JsonHead): ExportShape {
+  const format = formatOfJsonHead(head);
+  if (!format) throw new Error(`No format claims a JSON head of kind ${head.kind}`);
+  return head.kind === 'page' ? { format, container: 'json', odata: !head.inArray } : { format, container: 'json' };
 }
 
 // ---------------------------------------------------------------- entry points
@@ -277,11 +240,11 @@ export function sniffExport(head: string, opts: { label?: string; expected?: Imp
   const c = head.charCodeAt(i);
   // `"{` starts a JSON-string-encoded record line; no CSV header starts that way.
   const isJson = c === 123 || c === 91 || (c === 34 && /^"\s*[{[]/.test(head.slice(i, i + 8)));
-  const expected = opts.expected;
-  const expectCsv = expected !== undefined && expected.endsWith('_CSV');
+  const expected = opts.expected ? formatById(opts.expected) : undefined;
+  const expectCsv = expected !== undefined && !expected.containers.includes('json');
 
   if (isJson) {
-    if (expectCsv) throw notAudit(label, `it is JSON, but the format ${expected} (a CSV) was requested`);
+    if (expectCsv) throw notAudit(label, `it is JSON, but the format ${expected.id} (a CSV) was requested`);
     if (expected) {
       // Trust the caller, but learn the framing (OData page or not).
       let shape: ExportShape | null = null;
@@ -290,7 +253,7 @@ export function sniffExport(head: string, opts: { label?: string; expected?: Imp
       } catch {
         shape = null;
       }
-      return { format: expected, container: 'json', odata: shape?.odata === true };
+      return { format: expected.id, container: 'json', odata: shape?.odata === true };
     }
     return sniffJson(head, i, label);
   }
@@ -299,21 +262,20 @@ export function sniffExport(head: string, opts: { label?: string; expected?: Imp
   if (!header) throw notAudit(label, 'it has no header line');
   const delimiter = sepDelim ?? pickDelimiter(header);
   const cols = splitCsvLine(header, delimiter);
-  const fmt = classifyCsvHeader(cols);
-  if (expected && expected !== 'GRAPH_AUDIT_LOG' && !expectCsv) {
-    throw notAudit(label, `it is CSV with the header ${quoteShort(header)}, but the JSON format ${expected} was requested`);
+  const columns = columnSet(cols);
+  const fmt = formatOfCsvHeader(columns);
+  if (expected && !expected.containers.includes('csv')) {
+    throw notAudit(label, `it is CSV with the header ${quoteShort(header)}, but the JSON format ${expected.id} was requested`);
   }
   if (expected) {
-    const lc = new Set(cols.map((x) => x.trim().toLowerCase()));
-    const needs = expected === 'MAILBOX_AUDIT_LOG_CSV' ? 'operation' : 'auditdata';
-    if (!lc.has(needs) || (expected === 'MAILBOX_AUDIT_LOG_CSV' && lc.has('auditdata'))) {
+    if (!expected.fitsCsvHeader?.(columns)) {
       throw notAudit(
         label,
-        `its header is ${quoteShort(header)}, which does not fit the requested format ${expected}` +
+        `its header is ${quoteShort(header)}, which does not fit the requested format ${expected.id}` +
           (fmt ? ` (it looks like ${fmt})` : ''),
       );
     }
-    return { format: expected, container: 'csv', delimiter };
+    return { format: expected.id, container: 'csv', delimiter };
   }
   if (!fmt) throw notAudit(label, `its header is ${quoteShort(header)}${csvHint(cols)}`);
   return { format: fmt, container: 'csv', delimiter };

@@ -2,7 +2,8 @@
  * Per-format mapping of one framed value (JSON text or CSV row) to a SourceRecord or a Rejection.
  * No normalisation here: wrapper values are passed on as text, AuditData as parsed + verbatim JSON.
  */
-import type { ImportFormat, ReadEvent, SourceRecord, WrapperFields } from '../types';
+import { formatById, type ImportFormat } from '../formats';
+import type { ReadEvent, SourceRecord, WrapperFields } from '../types';
 import { excerptOf } from './errors';
 import { isJsonSpace, stringEnd, valueEnd } from './json-values';
 
@@ -106,6 +107,13 @@ function resolveAuditData(
   return { ok: false, reason: `${key} is ${typeName(v)}, neither an object nor a JSON string` };
 }
 
+/** A record inside a wrapper (Search-UnifiedAuditLog, Graph): AuditData under `key`, the wrapper's fields around it. */
+function wrappedRecord(line: number, srcText: string, valueText: string, key: string, auditData: unknown, wrapper: WrapperFields): ReadEvent {
+  const ad = resolveAuditData(srcText, key, auditData);
+  if (!ad.ok) return reject(line, ad.reason, valueText);
+  return record({ line, auditData: ad.value, rawJson: ad.raw, wrapper: compact(wrapper) });
+}
+
 /**
  * One JSON value framed by the splitter. Handles, whatever the detected JSON format: bare AuditData objects,
  * Search-UnifiedAuditLog wrappers (AuditData as object or as JSON string), Graph auditLogRecords (auditData),
@@ -135,39 +143,25 @@ export function mapJsonValue(valueText: string, line: number): ReadEvent {
   const o = v;
 
   if ('AuditData' in o) {
-    const ad = resolveAuditData(srcText, 'AuditData', o.AuditData);
-    if (!ad.ok) return reject(line, ad.reason, valueText);
-    return record({
-      line,
-      auditData: ad.value,
-      rawJson: ad.raw,
-      wrapper: compact({
-        id: text(o.Identity) ?? text(o.RecordId) ?? text(o.Id),
-        creationDate: text(o.CreationDate),
-        recordType: recordTypeOf(o.RecordType),
-        operation: text(o.Operations) ?? text(o.Operation),
-        userId: text(o.UserIds) ?? text(o.UserId),
-        clientIp: text(o.ClientIP) ?? text(o.ClientIp),
-        organizationId: text(o.OrganizationId),
-      }),
+    return wrappedRecord(line, srcText, valueText, 'AuditData', o.AuditData, {
+      id: text(o.Identity) ?? text(o.RecordId) ?? text(o.Id),
+      creationDate: text(o.CreationDate),
+      recordType: recordTypeOf(o.RecordType),
+      operation: text(o.Operations) ?? text(o.Operation),
+      userId: text(o.UserIds) ?? text(o.UserId),
+      clientIp: text(o.ClientIP) ?? text(o.ClientIp),
+      organizationId: text(o.OrganizationId),
     });
   }
   if ('auditData' in o) {
-    const ad = resolveAuditData(srcText, 'auditData', o.auditData);
-    if (!ad.ok) return reject(line, ad.reason, valueText);
-    return record({
-      line,
-      auditData: ad.value,
-      rawJson: ad.raw,
-      wrapper: compact({
-        id: text(o.id),
-        creationDate: text(o.createdDateTime),
-        recordType: recordTypeOf(o.auditLogRecordType),
-        operation: text(o.operation),
-        userId: text(o.userPrincipalName) ?? text(o.userId),
-        clientIp: text(o.clientIp),
-        organizationId: text(o.organizationId),
-      }),
+    return wrappedRecord(line, srcText, valueText, 'auditData', o.auditData, {
+      id: text(o.id),
+      creationDate: text(o.createdDateTime),
+      recordType: recordTypeOf(o.auditLogRecordType),
+      operation: text(o.operation),
+      userId: text(o.userPrincipalName) ?? text(o.userId),
+      clientIp: text(o.clientIp),
+      organizationId: text(o.organizationId),
     });
   }
   // A bare AuditData object (Management API, SOF-ELK, -AuditDataOnly).
@@ -176,10 +170,11 @@ export function mapJsonValue(valueText: string, line: number): ReadEvent {
 
 // ---------------------------------------------------------------- CSV
 
-/** Column positions resolved once per file from the header. */
+/** Column positions resolved once per file from the header (-1: absent). */
 export interface CsvLayout {
   format: ImportFormat;
   header: string[];
+  /** -1 for formats without AuditData, whose flat row is the record. */
   auditData: number;
   id: number;
   creationDate: number;
@@ -192,25 +187,26 @@ export interface CsvLayout {
 
 export function csvLayout(format: ImportFormat, header: string[]): CsvLayout {
   const names = header.map((h) => h.trim().toLowerCase());
-  const col = (...cands: string[]) => {
-    for (const c of cands) {
+  const columns = formatById(format).csvColumns;
+  if (!columns) throw new Error(`${format} is not a CSV format`);
+  const col = (candidates: string[] | null) => {
+    for (const c of candidates ?? []) {
       const i = names.indexOf(c);
       if (i >= 0) return i;
     }
     return -1;
   };
-  const mailbox = format === 'MAILBOX_AUDIT_LOG_CSV';
   return {
     format,
     header: header.map((h) => h.trim()),
-    auditData: mailbox ? -1 : col('auditdata'),
-    id: col('recordid', 'identity', 'id'),
-    creationDate: mailbox ? col('lastaccessed', 'creationdate') : col('creationdate', 'createddatetime'),
-    recordType: col('recordtype', 'auditlogrecordtype'),
-    operation: col('operation', 'operations'),
-    userId: mailbox ? -1 : col('userid', 'userids', 'userprincipalname'),
-    clientIp: mailbox ? col('clientipaddress', 'clientip') : col('clientip'),
-    organizationId: col('organizationid'),
+    auditData: col(columns.auditData),
+    id: col(columns.id),
+    creationDate: col(columns.creationDate),
+    recordType: col(columns.recordType),
+    operation: col(columns.operation),
+    userId: col(columns.userId),
+    clientIp: col(columns.clientIp),
+    organizationId: col(columns.organizationId),
   };
 }
 
@@ -229,7 +225,7 @@ export function mapCsvRow(layout: CsvLayout, cells: string[], line: number, rowT
     clientIp: cell(cells, layout.clientIp),
     organizationId: cell(cells, layout.organizationId),
   });
-  if (layout.format === 'MAILBOX_AUDIT_LOG_CSV') {
+  if (layout.auditData < 0) {
     // No AuditData exists: the flat row is the record.
     const flat: Obj = {};
     const h = layout.header;

@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImportFormat, ReadEvent } from '../types';
+import { csvPreamble } from './csv-preamble';
 import { readCsvRows } from './csv-records';
 import { decodeText, type TextIssues } from './decode';
 import { DETECT_HEAD_CHARS, sniffExport, type ExportShape } from './detect';
@@ -116,9 +117,7 @@ async function* csvEvents(text: AsyncIterable<string>, shape: ExportShape, max: 
       continue;
     }
     if (!layout) {
-      // Lines before the header: `#TYPE ...` from Windows PowerShell Export-Csv, Excel's `sep=,`.
-      const t = ev.text.trim();
-      if (/^"?#TYPE\b/i.test(t) || /^"?sep=.?"?$/i.test(t)) continue;
+      if (csvPreamble(ev.text)) continue;
       layout = csvLayout(shape.format, ev.cells);
       continue;
     }

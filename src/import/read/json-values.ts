@@ -8,6 +8,7 @@
  * It never throws on bad input: damaged regions become `error` events and scanning resynchronises at the next
  * line that starts a record. It does not validate JSON (the caller JSON.parses each value).
  */
+import { BOM, BSLASH, COLON, COMMA, CR, LBRACE, LBRACK, NL, QUOTE, RBRACE, RBRACK, refill, SP, TAB } from './chunk-buffer';
 import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
 
 export type JsonSplitEvent =
@@ -21,20 +22,6 @@ export interface SplitJsonOptions {
   odata?: boolean;
 }
 
-
-const QUOTE = 34;
-const BSLASH = 92;
-const LBRACE = 123;
-const RBRACE = 125;
-const LBRACK = 91;
-const RBRACK = 93;
-const NL = 10;
-const CR = 13;
-const SP = 32;
-const TAB = 9;
-const COMMA = 44;
-const COLON = 58;
-const BOM = 0xfeff;
 
 /** Scan results (values >= 0 are the exclusive end index). */
 const NEED = -1;
@@ -135,18 +122,10 @@ export function isJsonSpace(c: number): boolean {
   return c === SP || c === NL || c === CR || c === TAB || c === BOM;
 }
 
-const FRAME_ARR = 0;
-const FRAME_PAGE = 1;
-const FRAME_PAGEARR = 2;
+// ---------------------------------------------------------------- state: discarding an oversized value
 
-interface Junk {
-  line: number;
-  reason: string;
-  excerpt: string;
-  atLineStart: boolean;
-}
-
-interface Skip {
+/** Where an oversized value is being skipped: nesting and string state carry over between buffer refills. */
+interface Oversized {
   line: number;
   excerpt: string;
   depth: number;
@@ -155,9 +134,160 @@ interface Skip {
   scalar: boolean;
 }
 
+/** Scans an oversized value from `from`; `done` when it ended (at `end`), else `end` is the buffer's end. */
+function skipOversized(buf: string, from: number, skip: Oversized): { end: number; done: boolean } {
+  const len = buf.length;
+  for (let i = from; i < len; i++) {
+    const c = buf.charCodeAt(i);
+    if (skip.inStr) {
+      if (skip.esc) skip.esc = false;
+      else if (c === BSLASH) skip.esc = true;
+      else if (c === QUOTE) {
+        skip.inStr = false;
+        if (skip.depth === 0) return { end: i + 1, done: true };
+      }
+      continue;
+    }
+    if (skip.scalar) {
+      if (isDelimiter(c)) return { end: i, done: true };
+      continue;
+    }
+    if (c === QUOTE) skip.inStr = true;
+    else if (c === LBRACE || c === LBRACK) skip.depth++;
+    else if ((c === RBRACE || c === RBRACK) && --skip.depth <= 0) return { end: i + 1, done: true };
+  }
+  return { end: len, done: false };
+}
+
+// ---------------------------------------------------------------- state: resynchronising after damage
+
+/** A damaged region being passed over; it becomes one error event. */
+interface Damage {
+  line: number;
+  reason: string;
+  excerpt: string;
+  /** The scan position is at the start of a line. */
+  atLineStart: boolean;
+}
+
+/**
+ * The next line start (from `from`) where a record begins (`{` or `[`, indented only inside an array), or where
+ * the buffer ran out before one could be seen (`needFrom`).
+ */
+function findRecordStart(buf: string, from: number, atLineStart: boolean, allowIndent: boolean): { found: number; needFrom: number } {
+  const len = buf.length;
+  let p = from;
+  let lineStart = atLineStart;
+  for (;;) {
+    if (lineStart) {
+      let q = p;
+      if (allowIndent) {
+        while (q < len) {
+          const c = buf.charCodeAt(q);
+          if (c === SP || c === TAB || c === CR) q++;
+          else break;
+        }
+      }
+      if (q >= len) return { found: -1, needFrom: p };
+      const c = buf.charCodeAt(q);
+      if (c === LBRACE || c === LBRACK) return { found: q, needFrom: -1 };
+    }
+    const nl = buf.indexOf('\n', p);
+    if (nl < 0) return { found: -1, needFrom: len };
+    p = nl + 1;
+    lineStart = true;
+  }
+}
+
+// ---------------------------------------------------------------- state: framing between values
+
+const FRAME_ARR = 0;
+const FRAME_PAGE = 1;
+const FRAME_PAGEARR = 2;
+
+/** The containers the scan is inside of, and within an OData page object, which member comes next. */
+interface Framing {
+  frames: number[];
+  pageExpectKey: boolean;
+  pageKey: string | null;
+}
+
+/** What the character between values means: framing (consumed), damage, or the start of a value. */
+type FrameStep = { consume: true } | { damage: string } | { value: true };
+
+const CONSUME: FrameStep = { consume: true };
+const VALUE: FrameStep = { value: true };
+
+function frameStep(f: Framing, c: number, odata: boolean): FrameStep {
+  const top = f.frames.length ? f.frames[f.frames.length - 1] : -1;
+  if (top === -1) {
+    if (c === LBRACK) {
+      f.frames.push(FRAME_ARR);
+      return CONSUME;
+    }
+    if (c === LBRACE && odata) {
+      f.frames.push(FRAME_PAGE);
+      f.pageExpectKey = true;
+      f.pageKey = null;
+      return CONSUME;
+    }
+    return c !== LBRACE && c !== QUOTE ? { damage: 'unexpected text between records' } : VALUE;
+  }
+  if (top === FRAME_ARR || top === FRAME_PAGEARR) {
+    if (c === COMMA) return CONSUME;
+    if (c === RBRACK) {
+      f.frames.pop();
+      if (top === FRAME_PAGEARR) f.pageExpectKey = false;
+      return CONSUME;
+    }
+    if (c === RBRACE || c === COLON) return { damage: `unexpected '${String.fromCharCode(c)}' in array` };
+    return VALUE;
+  }
+  // FRAME_PAGE: members of an OData page object; only "value": [ ... ] matters.
+  if (c === COMMA) {
+    f.pageExpectKey = true;
+    return CONSUME;
+  }
+  if (c === COLON) return CONSUME;
+  if (c === RBRACE) {
+    f.frames.pop();
+    return CONSUME;
+  }
+  if (c === LBRACK && !f.pageExpectKey && f.pageKey === 'value') {
+    f.frames.push(FRAME_PAGEARR);
+    return CONSUME;
+  }
+  if (f.pageExpectKey && c !== QUOTE) return { damage: 'unexpected text in OData page object' };
+  return VALUE;
+}
+
+/** Inside an OData page object a value is a member's key (remembered) or a member value other than `value` (ignored). */
+function notePageMember(f: Framing, raw: string): void {
+  if (!f.pageExpectKey) return;
+  try {
+    f.pageKey = JSON.parse(raw) as string;
+  } catch {
+    f.pageKey = raw;
+  }
+  f.pageExpectKey = false;
+}
+
+/** The end of the value starting at `start` (or NEED, or broken(nl)). */
+function scanValue(buf: string, start: number, nextNL: number, eof: boolean): number {
+  const c = buf.charCodeAt(start);
+  if (c === LBRACE || c === LBRACK) return scanComposite(buf, start, nextNL < 0 ? buf.length : nextNL);
+  if (c === QUOTE) {
+    const end = stringEnd(buf, start);
+    return nextNL >= 0 && (end < 0 || end > nextNL) ? broken(nextNL) : end;
+  }
+  return scanScalar(buf, start, eof);
+}
+
 function mib(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MiB` : `${n} characters`;
 }
+
+// ---------------------------------------------------------------- the splitter
 
 export async function* splitJsonValues(
   chunks: AsyncIterable<string>,
@@ -173,28 +303,13 @@ export async function* splitJsonValues(
   /** First newline at or after pos (-1: none in buf). Cached so line counting stays linear. */
   let nextNL = -1;
 
-  const frames: number[] = [];
-  let pageExpectKey = false;
-  let pageKey: string | null = null;
-  let junk: Junk | null = null;
-  let skip: Skip | null = null;
+  const framing: Framing = { frames: [], pageExpectKey: false, pageKey: null };
+  let damage: Damage | null = null;
+  let oversized: Oversized | null = null;
   let lastWasTruncation = false;
 
-  /** Append at least minChars of new input (doubling on retries keeps re-scans of long values linear overall). */
   async function more(minChars: number): Promise<void> {
-    const parts: string[] = [pos < buf.length ? buf.slice(pos) : ''];
-    let got = 0;
-    while (got < minChars) {
-      const r = await it.next();
-      if (r.done) {
-        eof = true;
-        break;
-      }
-      if (r.value.length === 0) continue;
-      parts.push(r.value);
-      got += r.value.length;
-    }
-    buf = parts.length === 1 ? parts[0]! : parts.join('');
+    ({ text: buf, eof } = await refill(it, pos < buf.length ? buf.slice(pos) : '', minChars));
     pos = 0;
     nextNL = buf.indexOf('\n');
   }
@@ -207,59 +322,21 @@ export async function* splitJsonValues(
     pos = to;
   }
 
-  function junkExcerpt(to: number): void {
-    if (junk && junk.excerpt.length < 300) junk.excerpt += buf.slice(pos, Math.min(to, pos + 300 - junk.excerpt.length));
-  }
-
   try {
     for (;;) {
       const len = buf.length;
 
-      // --- discarding an oversized value
-      if (skip) {
-        let i = pos;
-        let done = false;
-        for (; i < len; i++) {
-          const c = buf.charCodeAt(i);
-          if (skip.inStr) {
-            if (skip.esc) skip.esc = false;
-            else if (c === BSLASH) skip.esc = true;
-            else if (c === QUOTE) {
-              skip.inStr = false;
-              if (skip.depth === 0) {
-                done = true;
-                i++;
-                break;
-              }
-            }
-            continue;
-          }
-          if (skip.scalar) {
-            if (isDelimiter(c)) {
-              done = true;
-              break;
-            }
-            continue;
-          }
-          if (c === QUOTE) skip.inStr = true;
-          else if (c === LBRACE || c === LBRACK) skip.depth++;
-          else if (c === RBRACE || c === RBRACK) {
-            if (--skip.depth <= 0) {
-              done = true;
-              i++;
-              break;
-            }
-          }
-        }
-        advance(i);
+      if (oversized) {
+        const { end, done } = skipOversized(buf, pos, oversized);
+        advance(end);
         if (done || eof) {
           yield {
             kind: 'error',
-            line: skip.line,
+            line: oversized.line,
             reason: done ? `record larger than ${mib(max)}` : `record larger than ${mib(max)} and input ended inside it`,
-            excerpt: skip.excerpt,
+            excerpt: oversized.excerpt,
           };
-          skip = null;
+          oversized = null;
           if (!done) break;
           continue;
         }
@@ -267,63 +344,31 @@ export async function* splitJsonValues(
         continue;
       }
 
-      // --- resynchronising after damage: find a line that starts a record
-      if (junk) {
-        const allowIndent = frames.length > 0;
-        let p = pos;
-        let lineStart = junk.atLineStart;
-        let found = -1;
-        let needFrom = -1;
-        for (;;) {
-          if (lineStart) {
-            let q = p;
-            if (allowIndent) {
-              while (q < len) {
-                const c = buf.charCodeAt(q);
-                if (c === SP || c === TAB || c === CR) q++;
-                else break;
-              }
-            }
-            if (q >= len) {
-              needFrom = p;
-              break;
-            }
-            const c = buf.charCodeAt(q);
-            if (c === LBRACE || c === LBRACK) {
-              found = q;
-              break;
-            }
-          }
-          const nl = buf.indexOf('\n', p);
-          if (nl < 0) {
-            needFrom = len;
-            break;
-          }
-          p = nl + 1;
-          lineStart = true;
-        }
+      if (damage) {
+        const { found, needFrom } = findRecordStart(buf, pos, damage.atLineStart, framing.frames.length > 0);
         const end = found >= 0 ? found : needFrom;
-        junkExcerpt(end);
-        const atLineStart = end === pos ? junk.atLineStart : buf.charCodeAt(end - 1) === NL;
+        if (damage.excerpt.length < 300) damage.excerpt += buf.slice(pos, Math.min(end, pos + 300 - damage.excerpt.length));
+        const atLineStart = end === pos ? damage.atLineStart : buf.charCodeAt(end - 1) === NL;
         advance(end);
         if (found >= 0 || eof) {
-          yield { kind: 'error', line: junk.line, reason: junk.reason, excerpt: excerptOf(junk.excerpt.trimEnd()) };
-          junk = null;
+          yield { kind: 'error', line: damage.line, reason: damage.reason, excerpt: excerptOf(damage.excerpt.trimEnd()) };
+          damage = null;
           if (found < 0) {
             advance(buf.length);
             break;
           }
+          // A record at column 0 starting an array is a new top-level array; inside a page, its value array resumes.
           const col0 = found === 0 || buf.charCodeAt(found - 1) === NL;
-          if (buf.charCodeAt(found) === LBRACK && col0) frames.length = 0;
-          else if (frames[frames.length - 1] === FRAME_PAGE) frames.push(FRAME_PAGEARR);
+          if (buf.charCodeAt(found) === LBRACK && col0) framing.frames.length = 0;
+          else if (framing.frames[framing.frames.length - 1] === FRAME_PAGE) framing.frames.push(FRAME_PAGEARR);
           continue;
         }
-        junk.atLineStart = atLineStart;
+        damage.atLineStart = atLineStart;
         await more(1);
         continue;
       }
 
-      // --- between values: skip blanks
+      // Between values: skip blanks.
       let p = pos;
       while (p < len && isJsonSpace(buf.charCodeAt(p))) p++;
       advance(p);
@@ -333,99 +378,32 @@ export async function* splitJsonValues(
         continue;
       }
       const c = buf.charCodeAt(p);
-      const top = frames.length ? frames[frames.length - 1] : -1;
+      const inPage = framing.frames[framing.frames.length - 1] === FRAME_PAGE;
       lastWasTruncation = false;
 
-      // Framing characters.
-      if (top === -1) {
-        if (c === LBRACK) {
-          frames.push(FRAME_ARR);
-          advance(p + 1);
-          continue;
-        }
-        if (c === LBRACE && odata) {
-          frames.push(FRAME_PAGE);
-          pageExpectKey = true;
-          pageKey = null;
-          advance(p + 1);
-          continue;
-        }
-        if (c !== LBRACE && c !== QUOTE) {
-          junk = { line, reason: 'unexpected text between records', excerpt: '', atLineStart: false };
-          continue;
-        }
-      } else if (top === FRAME_ARR || top === FRAME_PAGEARR) {
-        if (c === COMMA) {
-          advance(p + 1);
-          continue;
-        }
-        if (c === RBRACK) {
-          frames.pop();
-          if (top === FRAME_PAGEARR) pageExpectKey = false;
-          advance(p + 1);
-          continue;
-        }
-        if (c === RBRACE || c === COLON) {
-          junk = { line, reason: `unexpected '${String.fromCharCode(c)}' in array`, excerpt: '', atLineStart: false };
-          continue;
-        }
-      } else {
-        // FRAME_PAGE: members of an OData page object; only "value": [ ... ] matters.
-        if (c === COMMA) {
-          pageExpectKey = true;
-          advance(p + 1);
-          continue;
-        }
-        if (c === COLON) {
-          advance(p + 1);
-          continue;
-        }
-        if (c === RBRACE) {
-          frames.pop();
-          advance(p + 1);
-          continue;
-        }
-        if (c === LBRACK && !pageExpectKey && pageKey === 'value') {
-          frames.push(FRAME_PAGEARR);
-          advance(p + 1);
-          continue;
-        }
-        if (pageExpectKey && c !== QUOTE) {
-          junk = { line, reason: 'unexpected text in OData page object', excerpt: '', atLineStart: false };
-          continue;
-        }
+      const step = frameStep(framing, c, odata);
+      if ('consume' in step) {
+        advance(p + 1);
+        continue;
+      }
+      if ('damage' in step) {
+        damage = { line, reason: step.damage, excerpt: '', atLineStart: false };
+        continue;
       }
 
       // A value: a record, or (in a page object) a key or an ignored member value.
       const start = p;
-      let end: number;
-      if (c === LBRACE || c === LBRACK) end = scanComposite(buf, start, nextNL < 0 ? len : nextNL);
-      else if (c === QUOTE) {
-        end = stringEnd(buf, start);
-        if (nextNL >= 0 && (end < 0 || end > nextNL)) end = broken(nextNL);
-      } else end = scanScalar(buf, start, eof);
-
+      const end = scanValue(buf, start, nextNL, eof);
       if (end === NEED) {
         if (eof) {
-          yield {
-            kind: 'error',
-            line,
-            reason: 'input ended inside this record (file truncated?)',
-            excerpt: excerptOf(buf.slice(start)),
-          };
+          yield { kind: 'error', line, reason: 'input ended inside this record (file truncated?)', excerpt: excerptOf(buf.slice(start)) };
           lastWasTruncation = true;
           advance(len);
           break;
         }
         if (len - start > max) {
-          skip = {
-            line,
-            excerpt: excerptOf(buf.slice(start)),
-            depth: 0,
-            inStr: false,
-            esc: false,
-            scalar: c !== LBRACE && c !== LBRACK && c !== QUOTE,
-          };
+          const scalar = c !== LBRACE && c !== LBRACK && c !== QUOTE;
+          oversized = { line, excerpt: excerptOf(buf.slice(start)), depth: 0, inStr: false, esc: false, scalar };
           continue;
         }
         await more(Math.max(len - start, 1));
@@ -433,7 +411,7 @@ export async function* splitJsonValues(
       }
       if (end < 0) {
         const nl = brokenAt(end);
-        junk = {
+        damage = {
           line,
           reason: 'incomplete record (unbalanced brackets or unterminated string before the next line)',
           excerpt: buf.slice(start, Math.min(nl + 1, start + 300)),
@@ -443,35 +421,17 @@ export async function* splitJsonValues(
         continue;
       }
 
-      if (top === FRAME_PAGE) {
-        if (pageExpectKey) {
-          const raw = buf.slice(start, end);
-          try {
-            pageKey = JSON.parse(raw) as string;
-          } catch {
-            pageKey = raw;
-          }
-          pageExpectKey = false;
-        }
-        advance(end);
-        continue;
-      }
-
-      if (end - start > max) {
-        yield {
-          kind: 'error',
-          line,
-          reason: `record larger than ${mib(max)}`,
-          excerpt: excerptOf(buf.slice(start, end)),
-        };
+      if (inPage) notePageMember(framing, buf.slice(start, end));
+      else if (end - start > max) {
+        yield { kind: 'error', line, reason: `record larger than ${mib(max)}`, excerpt: excerptOf(buf.slice(start, end)) };
       } else {
         yield { kind: 'value', text: buf.slice(start, end), line };
       }
       advance(end);
     }
 
-    if (frames.length && !lastWasTruncation) {
-      const what = frames[frames.length - 1] === FRAME_PAGE ? "'}' of the OData page" : "']' of the array";
+    if (framing.frames.length && !lastWasTruncation) {
+      const what = framing.frames[framing.frames.length - 1] === FRAME_PAGE ? "'}' of the OData page" : "']' of the array";
       yield { kind: 'error', line, reason: `input ended before the closing ${what} (file truncated?)`, excerpt: '' };
     }
   } finally {

@@ -1,0 +1,25 @@
+/** Small helpers shared by the loader factories. */
+import DataLoader from 'dataloader';
+import { rangeKey, type TimeRange } from '../../services/time-range';
+
+/** A DataLoader over string keys whose batch function answers in key order. */
+export function batchLoader<V>(batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+  return new DataLoader<string, V>(batch);
+}
+
+/**
+ * Loaders whose SQL depends on field arguments (a from/to window): one loader per distinct window in the request,
+ * so siblings asking the same window still share one statement.
+ */
+export function perRange<L>(make: (range: TimeRange) => L): (range: TimeRange) => L {
+  const made = new Map<string, L>();
+  return (range) => {
+    const key = rangeKey(range);
+    let loader = made.get(key);
+    if (!loader) {
+      loader = make(range);
+      made.set(key, loader);
+    }
+    return loader;
+  };
+}

@@ -1,0 +1,77 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { timeRange } from '../../services/time-range';
+import { AuditRecordConnection } from '../types/connections.type';
+import { AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { AuditRecordFilter } from '../types/filters.type';
+import { JSONScalar } from '../scalars';
+import { optionalIpArg, optionalUpnArg } from './args';
+import { batchView } from '../../../import/import-batches';
+import { PageArgs } from './page-args';
+
+@Resolver(() => AuditRecordType)
+export class AuditRecordResolver {
+  @Query(() => AuditRecordType, { nullable: true, description: 'A record by its id (AuditData.Id, any case, or sha256:... for records without one).' })
+  auditRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<AuditRecordType | null> {
+    return ctx.services.auditRecords.findByKey(id);
+  }
+
+  @Query(() => AuditRecordConnection, { description: 'Records by CreationTime, oldest first. Filters are ANDed; from/to are inclusive.' })
+  auditRecords(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => AuditRecordFilter, { nullable: true }) filter?: AuditRecordFilter,
+  ) {
+    return ctx.services.auditRecords.page(
+      {
+        mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
+        sessionId: filter?.sessionId?.trim() || null,
+        clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
+        operation: filter?.operation?.trim() || null,
+        mailAccessType: filter?.mailAccessType ?? null,
+        clientAppId: filter?.clientAppId?.trim() || null,
+        aadSessionId: filter?.aadSessionId?.trim() || null,
+        ...timeRange(filter?.from, filter?.to),
+      },
+      pageSize(page.first),
+      page.after,
+    );
+  }
+
+  @FieldResolver(() => MailboxType, { nullable: true })
+  mailbox(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.mailboxId ? ctx.loaders.mailboxById.load(record.mailboxId) : null;
+  }
+
+  @FieldResolver(() => SessionType, { nullable: true, description: 'null for app or REST access without a SessionId.' })
+  session(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.sessionId ? ctx.loaders.sessionById.load(record.sessionId) : null;
+  }
+
+  @FieldResolver(() => ClientIpType, { nullable: true })
+  clientIp(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.clientIpId ? ctx.loaders.clientIpById.load(record.clientIpId) : null;
+  }
+
+  @FieldResolver(() => ImportBatchType, { description: 'The import that added it.' })
+  async importBatch(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    const batch = await ctx.loaders.importBatchById.load(record.batchId);
+    return batch ? batchView(batch) : null;
+  }
+
+  @FieldResolver(() => [MessageAccessType], { description: 'The messages a Bind record listed.' })
+  messageAccesses(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.messageAccesses.byRecord.load(record.id);
+  }
+
+  @FieldResolver(() => [FolderSyncType], { description: 'The folder a Sync record downloaded.' })
+  folderSyncs(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.folderSyncs.byRecord.load(record.id);
+  }
+
+  @FieldResolver(() => JSONScalar, { description: 'The original AuditData, verbatim (for Search-MailboxAuditLog rows: the row).' })
+  raw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.raw !== undefined ? record.raw : ctx.loaders.rawByRecord.load(record.id);
+  }
+}

@@ -1,0 +1,50 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { timeRange } from '../../services/time-range';
+import { ClientIpConnection, SessionConnection } from '../types/connections.type';
+import { ClientIpType, MailboxType } from '../types/entities.type';
+import { ClientIpFilter } from '../types/filters.type';
+import { ipArg, optionalUpnArg } from './args';
+import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
+
+@Resolver(() => ClientIpType)
+export class ClientIpResolver {
+  @Query(() => ClientIpType, {
+    nullable: true,
+    description: 'An address in any spelling (port, [brackets], IPv6 case or zeros, IPv4-mapped); null when no record came from it.',
+  })
+  clientIp(@Arg('address') address: string, @Ctx() ctx: RequestContext): Promise<ClientIpType | null> {
+    return ctx.services.clientIps.findByAddress(ipArg(address));
+  }
+
+  @Query(() => ClientIpConnection, { description: 'Client IPs by firstSeen.' })
+  clientIps(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => ClientIpFilter, { nullable: true }) filter?: ClientIpFilter,
+  ) {
+    return ctx.services.clientIps.page(
+      { mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'), ...timeRange(filter?.from, filter?.to) },
+      pageSize(page.first),
+      page.after,
+    );
+  }
+
+  @FieldResolver(() => SessionConnection, {
+    description: 'Sessions with at least one record from this address, by firstSeen; from/to: their activity on this address overlaps the window.',
+  })
+  sessions(
+    @Root() ip: ClientIpType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
+  ) {
+    return ctx.loaders.sessionsByClientIp(windowOf(window)).load(pageOf(ip.id, page));
+  }
+
+  @FieldResolver(() => [MailboxType], { description: 'Mailboxes with records from this address.' })
+  mailboxes(@Root() ip: ClientIpType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.mailboxesByClientIp.load(ip.id);
+  }
+}

@@ -1,0 +1,96 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { UserInputError } from '../../../errors';
+import { pageSize } from '../pagination';
+import { windowsOverlapping } from '../../services/mailbox.service';
+import { TimeWindow } from '../types/common.type';
+import { ExposedMessageConnection } from '../types/connections.type';
+import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
+import { ExposedMessageType, ExposureType } from '../types/views.type';
+import { ipListArg, textListArg, upnArg } from './args';
+import { PageArgs, WindowArgs, windowOf } from './page-args';
+
+@Resolver(() => ExposureType)
+export class ExposureResolver {
+  @Query(() => ExposureType, {
+    description:
+      'What a mailbox exposed in a time window, optionally only to the given actors. from/to are inclusive and apply to CreationTime. ' +
+      'Actor filters combine with AND across kinds (sessionIds AND clientIps AND clientAppIds) and OR within a kind; an empty list means no restriction. ' +
+      'They restrict confirmed and presumed exposure, not unauditedWindows (throttling hides everyone\'s binds). ' +
+      'A mailbox without records is BAD_USER_INPUT (there is nothing to answer from, which is not the same as "nothing exposed").',
+  })
+  async exposure(
+    @Arg('mailbox') mailbox: string,
+    @Ctx() ctx: RequestContext,
+    @Args() window: WindowArgs,
+    @Arg('sessionIds', () => [String], { nullable: true }) sessionIds?: string[],
+    @Arg('clientIps', () => [String], { nullable: true }) clientIps?: string[],
+    @Arg('clientAppIds', () => [String], { nullable: true }) clientAppIds?: string[],
+  ): Promise<ExposureType> {
+    const range = windowOf(window);
+    const upn = upnArg(mailbox, 'mailbox');
+    const ips = ipListArg(clientIps, 'clientIps');
+    const found = await ctx.services.mailboxes.findByUpn(upn);
+    if (!found) {
+      throw new UserInputError(`No audit records name mailbox ${JSON.stringify(upn)}: check the UPN, or import its audit log first.`);
+    }
+    ctx.loaders.mailboxById.prime(found.id, found);
+    return {
+      ...range,
+      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds) },
+    };
+  }
+
+  @FieldResolver(() => MailboxType)
+  mailbox(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.mailboxById.load(exposure.query.mailboxId);
+  }
+
+  @FieldResolver(() => ExposedMessageConnection, { description: 'confirmed: distinct messages bound, by InternetMessageId' })
+  boundMessages(
+    @Root() exposure: ExposureType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ) {
+    return ctx.loaders.exposure.boundMessages.load({ query: exposure.query, first: pageSize(page.first), after: page.after ?? null });
+  }
+
+  @FieldResolver(() => Int, { description: 'confirmed: how many distinct messages were bound' })
+  async boundMessageCount(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.exposure.totals.load(exposure.query)).boundMessageCount;
+  }
+
+  @FieldResolver(() => Int, { description: 'sum of OperationCount over the matching Bind records' })
+  async bindOperationCount(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.exposure.totals.load(exposure.query)).bindOperationCount;
+  }
+
+  @FieldResolver(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
+  syncedFolders(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposure.syncedFolders.load(exposure.query);
+  }
+
+  @FieldResolver(() => [TimeWindow], { description: 'unknown: Bind auditing was throttled (windows overlapping from/to; not narrowed by the actor filters)' })
+  async unauditedWindows(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    const windows = await ctx.loaders.unauditedWindowsByMailbox.load(exposure.query.mailboxId);
+    return windowsOverlapping(windows, exposure.query.from, exposure.query.to);
+  }
+}
+
+@Resolver(() => ExposedMessageType)
+export class ExposedMessageResolver {
+  @FieldResolver(() => [FolderType], { description: 'Folders it was bound in.' })
+  async folders(@Root() message: ExposedMessageType, @Ctx() ctx: RequestContext) {
+    // All of the mailbox's folders (a small list) in one load: the same single statement whatever other fields
+    // of the request happen to have loaded already.
+    const wanted = new Set(message.folderIds);
+    const folders = await ctx.loaders.foldersByMailbox.load(message.mailboxId);
+    return folders.filter((f) => wanted.has(f.id)).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  @FieldResolver(() => [SessionType], { description: 'Sessions that bound it (app access without a SessionId has none).' })
+  async sessions(@Root() message: ExposedMessageType, @Ctx() ctx: RequestContext) {
+    const sessions = await ctx.loaders.sessionById.loadMany(message.sessionIds);
+    return sessions.filter((s): s is SessionType => !!s && !(s instanceof Error)).sort((a, b) => a.firstSeen.getTime() - b.firstSeen.getTime());
+  }
+}

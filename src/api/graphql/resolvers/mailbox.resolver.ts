@@ -1,0 +1,67 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { TimeWindow } from '../types/common.type';
+import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
+import { FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
+import { MailboxFilter } from '../types/filters.type';
+import { upnArg } from './args';
+import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
+
+@Resolver(() => MailboxType)
+export class MailboxResolver {
+  @Query(() => MailboxType, { nullable: true, description: 'A mailbox by owner UPN (any case); null when no record names it.' })
+  mailbox(@Arg('userPrincipalName') userPrincipalName: string, @Ctx() ctx: RequestContext): Promise<MailboxType | null> {
+    return ctx.services.mailboxes.findByUpn(upnArg(userPrincipalName));
+  }
+
+  @Query(() => MailboxConnection, { description: 'Mailboxes by UPN.' })
+  mailboxes(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
+  ) {
+    return ctx.services.mailboxes.page(filter ?? {}, pageSize(page.first), page.after);
+  }
+
+  @FieldResolver(() => [FolderType], { description: 'Folders its MailItemsAccessed records named, by path.' })
+  folders(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.foldersByMailbox.load(mailbox.id);
+  }
+
+  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: active in this mailbox in the window.' })
+  sessions(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
+  ) {
+    return ctx.loaders.sessionsByMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
+  }
+
+  @FieldResolver(() => MessageAccessConnection, { description: 'Messages bound in this mailbox (confirmed exposure), oldest first.' })
+  messageAccesses(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Args() window: WindowArgs,
+  ) {
+    return ctx.loaders.messageAccesses.byMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
+  }
+
+  @FieldResolver(() => [FolderSyncType], { description: 'Whole folders synced (presumed exposure), oldest first.' })
+  folderSyncs(
+    @Root() mailbox: MailboxType,
+    @Ctx() ctx: RequestContext,
+    @Args() window: WindowArgs,
+  ) {
+    return ctx.loaders.folderSyncs.byMailbox(windowOf(window)).load(mailbox.id);
+  }
+
+  @FieldResolver(() => [TimeWindow], {
+    description: 'Windows in which Bind auditing was stopped by throttling: 24 hours after each IsThrottled=True record, overlapping ones merged.',
+  })
+  async unauditedWindows(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext): Promise<TimeWindow[]> {
+    return ctx.loaders.unauditedWindowsByMailbox.load(mailbox.id);
+  }
+}

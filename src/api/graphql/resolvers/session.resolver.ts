@@ -1,0 +1,98 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { pageSize } from '../pagination';
+import { timeRange } from '../../services/time-range';
+import { OperationTally } from '../types/common.type';
+import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
+import { ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
+import { SessionFilter } from '../types/filters.type';
+import { optionalIpArg, optionalUpnArg } from './args';
+import { PageArgs, pageOf } from './page-args';
+
+@Resolver(() => SessionType)
+export class SessionResolver {
+  @Query(() => SessionType, { nullable: true, description: 'A session by AuditData.SessionId; null when no record carries it.' })
+  session(@Arg('sessionId') sessionId: string, @Ctx() ctx: RequestContext): Promise<SessionType | null> {
+    return ctx.services.sessions.findBySessionId(sessionId);
+  }
+
+  @Query(() => SessionConnection, { description: 'Sessions by firstSeen. Filters are ANDed.' })
+  sessions(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
+  ) {
+    return ctx.services.sessions.page(
+      {
+        mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
+        clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
+        ...timeRange(filter?.from, filter?.to),
+      },
+      pageSize(page.first),
+      page.after,
+    );
+  }
+
+  @FieldResolver(() => [OperationTally], { description: 'Records per Operation, most frequent first.' })
+  operations(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.operationsBySession.load(session.id);
+  }
+
+  @FieldResolver(() => [MailboxType], { description: 'Every mailbox it touched (delegate access gives several).' })
+  mailboxes(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.mailboxesBySession.load(session.id);
+  }
+
+  @FieldResolver(() => [String], { description: 'Distinct UserIds of its records.' })
+  async userIds(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.recordFacetsBySession.load(session.id)).userIds;
+  }
+
+  @FieldResolver(() => [ClientIpType], { description: 'Every address it used, by first use (VPN hopping: one session, many IPs).' })
+  clientIps(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.clientIpsBySession.load(session.id);
+  }
+
+  @FieldResolver(() => [String], { description: 'Distinct ClientInfoString values.' })
+  async clientInfoStrings(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.recordFacetsBySession.load(session.id)).clientInfoStrings;
+  }
+
+  @FieldResolver(() => [String], { description: 'Distinct AppId values.' })
+  async appIds(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.recordFacetsBySession.load(session.id)).appIds;
+  }
+
+  @FieldResolver(() => Int, { description: 'distinct messages bound in this session' })
+  boundMessageCount(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.boundMessageCountBySession.load(session.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'sum of OperationCount over its Bind records' })
+  async bindOperationCount(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.recordFacetsBySession.load(session.id)).bindOperationCount;
+  }
+
+  @FieldResolver(() => AuditRecordConnection, { description: 'Its records, oldest first.' })
+  records(
+    @Root() session: SessionType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ) {
+    return ctx.loaders.recordsBySession.load(pageOf(session.id, page));
+  }
+
+  @FieldResolver(() => MessageAccessConnection, { description: 'Messages it bound, oldest first.' })
+  messageAccesses(
+    @Root() session: SessionType,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ) {
+    return ctx.loaders.messageAccesses.bySession.load(pageOf(session.id, page));
+  }
+
+  @FieldResolver(() => [FolderSyncType], { description: 'Whole folders it synced, oldest first.' })
+  syncedFolders(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.folderSyncs.bySession.load(session.id);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, /healthz (liveness:
+ * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
+ * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
+ * and the SQL of a request whose client went away is cancelled.
+ */
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { ControlPool } from '../../db/control-pool';
+import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
+import { ImportService } from '../../import/import-service';
+import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
+import { createContext, type RequestContext } from '../graphql/context';
+import { admission } from './admission';
+import { DATABASE_UNAVAILABLE_MESSAGE, formatErrorFor } from '../graphql/errors';
+import { graphiqlRouter } from './graphiql';
+import { importsRouter } from './imports-route';
+import { queryLimitsPlugin } from '../graphql/query-limits';
+import { requestLogPlugin } from './request-log';
+import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
+
+export interface RunningServer {
+  url: string;
+  httpServer: http.Server;
+  apiKeys: ApiKeyStore;
+  stop(): Promise<void>;
+}
+
+type AuthedRequest = Request & { principal?: Principal };
+
+/** A GraphQL request body must arrive within this (uploads go to /imports, which has an idle timeout instead). */
+const BODY_DEADLINE_MS = 60_000;
+/** Tokens graphql-js may lex in one document: parse work stays bounded whatever is sent. */
+const MAX_DOCUMENT_TOKENS = 50_000;
+
+function unauthenticated(res: Response, message: string): void {
+  res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+}
+
+/** Drops a GraphQL request whose body has not arrived in time (a slow-loris client holds no socket forever). */
+function bodyDeadline(req: Request, _res: Response, next: NextFunction): void {
+  const timer = setTimeout(() => {
+    if (!req.complete) req.destroy();
+  }, BODY_DEADLINE_MS);
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  next();
+}
+
+/**
+ * Why a parsed GraphQL body is refused, or null. The document itself is always small; only the inline import
+ * mutation may bring a large body (its content variable).
+ */
+function oversizedDocument(body: unknown, contentLength: number, maxQueryBytes: number): string | null {
+  const query = (body as { query?: unknown } | undefined)?.query;
+  if (typeof query !== 'string') return null;
+  const size = Buffer.byteLength(query);
+  if (size > maxQueryBytes) return `The query document is ${size} bytes; the limit is ${maxQueryBytes} (MAX_QUERY_BYTES). Send fewer aliases or split the request.`;
+  if (contentLength > maxQueryBytes && !/\bimportAuditLog\b/.test(query)) {
+    return `Request body of ${contentLength} bytes: only the importAuditLog mutation may send more than ${maxQueryBytes} bytes (MAX_QUERY_BYTES).`;
+  }
+  return null;
+}
+
+export async function startServer(deps: { config: Config; dataSource: DataSource; logger: Logger }): Promise<RunningServer> {
+  const { config, dataSource, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apiKeys = new ApiKeyStore(dataSource);
+  const importer = new ImportService(dataSource, logger, {
+    chunkRecords: config.importChunkRecords,
+    statementTimeoutMs: config.importStatementTimeoutMs,
+  });
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  trackRequestQueries(pool);
+  const control = new ControlPool((dataSource.options as { url: string }).url, logger);
+  const schema = await buildMailtrailSchema();
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
+    formatError: formatErrorFor(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of POSTed evidence queries; on by default it wraps every resolver (~4 ms CPU on contract 01).
+      ApolloServerPluginCacheControlDisabled(),
+      requestLogPlugin(logger),
+      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, listShapedFields(schema)),
+    ],
+  });
+  await apollo.start();
+
+  const requireKey = async (req: AuthedRequest, res: Response, next: NextFunction) => {
+    try {
+      const key = keyFromHeaders(req.headers);
+      if (!key) {
+        return unauthenticated(
+          res,
+          req.headers.authorization
+            ? 'The Authorization header must be "Bearer <key>". The first key is in .mailtrail/api-key (see the README).'
+            : 'Missing API key: send "Authorization: Bearer <key>". The first key is in .mailtrail/api-key (see the README).',
+        );
+      }
+      const principal = await apiKeys.authenticate(key);
+      if (!principal) return unauthenticated(res, 'Unknown or revoked API key.');
+      req.principal = principal;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (await control.ready()) res.json({ status: 'ready', database: 'reachable' });
+    else res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+  });
+  app.use(graphiqlRouter());
+
+  const importBodyLimit = Math.ceil(config.maxInlineImportBytes * 1.1) + 1024 * 1024;
+  const readerJson = express.json({ limit: config.maxQueryBytes });
+  const importerJson = express.json({ limit: importBodyLimit });
+  app.use(
+    '/graphql',
+    requireKey,
+    bodyDeadline,
+    // Only importer and admin keys may send an inline import; everyone else gets a body fit for a query.
+    (req: AuthedRequest, res, next) => (roleAllows(req.principal!.role, 'importer') ? importerJson : readerJson)(req, res, next),
+    (req, res, next) => {
+      const refusal = oversizedDocument(req.body, Number(req.headers['content-length'] ?? 0), config.maxQueryBytes);
+      if (refusal) res.status(413).json({ errors: [{ message: refusal, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      else next();
+    },
+    admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries }),
+    (req, res, next) => {
+      // The request's SQL is cancelled when its client goes away before the answer.
+      const scope = new RequestScope();
+      res.on('close', () => {
+        if (res.writableFinished) return;
+        scope.abandoned = true;
+        void control.cancel([...scope.running]);
+      });
+      runInScope(scope, next);
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext({
+          principal: (req as AuthedRequest).principal!,
+          dataSource,
+          logger,
+          importer,
+          maxInlineImportBytes: config.maxInlineImportBytes,
+        }),
+    }),
+  );
+  app.use(
+    '/imports',
+    requireKey,
+    (req: AuthedRequest, res, next) =>
+      roleAllows(req.principal!.role, 'importer')
+        ? next()
+        : res.status(403).json({ error: 'This API key is read-only: importing needs an importer or admin key.' }),
+    importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
+  );
+
+  // Last resort: never leak a stack or SQL; say what to fix when the request itself was wrong.
+  app.use((error: unknown, req: AuthedRequest, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413 && req.principal && !roleAllows(req.principal.role, 'importer')) {
+      res.status(413).json({
+        errors: [{ message: `Request body too large: requests from a read-only key are limited to ${config.maxQueryBytes} bytes (MAX_QUERY_BYTES).`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
+      return;
+    }
+    if (status === 413) {
+      res.status(413).json({
+        errors: [{ message: `Request body too large: inline imports are limited to ${config.maxInlineImportBytes} bytes; upload big files with POST /imports or the CLI.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
+      return;
+    }
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ errors: [{ message: 'Malformed request body: send JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error }, 'database unavailable while handling a request');
+      res.setHeader('retry-after', '5');
+      res.status(503).json({ errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
+      return;
+    }
+    logger.error({ err: error }, 'unhandled error in HTTP handler');
+    res.status(500).json({ errors: [{ message: 'Internal error; the server log has the details.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  // Node's 300 s default would cut long uploads; /imports has an idle timeout and /graphql a body deadline instead.
+  httpServer.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    httpServer,
+    apiKeys,
+    async stop() {
+      await apollo.stop();
+      await control.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * What each command accepts and says in --help. Kept apart from the commands themselves so that `--help`,
+ * `--version` and usage errors answer at once, without loading the database and API code.
+ */
+import { dataDirFrom } from '../config';
+import { IMPORT_FORMATS } from '../import/types';
+import type { CommandSpec } from './args';
+
+/** Where the embedded PostgreSQL lives for this environment: the same folder wherever the command is run. */
+const DATABASE_HELP = `Database: DATABASE_URL when set; otherwise the embedded PostgreSQL with its data in
+  ${dataDirFrom(process.env)} (MAILTRAIL_DATA_DIR)`;
+
+export const API_KEY_ROLES = ['reader', 'importer', 'admin'] as const;
+
+export const SERVE_SPEC: CommandSpec = {
+  usage: 'mailtrail serve',
+  help: `Starts the API: GraphQL at http://HOST:PORT/graphql, GraphiQL at http://HOST:PORT/, uploads at POST /imports.
+Without DATABASE_URL it starts (and supervises) the embedded PostgreSQL in MAILTRAIL_DATA_DIR. On the first start it
+creates an admin API key and writes it to MAILTRAIL_DATA_DIR/api-key. SIGINT, SIGTERM or SIGHUP stop the server
+and the embedded PostgreSQL. Settings are environment variables (see the README).
+
+${DATABASE_HELP}`,
+};
+
+export const MIGRATE_SPEC: CommandSpec = {
+  usage: 'mailtrail migrate',
+  help: `Applies the database migrations (every command does so on start) and exits.\n\n${DATABASE_HELP}`,
+};
+
+export const IMPORT_SPEC: CommandSpec = {
+  usage: 'mailtrail import [--json] [--format FORMAT] <files or folders...>',
+  help: `Loads audit exports (CSV, JSON, NDJSON; plain, .gz or .zip) into the database and prints a summary per file.
+Folders are read recursively (hidden files skipped). Re-importing a file adds nothing twice.
+Exit status: 0 when every file was read to its end, 1 when a file failed or its end could not be read
+(truncated or damaged), 2 on a usage error.
+
+  --format FORMAT   AUTO (default) or one of: ${IMPORT_FORMATS.join(', ')}
+  --json            print one JSON document on stdout (the API's ImportBatch shape) and nothing else
+
+${DATABASE_HELP}`,
+  options: { json: { type: 'boolean' }, format: { type: 'string' } },
+  maxPositionals: Infinity,
+  minPositionals: 1,
+  check: ({ values }) => {
+    const format = typeof values.format === 'string' ? values.format.toUpperCase() : 'AUTO';
+    return format === 'AUTO' || (IMPORT_FORMATS as readonly string[]).includes(format)
+      ? null
+      : `--format ${format} is not a known format. Use one of: AUTO, ${IMPORT_FORMATS.join(', ')}.`;
+  },
+};
+
+export const API_KEY_SPECS: Record<'create' | 'list' | 'revoke', CommandSpec> = {
+  create: {
+    usage: 'mailtrail api-key create [--role reader|importer|admin] [--name NAME]',
+    help: `Creates an API key and prints it once on stdout (only its SHA-256 is stored).
+
+  --role ROLE   reader (queries), importer (queries and imports) or admin; default reader
+  --name NAME   a name to list and revoke it by, unique among active keys; default "<role> key <time>"`,
+    options: { role: { type: 'string' }, name: { type: 'string' } },
+    check: ({ values }) => {
+      if (values.role !== undefined && !(API_KEY_ROLES as readonly unknown[]).includes(values.role)) {
+        return `--role must be reader, importer or admin (got '${values.role}')`;
+      }
+      return typeof values.name === 'string' && !values.name.trim() ? '--name must not be empty' : null;
+    },
+  },
+  list: {
+    usage: 'mailtrail api-key list [--all] [--json]',
+    help: `Lists the active API keys: id, name, role, when created and when last used (to the minute). Never the key.
+
+  --all    include revoked keys
+  --json   print JSON instead of a table`,
+    options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  },
+  revoke: {
+    usage: 'mailtrail api-key revoke <name> | --id ID',
+    help: `Revokes an active API key by its name (or by id when several share a name). Running servers refuse it
+within 30 seconds.`,
+    options: { id: { type: 'string' } },
+    maxPositionals: 1,
+    check: ({ values, positionals }) => {
+      if ((positionals.length === 0) === (values.id === undefined)) return 'give either a key name or --id';
+      const id = Number(values.id);
+      return values.id === undefined || (Number.isSafeInteger(id) && id > 0) ? null : `--id must be a key id from 'api-key list' (got '${values.id}')`;
+    },
+  },
+};
+
+export const EMIT_SCHEMA_SPEC: CommandSpec = {
+  usage: 'mailtrail emit-schema',
+  help: 'Writes schema/schema.graphql (the SDL the code serves) in the project.',
+};
+
+export const GENERATE_MIGRATION_SPEC: CommandSpec = {
+  usage: 'DATABASE_URL=postgres://... mailtrail generate-migration <Name>',
+  help: 'Developers: writes migrations/<timestamp>-<Name>.ts with what the entities need beyond the migrations.',
+  minPositionals: 1,
+  maxPositionals: 1,
+};

@@ -1,0 +1,44 @@
+/**
+ * What normalisation decided about a record that the investigator should know (a fallback date, a guessed access
+ * type...). Each note has a kind; an import counts them per kind and shows the counts in the batch warnings.
+ */
+export const NOTE_KINDS = {
+  timeFallback: 'no usable AuditData CreationTime; time taken from a fallback date',
+  ambiguousDate: 'date could be day/month or month/day; read as US month/day',
+  clientIpNotIp: 'client address is not an IP address; kept as text only',
+  accessTypeGuessed: 'MailAccessType missing; treated as Bind because the record lists messages',
+} as const;
+
+export type NoteKind = (typeof NOTE_KINDS)[keyof typeof NOTE_KINDS];
+
+export class NormalizationNote {
+  constructor(
+    readonly kind: NoteKind,
+    /** About this record, e.g. the value that was read. */
+    readonly text: string,
+  ) {}
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Notes of one batch counted by kind, with the first example of each. */
+export class NoteTally {
+  private readonly byKind = new Map<NoteKind, { count: number; line: number; text: string }>();
+
+  add(notes: readonly NormalizationNote[], line: number): void {
+    for (const note of notes) {
+      const seen = this.byKind.get(note.kind);
+      if (seen) seen.count++;
+      else this.byKind.set(note.kind, { count: 1, line, text: note.text });
+    }
+  }
+
+  /** "N records: <kind> (e.g. line L: <note>)", one per kind. */
+  warnings(): string[] {
+    return [...this.byKind].map(
+      ([kind, { count, line, text }]) => `${count} record${count === 1 ? '' : 's'}: ${kind} (e.g. line ${line}: ${text})`,
+    );
+  }
+}
