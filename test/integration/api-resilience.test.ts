@@ -27,7 +27,7 @@ async function waitingApiQueries(url: string): Promise<number> {
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'mailtrail-test' AND state = 'active' AND wait_event_type = 'Lock'`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'mailtrail-test' AND state = 'active' AND wait_event_type = 'Lock'`,
     );
     return rows[0].n;
   } finally {
