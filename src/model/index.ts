@@ -7,16 +7,17 @@ import { FolderSync } from './folder-sync.entity';
 import { ImportBatch } from './import-batch.entity';
 import { ImportRejection } from './import-rejection.entity';
 import { Mailbox } from './mailbox.entity';
+import { Message } from './message.entity';
 import { MessageAccess } from './message-access.entity';
 import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
   ApiKey, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
-  MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
+  Message, MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord,
-  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox,
 ];

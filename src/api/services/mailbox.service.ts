@@ -5,7 +5,8 @@ import type { TimeWindow } from '../graphql/types/common.type';
 import type { FolderType, MailboxType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
-import { folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
+import { messageKey } from '../../import/normalize';
+import { ACCESSES, folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
 
 export interface MailboxFilter {
   throttled?: boolean | null;
@@ -79,13 +80,14 @@ export class MailboxService {
 
   /** Mailboxes in which a message was bound, by UPN. */
   async byInternetMessageIds(messageIds: readonly string[]): Promise<MailboxType[][]> {
+    const keys = messageIds.map(messageKey);
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT a.internet_message_id AS key, ${MAILBOX_COLUMNS('m')}
-       FROM (SELECT DISTINCT internet_message_id, mailbox_id FROM message_access WHERE org_id = ${this.orgId} AND internet_message_id = ANY(${messageIds}::text[])) a
+      sql`SELECT a.message_key AS key, ${MAILBOX_COLUMNS('m')}
+       FROM (SELECT DISTINCT message_key, mailbox_id FROM ${ACCESSES('message_access')} x WHERE x.org_id = ${this.orgId} AND x.message_key = ANY(${keys}::text[])) a
        JOIN mailbox m ON m.id = a.mailbox_id ORDER BY m.user_principal_name`,
     );
-    return groupedInKeyOrder(messageIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
+    return groupedInKeyOrder(keys, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
   /** A mailbox's folders (those its MailItemsAccessed records named), by path. */

@@ -13,3 +13,14 @@ export function canonicalMessageId(input: string): { canonical: string; original
   const canonical = `<${inner}>`;
   return { canonical, original: input === canonical ? null : input };
 }
+
+/**
+ * The dictionary key of a canonical InternetMessageId: RFC 5322 domains compare case-insensitively, so
+ * `<a@HOST.example.com>` and `<a@host.example.com>` are one message; the local part keeps its case. ASCII-only
+ * lowering (domains are ASCII, IDNs come as punycode) so migrations/*MessageDictionary* computes the same key in SQL.
+ */
+export function messageKey(canonical: string): string {
+  const at = canonical.lastIndexOf('@');
+  if (at < 0) return canonical;
+  return canonical.slice(0, at) + canonical.slice(at).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { messageKey } from '../../../import/normalize';
 import type { RequestContext } from '../context';
 import { MessageAccessConnection } from '../types/connections.type';
 import { MailboxType } from '../types/entities.type';
@@ -24,6 +25,6 @@ export class MessageResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ) {
-    return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.internetMessageId, page));
+    return ctx.loaders.messageAccesses.byMessage.load(pageOf(messageKey(message.internetMessageId), page));
   }
 }
