@@ -9,6 +9,7 @@ import { NarrowAccesses1795998900000 } from '../../migrations/1795998900000-Narr
 import { createServices } from '../../src/api/services';
 import { NO_RANGE } from '../../src/api/services/time-range';
 import { schemaDrift } from '../../src/db/schema-drift';
+import { verifyEvidence } from '../../src/evidence/verify';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { ask, CONTRACT_FILES, ids, importIncident } from './contract-queries';
@@ -109,6 +110,13 @@ describe('migrating a database built by the previous migrations, with data in it
     ]);
     const other = await createServices(db.dataSource, 2).messages.findMessage('<m1@HOST.example.com>');
     expect(other?.internetMessageId).toBe('<m1@host.example.com>');
+  });
+
+  test('records moved from jsonb are marked not byte-exact, and verify checks their jsonb text', async () => {
+    const s = createServices(db.dataSource, 1);
+    const [original] = await s.auditRecords.originalsByIds(['100']);
+    expect(original).toEqual({ text: '{"Id": "r1"}', exact: false });
+    expect(await verifyEvidence(db.dataSource)).toMatchObject({ records: 4, exact: 0, notExact: 4, mismatchCount: 0 });
   });
 
   test('new rows continue after the moved ids', async () => {

@@ -89,13 +89,13 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
     FROM ${ACCESSES(table)} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
 /**
- * audit_record's columns except raw: AuditData is large, so lists leave it out and AuditRecord.raw loads it only
- * when a client selects it (one batched statement).
+ * audit_record's columns except the original text: it is large and compressed, so lists leave it out and
+ * AuditRecord.raw / rawText load it only when a client selects it (one batched statement).
  */
 export const RECORD_COLUMNS = (a: string) =>
   columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
-    'is_throttled', 'operation_count', 'batch_id', 'source_line']);
+    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
 export const RECORD_WITH_CLIENT_IP = sql`(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
@@ -176,7 +176,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     operationCount: numOrNull(r.operation_count),
     clientIpRaw: strOrNull(r.client_ip_raw),
     sourceLine: num(r.source_line),
-    raw: r.raw,
+    rawExact: Boolean(r.raw_exact),
   };
 }
 

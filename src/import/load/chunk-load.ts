@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
+import { packEvidence } from '../../evidence/blocks';
 import { messageKey } from '../normalize';
 import { copyRow } from './copy-text';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
@@ -241,19 +242,28 @@ export async function loadChunk(
     };
   });
 
+  const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
+  await copyRows(
+    client,
+    'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
+    evidence.blocks.map((b) => [b.id, orgId, b.recordCount, '\\x' + b.data.toString('hex')]),
+  );
   await copyRows(
     client,
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type,
-       mail_access_type, is_throttled, operation_count, raw, batch_id, source_line) FROM STDIN`,
+       mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
+       batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
-        const { record: r, rawJson, line } = plan.fresh[i];
+        const { record: r, line } = plan.fresh[i];
         const id = ids[i];
+        const e = evidence.refs[i];
         yield [
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.logonType,
-          r.mailAccessType, r.isThrottled, r.operationCount, rawJson, batchId, line,
+          r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), true,
+          batchId, line,
         ];
       }
     })(),
