@@ -27,7 +27,7 @@ export class MessageService {
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
     const [row] = await run<{ id: string; first: Date | null; last: Date }>(
       this.db,
-      sql`SELECT m.internet_message_id AS id, min(r.creation_time) AS first, max(r.creation_time) AS last
+      sql`SELECT COALESCE(m.internet_message_id, m.key) AS id, min(r.creation_time) AS first, max(r.creation_time) AS last
        FROM message m JOIN message_access a ON a.message_id = m.id JOIN audit_record r ON r.id = a.record_id
        WHERE m.org_id = ${this.orgId} AND m.key = ${messageKey(internetMessageId)} GROUP BY m.id`,
     );

@@ -149,7 +149,8 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by messageKey for the chunk's bound messages; a new message keeps the first spelling seen.
+ * Message-dictionary ids by messageKey for the chunk's bound messages; a new message keeps the first spelling seen
+ * (stored only when it differs from the key).
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
@@ -163,9 +164,9 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
   if (spellings.size === 0) return new Map();
   const { rows } = await execute(
     client,
-    sql`WITH wanted AS (SELECT * FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(key, internet_message_id)),
+    sql`WITH wanted AS (SELECT * FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(key, spelling)),
      added AS (
-       INSERT INTO message (org_id, key, internet_message_id) SELECT ${orgId}::int, key, internet_message_id FROM wanted
+       INSERT INTO message (org_id, key, internet_message_id) SELECT ${orgId}::int, key, NULLIF(spelling, key) FROM wanted
        ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
        RETURNING id, key)
      SELECT id::text, key FROM added
