@@ -2,12 +2,12 @@ import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
  * The message-id dictionary: one row per message of an organisation, so each access stores an 8-byte id instead of
- * the InternetMessageId text (and its index). `key` compares the domain case-insensitively (messageKey); the id
- * shown to users is the first spelling seen (canonical brackets): `internet_message_id`, stored only when it
- * differs from the key (rarely: the text would otherwise be stored twice).
+ * the InternetMessageId text (and its index). A message is identified by the SHA-256 of its messageKey (the domain
+ * compared case-insensitively): 32 bytes instead of the ~80-character key, in the row and in the unique index.
+ * `internet_message_id` is the first spelling seen (canonical brackets), as shown to users.
  */
 @Entity({ name: 'message' })
-@Unique('uq_message_org_key', ['orgId', 'key'])
+@Unique('uq_message_org_key', ['orgId', 'keyHash'])
 export class Message {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_message' })
   id!: string;
@@ -15,9 +15,10 @@ export class Message {
   @Column({ name: 'org_id', type: 'integer' })
   orgId!: number;
 
-  @Column({ type: 'text' })
-  key!: string;
+  /** sha256(messageKey(internet_message_id)), UTF-8. */
+  @Column({ name: 'key_hash', type: 'bytea' })
+  keyHash!: Buffer;
 
-  @Column({ name: 'internet_message_id', type: 'text', nullable: true })
-  internetMessageId!: string | null;
+  @Column({ name: 'internet_message_id', type: 'text' })
+  internetMessageId!: string;
 }

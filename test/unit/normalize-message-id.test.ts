@@ -1,4 +1,4 @@
-import { canonicalMessageId, messageKey } from '../../src/import/normalize';
+import { canonicalMessageId, messageKey, messageKeyHash } from '../../src/import/normalize';
 
 describe('InternetMessageId: is this the same message as in the other record? (quirk 23)', () => {
   test.each([
@@ -38,4 +38,10 @@ describe('messageKey: one message whatever the case of its domain (RFC 5322)', (
   ])('%p -> %p', (canonical, key) => {
     expect(messageKey(canonical)).toBe(key);
   });
+});
+
+test('messageKeyHash: the SHA-256 of the key, so spellings of one message share it', () => {
+  expect(messageKeyHash('<a@HOST.example.com>')).toBe(messageKeyHash('<a@host.EXAMPLE.com>'));
+  expect(messageKeyHash('<A@host.example.com>')).not.toBe(messageKeyHash('<a@host.example.com>'));
+  expect(messageKeyHash('<a@b>')).toMatch(/^[0-9a-f]{64}$/);
 });

@@ -15,7 +15,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence } from '../../evidence/blocks';
-import { messageKey } from '../normalize';
+import { messageKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
@@ -149,29 +149,29 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by messageKey for the chunk's bound messages; a new message keeps the first spelling seen
- * (stored only when it differs from the key).
+ * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
+ * seen.
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
   const spellings = new Map<string, string>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
-      const key = messageKey(a.internetMessageId);
+      const key = messageKeyHash(a.internetMessageId);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
   if (spellings.size === 0) return new Map();
   const { rows } = await execute(
     client,
-    sql`WITH wanted AS (SELECT * FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(key, spelling)),
+    sql`WITH wanted AS (SELECT decode(u.h, 'hex') AS key_hash, u.spelling FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(h, spelling)),
      added AS (
-       INSERT INTO message (org_id, key, internet_message_id) SELECT ${orgId}::int, key, NULLIF(spelling, key) FROM wanted
+       INSERT INTO message (org_id, key_hash, internet_message_id) SELECT ${orgId}::int, key_hash, spelling FROM wanted
        ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
-       RETURNING id, key)
-     SELECT id::text, key FROM added
+       RETURNING id, key_hash)
+     SELECT id::text, encode(key_hash, 'hex') AS key FROM added
      UNION ALL
-     SELECT m.id::text, m.key FROM message m JOIN wanted w ON m.org_id = ${orgId} AND m.key = w.key`,
+     SELECT m.id::text, encode(m.key_hash, 'hex') FROM message m JOIN wanted w ON m.org_id = ${orgId} AND m.key_hash = w.key_hash`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -277,7 +277,7 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(messageKey(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
             a.internetMessageIdOriginal, a.sizeInBytes] as Row;
         }
       } else {
