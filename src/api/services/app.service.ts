@@ -93,7 +93,7 @@ export class AppService {
     const spellings = [...new Set(appKeys.flatMap((k) => [k, k.toUpperCase()]))];
     const rows: { key: string; n: string }[] = await run(
       this.db,
-      sql`SELECT ${RECORD_APP_KEY} AS key, count(DISTINCT x.internet_message_id) AS n
+      sql`SELECT ${RECORD_APP_KEY} AS key, count(DISTINCT x.message_id) AS n
        FROM audit_record r JOIN message_access x ON x.record_id = r.id
        WHERE r.org_id = ${this.orgId} AND (r.client_app_id = ANY(${spellings}::text[]) OR (r.client_app_id IS NULL AND r.app_id = ANY(${spellings}::text[])))
        GROUP BY 1`,

@@ -56,8 +56,8 @@ async function rederiveSessions(queryRunner: QueryRunner): Promise<void> {
     WHERE s.id = l.session_id AND s.kind = 'EXCHANGE' AND s.session_id <> l.aad`);
 }
 
-export class SessionKinds1795998832547 implements MigrationInterface {
-  name = 'SessionKinds1795998832547';
+export class SessionKinds1796000100000 implements MigrationInterface {
+  name = 'SessionKinds1796000100000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE \"session\" ADD \"kind\" character varying(8) NOT NULL DEFAULT 'EXCHANGE'");
