@@ -2,7 +2,12 @@ import { Initial1795830465438 } from './1795830465438-Initial';
 import { ApiKeyLastUsed1795995631739 } from './1795995631739-ApiKeyLastUsed';
 import { NarrowAccesses1795998900000 } from './1795998900000-NarrowAccesses';
 import { VerbatimEvidence1795999000000 } from './1795999000000-VerbatimEvidence';
+import { SessionKinds1796000100000 } from './1796000100000-SessionKinds';
+import { Apps1796000211405 } from './1796000211405-Apps';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Initial1795830465438, ApiKeyLastUsed1795995631739, NarrowAccesses1795998900000, VerbatimEvidence1795999000000];
+export const MIGRATIONS: Function[] = [
+  Initial1795830465438, ApiKeyLastUsed1795995631739, NarrowAccesses1795998900000, VerbatimEvidence1795999000000,
+  SessionKinds1796000100000, Apps1796000211405,
+];

@@ -72,6 +72,16 @@ export interface NormalizedFolderSync {
   folderPath: string;
 }
 
+export type SessionKind = 'EXCHANGE' | 'ENTRA';
+
+export interface RecordSession {
+  /** The session's id: SessionId for EXCHANGE, AADSessionId for ENTRA. */
+  key: string;
+  kind: SessionKind;
+  /** For an EXCHANGE session whose record also carries AADSessionId: the Entra sign-in it belongs to. */
+  entraSessionId: string | null;
+}
+
 export interface NormalizedRecord {
   /** AuditData.Id (or the wrapper's id) lower-cased; `sha256:<hex>` of the canonical content when missing/anonymised. */
   recordKey: string;
@@ -79,13 +89,21 @@ export interface NormalizedRecord {
   operation: string;
   recordType: number | null;
   userId: string;
+  /** AuditData.UserType as a number (names mapped). */
+  userType: number | null;
   /** Lower-cased MailboxOwnerUPN (else UserId when it is a UPN on an Exchange record). */
   mailboxUpn: string | null;
   mailboxGuid: string | null;
   /** AuditData.OrganizationId: the Microsoft 365 tenant. */
   tenantId: string | null;
+  /** SessionId unless missing or a placeholder (ANONYMIZED, the all-zero GUID...). */
   sessionId: string | null;
+  /** AADSessionId (top level or AppAccessContext) unless missing or a placeholder. */
   aadSessionId: string | null;
+  /** AppAccessContext.UniqueTokenId (or top level): the token that made the request. */
+  uniqueTokenId: string | null;
+  /** The session the record belongs to: by SessionId, else by AADSessionId; null when it has neither. */
+  session: RecordSession | null;
   clientIp: CanonicalIp | null;
   /** ClientIPAddress / ClientIP exactly as written. */
   clientIpRaw: string | null;

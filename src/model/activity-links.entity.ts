@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { App } from './app.entity';
 import { ClientIp } from './client-ip.entity';
 import { Mailbox } from './mailbox.entity';
 import { Session } from './session.entity';
@@ -72,6 +73,24 @@ export class ClientIpMailbox extends LinkActivity {
   @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'client_ip_id' })
   clientIp?: Relation<ClientIp>;
+
+  @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'mailbox_id' })
+  mailbox?: Relation<Mailbox>;
+}
+
+@Entity({ name: 'app_mailbox' })
+@Index('ix_app_mailbox_mailbox', ['mailboxId', 'appId'])
+export class AppMailbox extends LinkActivity {
+  @PrimaryColumn({ name: 'app_id', type: 'bigint', primaryKeyConstraintName: 'pk_app_mailbox' })
+  appId!: string;
+
+  @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_app_mailbox' })
+  mailboxId!: string;
+
+  @ManyToOne(() => App, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'app_id' })
+  app?: Relation<App>;
 
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'mailbox_id' })

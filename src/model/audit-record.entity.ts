@@ -17,6 +17,7 @@ import { Session } from './session.entity';
 @Index('ix_audit_record_mailbox_time', ['mailboxId', 'creationTime', 'id'])
 // ~2 % of records carry a ClientAppId: indexing only those keeps the index a fiftieth of a full one.
 @Index('ix_audit_record_org_client_app_time', ['orgId', 'clientAppId', 'creationTime', 'id'], { where: 'client_app_id IS NOT NULL' })
+@Index('ix_audit_record_org_app_time', ['orgId', 'appId', 'creationTime', 'id'])
 @Index('ix_audit_record_batch', ['batchId'])
 // Throttled records are rare: this keeps unaudited-window lookups from scanning a busy mailbox's records.
 @Index('ix_audit_record_mailbox_throttled', ['mailboxId', 'creationTime'], { where: 'is_throttled' })
@@ -41,6 +42,10 @@ export class AuditRecord {
 
   @Column({ name: 'user_id', type: 'text' })
   userId!: string;
+
+  /** AuditData.UserType (0 regular, 2 admin, 4 system, 5 application, 6 service principal...). */
+  @Column({ name: 'user_type', type: 'smallint', nullable: true })
+  userType!: number | null;
 
   @Column({ name: 'mailbox_id', type: 'bigint', nullable: true })
   mailboxId!: string | null;
@@ -78,6 +83,9 @@ export class AuditRecord {
 
   @Column({ name: 'aad_session_id', type: 'text', nullable: true })
   aadSessionId!: string | null;
+
+  @Column({ name: 'unique_token_id', type: 'text', nullable: true })
+  uniqueTokenId!: string | null;
 
   @Column({ name: 'logon_type', type: 'smallint', nullable: true })
   logonType!: number | null;

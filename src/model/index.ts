@@ -1,5 +1,6 @@
 import { ApiKey } from './api-key.entity';
-import { ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
+import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
+import { App } from './app.entity';
 import { AuditRecord } from './audit-record.entity';
 import { ClientIp } from './client-ip.entity';
 import { EvidenceBlock } from './evidence-block.entity';
@@ -14,11 +15,11 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  ApiKey, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
-  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox,
 ];

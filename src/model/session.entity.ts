@@ -1,10 +1,14 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
 import { Organization } from './organization.entity';
 
-/** A client session (AuditData.SessionId): ties one actor's records together across IPs and mailboxes. */
+/**
+ * A client session: ties one actor's records together across IPs and mailboxes. Keyed by AuditData.SessionId
+ * (kind EXCHANGE) or, for records without one, by AADSessionId (kind ENTRA).
+ */
 @Entity({ name: 'session' })
 @Unique('uq_session_org_session_id', ['orgId', 'sessionId'])
 @Index('ix_session_org_first_seen', ['orgId', 'firstSeen', 'id'])
+@Index('ix_session_org_entra', ['orgId', 'entraSessionId'])
 export class Session {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_session' })
   id!: string;
@@ -18,6 +22,14 @@ export class Session {
 
   @Column({ name: 'session_id', type: 'text' })
   sessionId!: string;
+
+  /** EXCHANGE (SessionId) or ENTRA (AADSessionId). */
+  @Column({ type: 'varchar', length: 8, default: 'EXCHANGE' })
+  kind!: 'EXCHANGE' | 'ENTRA';
+
+  /** The AADSessionId carried by this Exchange session's records: the Entra sign-in it belongs to. */
+  @Column({ name: 'entra_session_id', type: 'text', nullable: true })
+  entraSessionId!: string | null;
 
   @Column({ name: 'first_seen', type: 'timestamptz' })
   firstSeen!: Date;

@@ -98,10 +98,14 @@ describe('investigating the contoso incident', () => {
 
     test('app access without a SessionId is tied together by its Entra sign-in session (AADSessionId)', async () => {
       const { auditRecords } = await ok(`{ auditRecords(filter: { aadSessionId: "00A1B2C3-D4E5-4F60-8172-8394A5B6C7D8" }) {
-        totalCount edges { node { id aadSessionId clientAppId session { sessionId } } } } }`);
+        totalCount edges { node { id aadSessionId clientAppId session { sessionId kind entraSessionId } } } } }`);
       expect(auditRecords.totalCount).toBe(expected.app.withAadSessionId);
       for (const { node } of auditRecords.edges) {
-        expect(node).toMatchObject({ aadSessionId: '00a1b2c3-d4e5-4f60-8172-8394a5b6c7d8', clientAppId: expected.app.clientAppId, session: null });
+        expect(node).toMatchObject({
+          aadSessionId: '00a1b2c3-d4e5-4f60-8172-8394a5b6c7d8',
+          clientAppId: expected.app.clientAppId,
+          session: { sessionId: '00a1b2c3-d4e5-4f60-8172-8394a5b6c7d8', kind: 'ENTRA', entraSessionId: null },
+        });
         expect(expected.app.recordIds).toContain(node.id);
       }
     });
@@ -141,7 +145,8 @@ describe('investigating the contoso incident', () => {
       expect(sorted(exit.edges.map((e: any) => e.node.sessionId))).toEqual(expected.clientIps['198.51.100.23'].sessions);
       const night = (await ok(q, { f: { from: '2025-03-10T00:00:00Z', to: '2025-03-10T06:00:00Z' } })).sessions;
       // Active in the window = its span overlaps it: bob's phone session spans 8-12 March.
-      expect(night.edges.map((e: any) => e.node.sessionId)).toEqual([ids.S_BOB_MOBILE, ids.S_ATTACK]);
+      // The app's Entra session (AADSessionId, no SessionId) read alice's and bob's mail at 04:20-04:25.
+      expect(night.edges.map((e: any) => e.node.sessionId)).toEqual([ids.S_BOB_MOBILE, ids.S_ATTACK, ids.APP_AAD_SESSION]);
       const all = (await ok(q, {})).sessions;
       expect(all.totalCount).toBe(expected.summary.sessions);
     });
@@ -152,9 +157,14 @@ describe('investigating the contoso incident', () => {
       expect(clientIp.mailboxes.map((m: any) => m.userPrincipalName)).toEqual(expected.clientIps['192.0.2.10'].mailboxes);
     });
 
-    test('the app\'s IP has no sessions but reached two mailboxes; clientIps of a mailbox', async () => {
-      const { clientIp } = await ok(`{ clientIp(address: "2603:10B6:930:3D:0:0:0:7") { address version sessions { totalCount } mailboxes { userPrincipalName } } }`);
-      expect(clientIp).toEqual({ address: '2603:10b6:930:3d::7', version: 6, sessions: { totalCount: 0 }, mailboxes: [{ userPrincipalName: 'alice@contoso.com' }, { userPrincipalName: 'bob@contoso.com' }] });
+    test('the app\'s IP has only its Entra session and reached two mailboxes; clientIps of a mailbox', async () => {
+      const { clientIp } = await ok(`{ clientIp(address: "2603:10B6:930:3D:0:0:0:7") { address version sessions { totalCount edges { node { sessionId kind } } } mailboxes { userPrincipalName } } }`);
+      expect(clientIp).toEqual({
+        address: '2603:10b6:930:3d::7',
+        version: 6,
+        sessions: { totalCount: 1, edges: [{ node: { sessionId: ids.APP_AAD_SESSION, kind: 'ENTRA' } }] },
+        mailboxes: [{ userPrincipalName: 'alice@contoso.com' }, { userPrincipalName: 'bob@contoso.com' }],
+      });
       const { clientIps } = await ok(`{ clientIps(filter: { mailbox: "bob@contoso.com" }) { totalCount edges { node { address } } } }`);
       const bobIps = Object.entries(expected.clientIps).filter(([, v]: any) => v.mailboxes.includes('bob@contoso.com')).map(([k]) => k);
       expect(sorted(clientIps.edges.map((e: any) => e.node.address))).toEqual(sorted(bobIps));

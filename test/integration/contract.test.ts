@@ -284,4 +284,35 @@ describe('the contract queries over the contoso incident', () => {
       expect((await ask(t, '09-mailbox.graphql', { upn: 'nobody@contoso.com' })).mailbox).toBeNull();
     });
   });
+
+  describe('10 which applications read this mailbox, and did they do it without a user?', () => {
+    // The reference answer, from the fixture's records: app = ClientAppId, else AppId; app-only = UserType 5/6.
+    const records: any[] = require('../fixtures/incident/records.json');
+    const appsOf = (upn: string) => {
+      const apps = new Map<string, { records: number; appOnly: boolean }>();
+      for (const r of records) {
+        const owner = String(r.MailboxOwnerUPN ?? r.UserId ?? '').toLowerCase();
+        const app = (r.ClientAppId || r.AppAccessContext?.ClientAppId || r.AppId || '').toLowerCase();
+        if (owner !== upn || !app) continue;
+        const a = apps.get(app) ?? { records: 0, appOnly: false };
+        a.records += 1;
+        a.appOnly ||= r.UserType === 5 || r.UserType === 6;
+        apps.set(app, a);
+      }
+      return apps;
+    };
+
+    test.each(['alice@contoso.com', 'bob@contoso.com'])('%s: its apps, the consented reader app-only', async (upn) => {
+      const want = appsOf(upn);
+      const { mailbox, apps } = await ask(t, '10-apps.graphql', { mailbox: upn });
+      expect(sorted(mailbox.apps.map((a: any) => a.appId))).toEqual(sorted([...want.keys()]));
+      expect(apps.totalCount).toBe(want.size);
+      for (const a of mailbox.apps) expect({ appId: a.appId, appOnly: a.appOnly }).toEqual({ appId: a.appId, appOnly: want.get(a.appId)!.appOnly });
+      const reader = mailbox.apps.find((a: any) => a.appId === expected.app.clientAppId);
+      expect(reader.appOnly).toBe(true);
+      expect(reader.recordCount).toBeGreaterThan(0);
+      const node = apps.edges.find((e: any) => e.node.appId === expected.app.clientAppId).node;
+      expect(node.mailboxes.map((m: any) => m.userPrincipalName)).toEqual(['alice@contoso.com', 'bob@contoso.com']);
+    });
+  });
 });

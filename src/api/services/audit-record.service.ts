@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import type { AuditRecordType, MailAccessTypeEnum } from '../graphql/types/entities.type';
+import { LOGON_TYPE_NUMBERS, LogonTypeEnum } from '../graphql/types/enums';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { recordBytes, unpackBlock } from '../../evidence/blocks';
 import { keysetPage, timeKey } from './keyset';
@@ -24,6 +25,17 @@ export interface AuditRecordFilter extends TimeRange {
   mailAccessType: MailAccessTypeEnum | null;
   clientAppId: string | null;
   aadSessionId: string | null;
+  /** The acting account (UserId), matched without case. */
+  userId: string | null;
+  logonTypes: LogonTypeEnum[] | null;
+}
+
+/** The stored LogonType number is one of the named types (OTHER: a number none of them names). */
+function logonTypeSql(column: Sql, types: LogonTypeEnum[]): Sql {
+  const named = Object.values(LOGON_TYPE_NUMBERS).flat();
+  const numbers = types.flatMap((t) => (t === LogonTypeEnum.OTHER ? [] : LOGON_TYPE_NUMBERS[t]));
+  const other = types.includes(LogonTypeEnum.OTHER) ? sql` OR NOT ${column} = ANY(${named}::int[])` : sql.empty;
+  return sql`(${column} = ANY(${numbers}::int[])${other})`;
 }
 
 /** The value as given or lower-cased (GUIDs are stored lower-case, other ids as given). */
@@ -56,6 +68,8 @@ export class AuditRecordService {
     if (filter.mailAccessType) where.push(sql`r.mail_access_type = ${filter.mailAccessType}`);
     if (filter.clientAppId) where.push(anyCase(sql`r.client_app_id`, filter.clientAppId.trim()));
     if (filter.aadSessionId) where.push(anyCase(sql`r.aad_session_id`, filter.aadSessionId));
+    if (filter.userId) where.push(sql`lower(r.user_id) = lower(${filter.userId})`);
+    if (filter.logonTypes) where.push(logonTypeSql(sql`r.logon_type`, filter.logonTypes));
     return keysetPage({
       db: this.db,
       from: sql`audit_record r`,

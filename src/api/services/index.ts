@@ -1,6 +1,7 @@
 /** One service per domain, each owning its SQL; every query is scoped to the caller's organisation. */
 import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
+import { AppService } from './app.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { ExposureService } from './exposure.service';
@@ -17,6 +18,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     messages: new MessageService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
+    apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
     importBatches: new ImportBatches(dataSource),
   };

@@ -6,6 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { run, sql } from '../../db/sql';
+import { enrichIp } from '../../enrich';
 import type { PivotHopType, PivotType } from '../graphql/types/views.type';
 
 export interface PivotRequest {
@@ -14,6 +15,8 @@ export interface PivotRequest {
   sessionIds: string[];
   maxHops: number;
   maxSessionsPerHop: number;
+  /** Follow PRIVATE, LOOPBACK, MICROSOFT... addresses too (by default they are reached but not followed). */
+  includeNonPublic: boolean;
 }
 
 interface Hop {
@@ -40,9 +43,15 @@ WITH reached AS (
   WHERE l.org_id = ${h.orgId} AND l.session_id IN (SELECT session_id FROM expanded) AND l.client_ip_id NOT IN (SELECT unnest(${h.seenIps}::bigint[]))
   ORDER BY l.client_ip_id LIMIT ${h.maxSessionsPerHop}::int + 1
 )
-SELECT 's' AS kind, session_id::text AS id FROM reached
+SELECT 's' AS kind, session_id::text AS id, NULL AS address FROM reached
 UNION ALL
-SELECT 'i', client_ip_id::text FROM new_ips`;
+SELECT 'i', n.client_ip_id::text, host(c.address) FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id`;
+
+/**
+ * Shared infrastructure links unrelated actors: a Microsoft back-end address serves every tenant's REST traffic,
+ * a private address every office. Those are reported but not followed unless asked.
+ */
+const followable = (address: string) => enrichIp(address).kind === 'PUBLIC';
 
 export class PivotService {
   constructor(
@@ -55,18 +64,19 @@ export class PivotService {
       this.db,
       sql`SELECT 's' AS kind, id::text AS id FROM session WHERE org_id = ${this.orgId} AND session_id = ANY(${req.sessionIds}::text[])
        UNION ALL SELECT 'i', id::text FROM client_ip WHERE org_id = ${this.orgId} AND address = ANY(${req.clientIps}::inet[])`,
+
     );
     const seedSessions = seeds.filter((s) => s.kind === 's').map((s) => s.id);
     const seedIps = seeds.filter((s) => s.kind === 'i').map((s) => s.id);
     const seenSessions = new Set(seedSessions);
     const seenIps = new Set(seedIps);
-    const hops: PivotHopType[] = [{ hop: 0, sessionIds: seedSessions, clientIpIds: seedIps, truncated: false }];
+    const hops: PivotHopType[] = [{ hop: 0, sessionIds: seedSessions, clientIpIds: seedIps, notFollowedClientIpIds: [], truncated: false }];
 
     let frontierIps = seedIps;
     for (let hop = 1; hop <= req.maxHops; hop++) {
       const expandSeeds = hop === 1 ? seedSessions : [];
       if (!frontierIps.length && !expandSeeds.length) break;
-      const rows: { kind: 's' | 'i'; id: string }[] = await run(
+      const rows: { kind: 's' | 'i'; id: string; address: string | null }[] = await run(
         this.db,
         hopSql({
           orgId: this.orgId,
@@ -78,14 +88,16 @@ export class PivotService {
         }),
       );
       let sessionIds = rows.filter((r) => r.kind === 's').map((r) => r.id);
-      let clientIpIds = rows.filter((r) => r.kind === 'i').map((r) => r.id);
-      const truncated = sessionIds.length > req.maxSessionsPerHop || clientIpIds.length > req.maxSessionsPerHop;
+      let newIps = rows.filter((r) => r.kind === 'i');
+      const truncated = sessionIds.length > req.maxSessionsPerHop || newIps.length > req.maxSessionsPerHop;
       sessionIds = sessionIds.slice(0, req.maxSessionsPerHop);
-      clientIpIds = clientIpIds.slice(0, req.maxSessionsPerHop);
+      newIps = newIps.slice(0, req.maxSessionsPerHop);
+      const clientIpIds = newIps.map((r) => r.id);
+      const notFollowed = req.includeNonPublic ? [] : newIps.filter((r) => !followable(r.address!)).map((r) => r.id);
       sessionIds.forEach((id) => seenSessions.add(id));
       clientIpIds.forEach((id) => seenIps.add(id));
-      hops.push({ hop, sessionIds, clientIpIds, truncated });
-      frontierIps = clientIpIds;
+      hops.push({ hop, sessionIds, clientIpIds, notFollowedClientIpIds: notFollowed, truncated });
+      frontierIps = clientIpIds.filter((id) => !notFollowed.includes(id));
     }
     return {
       hops,

@@ -1,7 +1,10 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
+import { appDisplayName, enrichIp } from '../../enrich';
+import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
+  type AppType,
   type AuditRecordType,
   type ClientIpType,
   type FolderSyncType,
@@ -39,10 +42,33 @@ export function mailboxFromRow(r: Row): MailboxType {
   };
 }
 
-export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'first_seen', 'last_seen', 'record_count']);
+export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'kind', 'entra_session_id', 'first_seen', 'last_seen', 'record_count']);
 
 export function sessionFromRow(r: Row): SessionType {
-  return { id: str(r.id), sessionId: str(r.session_id), firstSeen: date(r.first_seen), lastSeen: date(r.last_seen), recordCount: num(r.record_count) };
+  return {
+    id: str(r.id),
+    sessionId: str(r.session_id),
+    kind: str(r.kind) as SessionKindEnum,
+    entraSessionId: strOrNull(r.entra_session_id),
+    firstSeen: date(r.first_seen),
+    lastSeen: date(r.last_seen),
+    recordCount: num(r.record_count),
+  };
+}
+
+export const APP_COLUMNS = (a: string) => columns(a, ['id', 'app_id', 'first_seen', 'last_seen', 'record_count', 'app_only_record_count']);
+
+export function appFromRow(r: Row): AppType {
+  const appId = str(r.app_id);
+  return {
+    id: str(r.id),
+    appId,
+    displayName: appDisplayName(appId),
+    appOnly: num(r.app_only_record_count) > 0,
+    firstSeen: date(r.first_seen),
+    lastSeen: date(r.last_seen),
+    recordCount: num(r.record_count),
+  };
 }
 
 /** host() drops the /32 or /128 that inet would print. */
@@ -52,6 +78,7 @@ export const CLIENT_IP_COLUMNS = (a: string) =>
 export function clientIpFromRow(r: Row): ClientIpType {
   return {
     id: str(r.id),
+    ...enrichIp(str(r.address)),
     address: str(r.address),
     version: num(r.version),
     firstSeen: date(r.first_seen),
@@ -93,8 +120,8 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
  * AuditRecord.raw / rawText load it only when a client selects it (one batched statement).
  */
 export const RECORD_COLUMNS = (a: string) =>
-  columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
-    'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
+  columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'user_type', 'mailbox_id', 'session_id', 'client_ip_id',
+    'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'unique_token_id', 'logon_type', 'mail_access_type',
     'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
@@ -114,6 +141,7 @@ export function noteRelated(r: Row, related: RelatedRows): void {
   if (r.c_address !== undefined && r.c_address !== null) {
     related.clientIp({
       id: str(r.client_ip_id),
+      ...enrichIp(str(r.c_address)),
       address: str(r.c_address),
       version: num(r.c_version),
       firstSeen: date(r.c_first_seen),
@@ -166,10 +194,12 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     operation: str(r.operation),
     recordType: num(r.record_type),
     userId: str(r.user_id ?? ''),
+    userType: numOrNull(r.user_type),
     clientInfoString: strOrNull(r.client_info_string),
     appId: strOrNull(r.app_id),
     clientAppId: strOrNull(r.client_app_id),
     aadSessionId: strOrNull(r.aad_session_id),
+    uniqueTokenId: strOrNull(r.unique_token_id),
     logonType: numOrNull(r.logon_type),
     mailAccessType: access === 'BIND' ? MailAccessTypeEnum.BIND : access === 'SYNC' ? MailAccessTypeEnum.SYNC : null,
     isThrottled: r.is_throttled === null || r.is_throttled === undefined ? null : Boolean(r.is_throttled),

@@ -1,4 +1,4 @@
-/** Sessions (AuditData.SessionId) and what each one did: tallies, identities, clients, bound messages. */
+/** Sessions (SessionId, else AADSessionId) and what each one did: tallies, identities, clients, bound messages. */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import type { OperationTally } from '../graphql/types/common.type';
@@ -31,9 +31,13 @@ export class SessionService {
 
   async findBySessionId(sessionId: string): Promise<SessionType | null> {
     const id = sessionId.trim();
+    const spellings = [...new Set([id, id.toLowerCase(), id.toUpperCase()])];
+    // An AADSessionId that only ever came with a SessionId names the Exchange session(s) of that sign-in.
     const rows = await run(
       this.db,
-      sql`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = ${this.orgId} AND s.session_id = ANY(${[...new Set([id, id.toLowerCase(), id.toUpperCase()])]}::text[]) ORDER BY s.session_id = ${id} DESC LIMIT 1`,
+      sql`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = ${this.orgId}
+        AND (s.session_id = ANY(${spellings}::text[]) OR s.entra_session_id = ANY(${spellings}::text[]))
+        ORDER BY s.session_id = ${id} DESC, s.session_id = ANY(${spellings}::text[]) DESC, s.first_seen, s.id LIMIT 1`,
     );
     return rows.length ? sessionFromRow(rows[0]) : null;
   }

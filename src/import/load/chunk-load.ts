@@ -17,6 +17,7 @@ import { sql, type Sql } from '../../db/sql';
 import { packEvidence } from '../../evidence/blocks';
 import { messageKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
+import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
 const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
@@ -84,11 +85,14 @@ async function upsertMailboxes(client: PoolClient, orgId: number, plan: ReturnTy
 async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
   if (plan.sessions.size === 0) return new Map();
   const a = activityArrays(plan.sessions);
+  const kinds = a.keys.map((k) => plan.sessions.get(k)!.kind);
+  const entra = a.keys.map((k) => plan.sessions.get(k)!.entra);
   const { rows } = await execute(
     client,
-    sql`INSERT INTO session AS t (org_id, session_id, first_seen, last_seen, record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE}
+    sql`INSERT INTO session AS t (org_id, session_id, kind, entra_session_id, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${kinds}::varchar[], ${entra}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE},
+       entra_session_id = COALESCE(t.entra_session_id, EXCLUDED.entra_session_id)
      RETURNING id::text, session_id AS key`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
@@ -108,6 +112,21 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
   const { rows } = await execute(
     client,
     sql`SELECT u.key, c.id::text FROM unnest(${a.keys}::text[]) AS u(key) JOIN client_ip c ON c.org_id = ${orgId} AND c.address = u.key::inet`,
+  );
+  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+}
+
+async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
+  if (plan.apps.size === 0) return new Map();
+  const a = activityArrays(plan.apps);
+  const appOnly = a.keys.map((k) => plan.apps.get(k)!.appOnly);
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO app AS t (org_id, app_id, first_seen, last_seen, record_count, app_only_record_count)
+     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${appOnly}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_app_org_app_id DO UPDATE SET ${ACTIVITY_UPDATE},
+       app_only_record_count = t.app_only_record_count + EXCLUDED.app_only_record_count
+     RETURNING id::text, app_id AS key`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -181,6 +200,7 @@ const LINK_COLUMNS = {
   session_client_ip: ['session_id', 'client_ip_id'],
   session_mailbox: ['session_id', 'mailbox_id'],
   client_ip_mailbox: ['client_ip_id', 'mailbox_id'],
+  app_mailbox: ['app_id', 'mailbox_id'],
 } as const;
 
 async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeof LINK_COLUMNS, links: ReturnType<typeof linkActivity>) {
@@ -226,6 +246,7 @@ export async function loadChunk(
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
   const clientIpIds = await upsertClientIps(client, orgId, plan);
+  const appIds = await upsertApps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
   const messageIds = await resolveMessages(client, orgId, plan.fresh);
   const { rows: idRows } = await client.query(
@@ -238,8 +259,9 @@ export async function loadChunk(
     return {
       record: idRows[i].id as string,
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
-      session: r.sessionId ? sessionIds.get(r.sessionId) : undefined,
+      session: r.session ? sessionIds.get(r.session.key) : undefined,
       clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
+      app: appIds.get(appKey(r) ?? ''),
     };
   });
 
@@ -251,8 +273,8 @@ export async function loadChunk(
   );
   await copyRows(
     client,
-    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, mailbox_id, session_id,
-       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type,
+    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
+       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
        batch_id, source_line) FROM STDIN`,
     (function* () {
@@ -261,8 +283,8 @@ export async function loadChunk(
         const id = ids[i];
         const e = evidence.refs[i];
         yield [
-          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, id.mailbox,
-          id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.logonType,
+          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
+          id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), true,
           batchId, line,
         ];
@@ -303,6 +325,7 @@ export async function loadChunk(
   await upsertLinks(client, orgId, 'session_client_ip', linkActivity(plan.fresh, ids.map((id) => [id.session, id.clientIp])));
   await upsertLinks(client, orgId, 'session_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.session, id.mailbox])));
   await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
+  await upsertLinks(client, orgId, 'app_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.app, id.mailbox])));
 
   return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
 }

@@ -2,7 +2,8 @@
  * Pure planning of one chunk: which records are new (first occurrence of each key, not already stored), and the
  * per-mailbox / session / IP / link aggregates they add. The writer turns the plan into SQL. No I/O here.
  */
-import type { NormalizedRecord } from '../types';
+import { appKey, isAppOnly } from '../normalize/app-identity';
+import type { NormalizedRecord, SessionKind } from '../types';
 
 /** A normalised record plus what the loader needs to store it verbatim and say where it came from. */
 export interface StagedRecord {
@@ -21,8 +22,10 @@ export interface Activity {
 export interface ChunkPlan {
   fresh: StagedRecord[];
   mailboxes: Map<string, Activity & { guid: string | null; tenant: string | null }>;
-  sessions: Map<string, Activity>;
+  sessions: Map<string, Activity & { kind: SessionKind; entra: string | null }>;
   clientIps: Map<string, Activity & { version: number }>;
+  /** By app key (appKey): `appOnly` counts its records without a signed-in user. */
+  apps: Map<string, Activity & { appOnly: number }>;
   /** Folders referenced by the fresh records, per mailbox UPN: folder key -> path (first seen). */
   folders: Map<string, Map<string, string>>;
   /** Bind records that list messages but have no mailbox to attribute them to. */
@@ -51,6 +54,7 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     mailboxes: new Map(),
     sessions: new Map(),
     clientIps: new Map(),
+    apps: new Map(),
     folders: new Map(),
     unattributedBindRecords: 0,
   };
@@ -75,7 +79,12 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     } else if (r.messageAccesses.length || r.folderSyncs.length) {
       plan.unattributedBindRecords += 1;
     }
-    if (r.sessionId) touch(plan.sessions, r.sessionId, at, throttled, null);
+    if (r.session) {
+      const s = touch(plan.sessions, r.session.key, at, throttled, { kind: r.session.kind, entra: r.session.entraSessionId });
+      s.entra ??= r.session.entraSessionId;
+    }
+    const app = appKey(r);
+    if (app) touch(plan.apps, app, at, throttled, { appOnly: 0 }).appOnly += isAppOnly(r) ? 1 : 0;
     if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, { version: r.clientIp.version });
   }
   return plan;

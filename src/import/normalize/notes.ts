@@ -6,6 +6,7 @@ export const NOTE_KINDS = {
   timeFallback: 'no usable AuditData CreationTime; time taken from a fallback date',
   ambiguousDate: 'date could be day/month or month/day; read as US month/day',
   clientIpNotIp: 'client address is not an IP address; kept as text only',
+  placeholderSessionId: 'session id is a placeholder (anonymised or zero); the record joins no session',
   accessTypeGuessed: 'MailAccessType missing; treated as Bind because the record lists messages',
 } as const;
 

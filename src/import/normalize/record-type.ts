@@ -137,3 +137,23 @@ export function logonTypeValue(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   return LOGON_TYPES.get(value.trim().toLowerCase()) ?? null; // a Map: `constructor` is not a logon type
 }
+
+/** AuditData.UserType names (Office 365 Management Activity API schema). */
+const USER_TYPES = new Map<string, number>(Object.entries({
+  regular: 0,
+  reserved: 1,
+  admin: 2,
+  dcadmin: 3,
+  system: 4,
+  application: 5,
+  serviceprincipal: 6,
+  custompolicy: 7,
+  systempolicy: 8,
+}));
+
+export function userTypeValue(value: unknown): number | null {
+  const n = nonNegativeInt(value);
+  if (n !== null) return n;
+  if (typeof value !== 'string') return null;
+  return USER_TYPES.get(value.trim().toLowerCase()) ?? null;
+}

@@ -12,7 +12,8 @@ import { canonicalIp } from './ip';
 import { canonicalMessageId } from './message-id';
 import { mailAccessProperties } from './operation-properties';
 import { recordKey } from './record-key';
-import { logonTypeValue, recordTypeValue } from './record-type';
+import { sessionIdentity } from './session-identity';
+import { logonTypeValue, recordTypeValue, userTypeValue } from './record-type';
 import { parseAuditTime, parseWrapperDate } from './time';
 import { field, firstText, isObject, nonNegativeInt, text, type Obj } from './values';
 
@@ -62,6 +63,10 @@ function normalize(src: SourceRecord): NormalizeResult {
   const mailboxUpn = ownerUpn?.toLowerCase() ?? (userIsMailbox ? userId.toLowerCase() : null);
 
   const appAccess = field(ad, 'AppAccessContext');
+  const identity = sessionIdentity(ad);
+  if (identity.placeholders.length) {
+    notes.push(new NormalizationNote(NOTE_KINDS.placeholderSessionId, `session id '${clip(identity.placeholders[0]!)}' is a placeholder`));
+  }
   const clientIpRaw = nonBlank(field(ad, 'ClientIPAddress')) ?? nonBlank(field(ad, 'ClientIP')) ?? nonBlank(wrapper.clientIp);
   const clientIp = clientIpRaw === null ? null : canonicalIp(clientIpRaw);
   if (clientIpRaw !== null && clientIp === null) {
@@ -74,11 +79,14 @@ function normalize(src: SourceRecord): NormalizeResult {
     operation,
     recordType: recordTypeValue(field(ad, 'RecordType')) ?? recordTypeValue(wrapper.recordType),
     userId,
+    userType: userTypeValue(field(ad, 'UserType')),
     mailboxUpn,
     mailboxGuid: text(field(ad, 'MailboxGuid'))?.toLowerCase() ?? null,
     tenantId: firstText(field(ad, 'OrganizationId'), wrapper.organizationId)?.toLowerCase() ?? null,
-    sessionId: text(field(ad, 'SessionId')),
-    aadSessionId: text(field(appAccess, 'AADSessionId')),
+    sessionId: identity.sessionId,
+    aadSessionId: identity.aadSessionId,
+    uniqueTokenId: identity.uniqueTokenId,
+    session: identity.session,
     clientIp,
     clientIpRaw,
     clientInfoString: text(field(ad, 'ClientInfoString')),

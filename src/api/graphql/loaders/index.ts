@@ -1,6 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../services';
 import type { RelatedRows } from '../../services/rows';
+import { createAppByAppIdLoader } from './app-by-app-id.loader';
+import { createAppsByMailboxLoader } from './apps-by-mailbox.loader';
+import { createAppsBySessionLoader } from './apps-by-session.loader';
+import { createBoundMessageCountByAppLoader } from './bound-message-count-by-app.loader';
+import { createMailboxesByAppLoader } from './mailboxes-by-app.loader';
 import { createAuditRecordByIdLoader } from './audit-record-by-id.loader';
 import { createRawByRecordLoader } from './raw-by-record.loader';
 import { createBoundMessageCountBySessionLoader } from './bound-message-count-by-session.loader';
@@ -63,6 +68,12 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     unauditedWindowsByMailbox: createUnauditedWindowsByMailboxLoader(s),
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
+
+    appByAppId: createAppByAppIdLoader(s),
+    appsByMailbox: createAppsByMailboxLoader(s),
+    appsBySession: createAppsBySessionLoader(s),
+    mailboxesByApp: createMailboxesByAppLoader(s),
+    boundMessageCountByApp: createBoundMessageCountByAppLoader(s),
 
     messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, related),
     folderSyncs: createFolderSyncsByParentLoaders(s, related),

@@ -3,7 +3,9 @@ import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
 import { AuditRecordConnection } from '../types/connections.type';
-import { AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { AppType, AuditRecordType, ClientIpType, FolderSyncType, ImportBatchType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { appKey } from '../../../import/normalize/app-identity';
+import { LogonTypeEnum, logonTypeOf } from '../types/enums';
 import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
 import { optionalIpArg, optionalUpnArg } from './args';
@@ -32,6 +34,8 @@ export class AuditRecordResolver {
         mailAccessType: filter?.mailAccessType ?? null,
         clientAppId: filter?.clientAppId?.trim() || null,
         aadSessionId: filter?.aadSessionId?.trim() || null,
+        userId: filter?.userId?.trim() || null,
+        logonTypes: filter?.logonTypes?.length ? filter.logonTypes : null,
         ...timeRange(filter?.from, filter?.to),
       },
       pageSize(page.first),
@@ -44,9 +48,20 @@ export class AuditRecordResolver {
     return record.mailboxId ? ctx.loaders.mailboxById.load(record.mailboxId) : null;
   }
 
-  @FieldResolver(() => SessionType, { nullable: true, description: 'null for app or REST access without a SessionId.' })
+  @FieldResolver(() => SessionType, { nullable: true, description: 'null when the record has neither a SessionId nor an AADSessionId (or only placeholders).' })
   session(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     return record.sessionId ? ctx.loaders.sessionById.load(record.sessionId) : null;
+  }
+
+  @FieldResolver(() => AppType, { nullable: true, description: 'Its application: ClientAppId, else AppId.' })
+  app(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    const key = appKey(record);
+    return key ? ctx.loaders.appByAppId.load(key) : null;
+  }
+
+  @FieldResolver(() => LogonTypeEnum, { nullable: true, description: 'logonType by name: OWNER, DELEGATE (another mailbox), ADMIN...' })
+  logonKind(@Root() record: AuditRecordType) {
+    return logonTypeOf(record.logonType);
   }
 
   @FieldResolver(() => ClientIpType, { nullable: true })

@@ -88,7 +88,7 @@ export class ExposedMessageResolver {
     return folders.filter((f) => wanted.has(f.id)).sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  @FieldResolver(() => [SessionType], { description: 'Sessions that bound it (app access without a SessionId has none).' })
+  @FieldResolver(() => [SessionType], { description: 'Sessions that bound it (access with neither SessionId nor AADSessionId has none).' })
   async sessions(@Root() message: ExposedMessageType, @Ctx() ctx: RequestContext) {
     const sessions = await ctx.loaders.sessionById.loadMany(message.sessionIds);
     return sessions.filter((s): s is SessionType => !!s && !(s instanceof Error)).sort((a, b) => a.firstSeen.getTime() - b.firstSeen.getTime());

@@ -1,3 +1,4 @@
+import { AppResolver } from './app.resolver';
 import { AuditRecordResolver } from './audit-record.resolver';
 import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   FolderSyncResolver,
   MessageResolver,
   AuditRecordResolver,
+  AppResolver,
   PivotResolver,
   PivotHopResolver,
   ExposureResolver,

@@ -3,7 +3,7 @@ import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { TimeWindow } from '../types/common.type';
 import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
-import { FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
+import { AppType, FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
@@ -22,6 +22,11 @@ export class MailboxResolver {
     @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
   ) {
     return ctx.services.mailboxes.page(filter ?? {}, pageSize(page.first), page.after);
+  }
+
+  @FieldResolver(() => [AppType], { description: 'Applications with records in this mailbox, by firstSeen.' })
+  apps(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.appsByMailbox.load(mailbox.id);
   }
 
   @FieldResolver(() => [FolderType], { description: 'Folders its MailItemsAccessed records named, by path.' })

@@ -1,6 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { AuditRecordType, ClientIpType, FolderSyncType, FolderType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
+import { appKey } from '../../../import/normalize/app-identity';
+import { LogonTypeEnum, logonTypeOf } from '../types/enums';
+import { AppType, AuditRecordType, ClientIpType, FolderSyncType, FolderType, MailboxType, MessageAccessType, SessionType } from '../types/entities.type';
 
 /** Who bound a message, where and from where: every link back goes through a per-request loader. */
 @Resolver(() => MessageAccessType)
@@ -15,7 +17,7 @@ export class MessageAccessResolver {
     return ctx.loaders.mailboxById.load(access.mailboxId);
   }
 
-  @FieldResolver(() => SessionType, { nullable: true, description: 'null for app access without a SessionId.' })
+  @FieldResolver(() => SessionType, { nullable: true, description: 'null for access with neither SessionId nor AADSessionId.' })
   session(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
     return access.sessionId ? ctx.loaders.sessionById.load(access.sessionId) : null;
   }
@@ -23,6 +25,19 @@ export class MessageAccessResolver {
   @FieldResolver(() => ClientIpType, { nullable: true })
   clientIp(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
     return access.clientIpId ? ctx.loaders.clientIpById.load(access.clientIpId) : null;
+  }
+
+  @FieldResolver(() => AppType, { nullable: true, description: "The application of the Bind record (ClientAppId, else AppId)." })
+  async app(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
+    const record = await ctx.loaders.auditRecordById.load(access.recordId);
+    const key = record ? appKey(record) : null;
+    return key ? ctx.loaders.appByAppId.load(key) : null;
+  }
+
+  @FieldResolver(() => LogonTypeEnum, { nullable: true, description: "Who bound it, relative to the mailbox owner (the record's LogonType)." })
+  async logonType(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
+    const record = await ctx.loaders.auditRecordById.load(access.recordId);
+    return record ? logonTypeOf(record.logonType) : null;
   }
 
   @FieldResolver(() => AuditRecordType, { description: 'The Bind record that listed it.' })

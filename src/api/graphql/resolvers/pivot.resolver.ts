@@ -34,6 +34,12 @@ export class PivotResolver {
       description: `New sessions (and new IPs) followed per hop, 1-${MAX_SESSIONS_PER_HOP}; beyond it the hop is marked truncated.`,
     })
     maxSessionsPerHop: number | null,
+    @Arg('includeNonPublic', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Also follow addresses that are not PUBLIC (MICROSOFT service back ends, PRIVATE...): shared by unrelated users.',
+    })
+    includeNonPublic: boolean | null,
   ): Promise<PivotType> {
     const clientIps = ipListArg(seed.clientIps, 'seed.clientIps') ?? [];
     const sessionIds = textListArg(seed.sessionIds) ?? [];
@@ -43,6 +49,7 @@ export class PivotResolver {
       sessionIds,
       maxHops: intArg(maxHops ?? 3, 'maxHops', 0, MAX_HOPS),
       maxSessionsPerHop: intArg(maxSessionsPerHop ?? DEFAULT_SESSIONS_PER_HOP, 'maxSessionsPerHop', 1, MAX_SESSIONS_PER_HOP),
+      includeNonPublic: includeNonPublic === true,
     });
   }
 
@@ -75,5 +82,10 @@ export class PivotHopResolver {
   @FieldResolver(() => [ClientIpType], { description: 'IPs first reached at this hop.' })
   clientIps(@Root() hop: PivotHopType, @Ctx() ctx: RequestContext) {
     return clientIpsOf(hop.clientIpIds, ctx);
+  }
+
+  @FieldResolver(() => [ClientIpType], { description: 'IPs reached at this hop but not followed: not PUBLIC, and includeNonPublic not set.' })
+  clientIpsNotFollowed(@Root() hop: PivotHopType, @Ctx() ctx: RequestContext) {
+    return clientIpsOf(hop.notFollowedClientIpIds, ctx);
   }
 }

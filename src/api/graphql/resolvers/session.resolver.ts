@@ -4,14 +4,14 @@ import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
 import { OperationTally } from '../types/common.type';
 import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
-import { ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
+import { AppType, ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
 import { optionalIpArg, optionalUpnArg } from './args';
 import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => SessionType)
 export class SessionResolver {
-  @Query(() => SessionType, { nullable: true, description: 'A session by AuditData.SessionId; null when no record carries it.' })
+  @Query(() => SessionType, { nullable: true, description: 'A session by SessionId or AADSessionId; null when no record carries it.' })
   session(@Arg('sessionId') sessionId: string, @Ctx() ctx: RequestContext): Promise<SessionType | null> {
     return ctx.services.sessions.findBySessionId(sessionId);
   }
@@ -41,6 +41,11 @@ export class SessionResolver {
   @FieldResolver(() => [MailboxType], { description: 'Every mailbox it touched (delegate access gives several).' })
   mailboxes(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.mailboxesBySession.load(session.id);
+  }
+
+  @FieldResolver(() => [AppType], { description: 'Applications of its records (ClientAppId, else AppId), by firstSeen.' })
+  apps(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.appsBySession.load(session.id);
   }
 
   @FieldResolver(() => [String], { description: 'Distinct UserIds of its records.' })

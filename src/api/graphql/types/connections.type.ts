@@ -1,6 +1,6 @@
 /** The Relay connection types, one per node type (made once: type names must be unique in the schema). */
 import { Connection } from '../pagination';
-import { AuditRecordType, ClientIpType, MailboxType, MessageAccessType, SessionType } from './entities.type';
+import { AppType, AuditRecordType, ClientIpType, MailboxType, MessageAccessType, SessionType } from './entities.type';
 import { ExposedMessageType } from './views.type';
 
 export const MailboxConnection = Connection(MailboxType, 'Mailbox');
@@ -9,3 +9,4 @@ export const ClientIpConnection = Connection(ClientIpType, 'ClientIp');
 export const MessageAccessConnection = Connection(MessageAccessType, 'MessageAccess');
 export const AuditRecordConnection = Connection(AuditRecordType, 'AuditRecord');
 export const ExposedMessageConnection = Connection(ExposedMessageType, 'ExposedMessage');
+export const AppConnection = Connection(AppType, 'App');

@@ -3,7 +3,7 @@
  * src/api/resolvers that goes through a per-request DataLoader.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum } from './enums';
+import { ImportFormatEnum, ImportStatusEnum, IpKindEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
 
 @ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
 export class MailboxType {
@@ -31,12 +31,43 @@ export class MailboxType {
   throttledRecordCount!: number;
 }
 
-@ObjectType('Session', { description: 'One client session (AuditData.SessionId), across every IP and mailbox it touched.' })
+@ObjectType('Session', {
+  description: 'One client session (AuditData.SessionId, else AADSessionId), across every IP and mailbox it touched.',
+})
 export class SessionType {
   id!: string;
 
-  @Field()
+  @Field({ description: 'SessionId for an EXCHANGE session, AADSessionId for an ENTRA one.' })
   sessionId!: string;
+
+  @Field(() => SessionKindEnum)
+  kind!: SessionKindEnum;
+
+  @Field(() => String, { nullable: true, description: 'The AADSessionId its records carry besides SessionId: the Entra sign-in it belongs to.' })
+  entraSessionId!: string | null;
+
+  @Field()
+  firstSeen!: Date;
+
+  @Field()
+  lastSeen!: Date;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
+@ObjectType('App', { description: 'An application that acted on mail: ClientAppId, else AppId (lower-case).' })
+export class AppType {
+  id!: string;
+
+  @Field()
+  appId!: string;
+
+  @Field(() => String, { nullable: true, description: 'From the shipped offline list of Microsoft app ids; null when unknown.' })
+  displayName!: string | null;
+
+  @Field({ description: 'True when it read mail without a signed-in user (UserType Application / ServicePrincipal, or no UserId).' })
+  appOnly!: boolean;
 
   @Field()
   firstSeen!: Date;
@@ -57,6 +88,18 @@ export class ClientIpType {
 
   @Field(() => Int)
   version!: number;
+
+  @Field(() => IpKindEnum, { description: 'Address class from the shipped ranges; pivot follows only PUBLIC addresses unless asked.' })
+  kind!: IpKindEnum;
+
+  @Field(() => String, { nullable: true, description: 'ISO country code from the shipped offline table; null when unknown.' })
+  country!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Autonomous system number from the shipped offline table.' })
+  asn!: number | null;
+
+  @Field(() => String, { nullable: true })
+  asOrganization!: string | null;
 
   @Field()
   firstSeen!: Date;
@@ -146,6 +189,9 @@ export class AuditRecordType {
   @Field(() => String)
   userId!: string;
 
+  @Field(() => Int, { nullable: true, description: 'AuditData.UserType as a number (5 application, 6 service principal: no signed-in user).' })
+  userType!: number | null;
+
   @Field(() => String, { nullable: true })
   clientInfoString!: string | null;
 
@@ -155,8 +201,11 @@ export class AuditRecordType {
   @Field(() => String, { nullable: true })
   clientAppId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'AADSessionId (top level or AppAccessContext); null when missing or a placeholder.' })
   aadSessionId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'UniqueTokenId: the token that made the request.' })
+  uniqueTokenId!: string | null;
 
   @Field(() => Int, { nullable: true })
   logonType!: number | null;

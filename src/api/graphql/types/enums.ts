@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { IP_KINDS, type IpKind } from '../../../enrich';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
 
 export enum MailAccessTypeEnum {
@@ -27,3 +28,49 @@ export enum ImportStatusEnum {
   FAILED = 'FAILED',
 }
 registerEnumType(ImportStatusEnum, { name: 'ImportStatus' });
+
+export enum SessionKindEnum {
+  EXCHANGE = 'EXCHANGE',
+  ENTRA = 'ENTRA',
+}
+registerEnumType(SessionKindEnum, {
+  name: 'SessionKind',
+  description: 'EXCHANGE: keyed by AuditData.SessionId. ENTRA: keyed by AADSessionId, for records without a SessionId.',
+});
+
+/** Who acted relative to the mailbox owner (AuditData.LogonType). */
+export enum LogonTypeEnum {
+  OWNER = 'OWNER',
+  ADMIN = 'ADMIN',
+  DELEGATE = 'DELEGATE',
+  TRANSPORT = 'TRANSPORT',
+  SYSTEM_SERVICE = 'SYSTEM_SERVICE',
+  OTHER = 'OTHER',
+}
+registerEnumType(LogonTypeEnum, {
+  name: 'LogonType',
+  description: 'AuditData.LogonType: 0 OWNER, 1 ADMIN (6 DelegatedAdmin too), 2 DELEGATE, 3 TRANSPORT, 4 SYSTEM_SERVICE, else OTHER.',
+});
+
+/** The stored LogonType numbers of each enum value (OTHER: every number not named here). */
+export const LOGON_TYPE_NUMBERS: Record<Exclude<LogonTypeEnum, LogonTypeEnum.OTHER>, number[]> = {
+  OWNER: [0],
+  ADMIN: [1, 6],
+  DELEGATE: [2],
+  TRANSPORT: [3],
+  SYSTEM_SERVICE: [4],
+};
+
+export function logonTypeOf(n: number | null): LogonTypeEnum | null {
+  if (n === null) return null;
+  for (const [name, numbers] of Object.entries(LOGON_TYPE_NUMBERS)) if (numbers.includes(n)) return name as LogonTypeEnum;
+  return LogonTypeEnum.OTHER;
+}
+
+/** The enrichment module's address classes (src/enrich/ip-kind.ts). */
+export const IpKindEnum = Object.fromEntries(IP_KINDS.map((k) => [k, k])) as { [K in IpKind]: K };
+export type IpKindEnum = IpKind;
+registerEnumType(IpKindEnum, {
+  name: 'IpKind',
+  description: 'PUBLIC, a special-use class (PRIVATE, LOOPBACK, LINK_LOCAL, UNSPECIFIED), MICROSOFT (Exchange Online / Microsoft 365 service ranges), or NOT_AN_IP.',
+});

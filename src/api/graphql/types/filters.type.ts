@@ -1,6 +1,6 @@
 /** Input types of the investigation queries. Spelling is forgiven (IPs, UPN case); see each field. */
 import { Field, InputType } from 'type-graphql';
-import { MailAccessTypeEnum } from './enums';
+import { LogonTypeEnum, MailAccessTypeEnum } from './enums';
 
 @InputType()
 export class MailboxFilter {
@@ -46,7 +46,7 @@ export class AuditRecordFilter {
   @Field(() => String, { nullable: true, description: 'Mailbox UPN, any case.' })
   mailbox?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'AuditData.SessionId.' })
+  @Field(() => String, { nullable: true, description: 'A session id: SessionId, or AADSessionId for an ENTRA session.' })
   sessionId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Any spelling of the client IP.' })
@@ -67,6 +67,12 @@ export class AuditRecordFilter {
   })
   aadSessionId?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The acting account (UserId, any case): with logonTypes [DELEGATE, ADMIN], what it did in other mailboxes.' })
+  userId?: string | null;
+
+  @Field(() => [LogonTypeEnum], { nullable: true, description: 'Any of these logon types.' })
+  logonTypes?: LogonTypeEnum[] | null;
+
   @Field(() => Date, { nullable: true, description: 'CreationTime at or after.' })
   from?: Date | null;
 
@@ -79,6 +85,6 @@ export class PivotSeed {
   @Field(() => [String], { nullable: true, description: 'Known-bad IPs, any spelling.' })
   clientIps?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Known-bad AuditData.SessionId values.' })
+  @Field(() => [String], { nullable: true, description: 'Known-bad session ids: SessionId or AADSessionId.' })
   sessionIds?: string[] | null;
 }

@@ -45,6 +45,8 @@ export class PivotHopType {
   sessionIds!: string[];
   /** IPs first reached at this hop (database ids). */
   clientIpIds!: string[];
+  /** Those of them not followed further: not PUBLIC (shared infrastructure) and includeNonPublic not set. */
+  notFollowedClientIpIds!: string[];
 
   @Field({ description: 'True when a per-hop limit cut this hop short (e.g. an office NAT shared by thousands of sessions).' })
   truncated!: boolean;

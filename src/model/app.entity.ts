@@ -1,0 +1,37 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Organization } from './organization.entity';
+
+/**
+ * An application that acted on mail: keyed by ClientAppId (AppAccessContext or top level), else AppId, lower-cased.
+ * Counters are maintained by the importer.
+ */
+@Entity({ name: 'app' })
+@Unique('uq_app_org_app_id', ['orgId', 'appId'])
+@Index('ix_app_org_first_seen', ['orgId', 'firstSeen', 'id'])
+export class App {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_app' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @ManyToOne(() => Organization, { nullable: false })
+  @JoinColumn({ name: 'org_id', foreignKeyConstraintName: 'fk_app_organization' })
+  organization?: Relation<Organization>;
+
+  @Column({ name: 'app_id', type: 'text' })
+  appId!: string;
+
+  @Column({ name: 'first_seen', type: 'timestamptz' })
+  firstSeen!: Date;
+
+  @Column({ name: 'last_seen', type: 'timestamptz' })
+  lastSeen!: Date;
+
+  @Column({ name: 'record_count', type: 'integer', default: 0 })
+  recordCount!: number;
+
+  /** Records in which it acted without a signed-in user (UserType Application / ServicePrincipal). */
+  @Column({ name: 'app_only_record_count', type: 'integer', default: 0 })
+  appOnlyRecordCount!: number;
+}
