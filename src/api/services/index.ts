@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
+import { CoverageService } from './coverage.service';
 import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
@@ -16,6 +17,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     clientIps: new ClientIpService(dataSource, orgId),
     messages: new MessageService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
+    coverage: new CoverageService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
     importBatches: new ImportBatches(dataSource),
