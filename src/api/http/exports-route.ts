@@ -1,0 +1,41 @@
+/**
+ * GET /exports/timeline?mailbox=&sessionId=&clientIp=&from=&to=&format=: the timeline (src/export/timeline.ts)
+ * streamed as a download. A bad argument is a 400 with what to fix; a failure after the first byte ends the
+ * download early and is logged (the status line is gone by then).
+ */
+import express, { type Router } from 'express';
+import type { Pool } from 'pg';
+import type { Logger } from '../../logger';
+import { UserInputError } from '../../errors';
+import { CONTENT_TYPES, timelineQuery, writeTimeline } from '../../export/timeline';
+import type { Principal } from './auth';
+
+export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
+  const router = express.Router();
+  router.get('/timeline', async (req, res) => {
+    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    let asked: ReturnType<typeof timelineQuery>;
+    try {
+      asked = timelineQuery({ mailbox: text('mailbox'), sessionId: text('sessionId'), clientIp: text('clientIp'), from: text('from'), to: text('to'), format: text('format') });
+    } catch (error) {
+      if (!(error instanceof UserInputError)) throw error;
+      res.status(400).json({ error: error.message });
+      return;
+    }
+    const principal = (req as unknown as { principal: Principal }).principal;
+    const extension = asked.format === 'timesketch-jsonl' ? 'jsonl' : 'csv';
+    res.status(200);
+    res.setHeader('content-type', CONTENT_TYPES[asked.format]);
+    res.setHeader('content-disposition', `attachment; filename="timeline.${extension}"`);
+    res.setHeader('cache-control', 'no-store');
+    try {
+      await writeTimeline(deps.pool, principal.orgId, asked.query, asked.format, res);
+      res.end();
+    } catch (error) {
+      deps.logger.error({ err: error }, 'timeline export failed');
+      if (!res.headersSent) res.status(500).json({ error: 'Internal error; the server log has the details.' });
+      else res.destroy();
+    }
+  });
+  return router;
+}
