@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { RequestAbandonedError } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { Logger } from '../../logger';
 import { ForbiddenError, UserInputError } from '../../errors';
 
@@ -30,7 +31,10 @@ const SAFE_CODES = new Set([
   'PAYLOAD_TOO_LARGE',
   'NOT_AN_AUDIT_EXPORT',
   'QUERY_TIMEOUT',
+  'DATABASE_UNAVAILABLE',
 ]);
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable (restarting or unreachable): retry shortly. GET /readyz says when it is back.';
 
 /** PostgreSQL's query_canceled: statement_timeout expired, or the request was abandoned and its SQL cancelled. */
 const QUERY_CANCELED = '57014';
@@ -76,6 +80,10 @@ export function formatErrorFor(logger: Logger) {
       // Nobody is listening any more; not an internal error to chase.
       logger.debug({ path: formatted.path }, 'request abandoned by its client');
       return { message: 'The client disconnected; the request was abandoned.', path: formatted.path, extensions: { code: 'REQUEST_ABANDONED' } };
+    }
+    if (isDatabaseUnavailable(original) || isDatabaseUnavailable((original as { driverError?: unknown } | null)?.driverError)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving a request');
+      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'DATABASE_UNAVAILABLE' } };
     }
     if ((original as { code?: unknown } | null)?.code === QUERY_CANCELED) {
       return {

@@ -17,11 +17,12 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ControlPool } from '../../db/control-pool';
 import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { ImportService } from '../../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
 import { createContext, type RequestContext } from '../graphql/context';
 import { admission } from './admission';
-import { formatErrorFor } from '../graphql/errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, formatErrorFor } from '../graphql/errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
 import { exportsRouter } from './exports-route';
@@ -198,6 +199,12 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     }
     if (status && status >= 400 && status < 500) {
       res.status(status).json({ errors: [{ message: 'Malformed request body: send JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error }, 'database unavailable while handling a request');
+      res.setHeader('retry-after', '5');
+      res.status(503).json({ errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
       return;
     }
     logger.error({ err: error }, 'unhandled error in HTTP handler');
