@@ -1,7 +1,7 @@
 /**
  * GET /exports/timeline?mailbox=&sessionId=&clientIp=&from=&to=&format=: the timeline (src/export/timeline.ts)
- * streamed as a download. A bad argument is a 400 with what to fix; a failure after the first byte ends the
- * download early and is logged (the status line is gone by then).
+ * streamed as a download. A bad argument is a 400 with what to fix; a failure before the first byte goes to the
+ * server's error handler, one after it ends the download early and is logged (the status line is gone by then).
  */
 import express, { type Router } from 'express';
 import type { Pool } from 'pg';
@@ -12,7 +12,7 @@ import type { Principal } from './auth';
 
 export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
   const router = express.Router();
-  router.get('/timeline', async (req, res) => {
+  router.get('/timeline', async (req, res, next) => {
     const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     let asked: ReturnType<typeof timelineQuery>;
     try {
@@ -32,9 +32,10 @@ export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
       await writeTimeline(deps.pool, principal.orgId, asked.query, asked.format, res);
       res.end();
     } catch (error) {
-      deps.logger.error({ err: error }, 'timeline export failed');
-      if (!res.headersSent) res.status(500).json({ error: 'Internal error; the server log has the details.' });
-      else res.destroy();
+      // Before the first byte the server's last-resort handler answers (503 for a database outage, else 500).
+      if (!res.headersSent) return next(error);
+      deps.logger.error({ err: error }, 'timeline export failed after the download started');
+      res.destroy();
     }
   });
   return router;
