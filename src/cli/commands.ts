@@ -13,6 +13,7 @@ import { UsageError, type Parsed } from './args';
 import { createKey, listKeys, revokeKey } from './api-key-command';
 import { importOptions, runImport } from './import-command';
 import { serve } from './serve-command';
+import { runTimeline } from './timeline-command';
 import { generateMigration } from './generate-migration';
 import { onShutdown } from './shutdown';
 import { GENERATE_MIGRATION_SPEC } from './specs';
@@ -56,6 +57,9 @@ export const RUN: Record<string, Run> = {
       const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
       return runImport(importer, db.dataSource, parsed.positionals, options);
     });
+  },
+  async timeline(parsed, config, logger) {
+    return withDatabase(config, logger, (db) => runTimeline(db.dataSource, parsed));
   },
   async verify(parsed, config, logger) {
     return withDatabase(config, logger, async (db) => {

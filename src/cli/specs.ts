@@ -4,6 +4,7 @@
  */
 import { dataDirFrom } from '../config';
 import { IMPORT_FORMATS } from '../import/types';
+import { TIMELINE_FORMATS } from '../export/timeline-formats';
 import type { CommandSpec } from './args';
 
 /** Where the embedded PostgreSQL lives for this environment: the same folder wherever the command is run. */
@@ -46,6 +47,27 @@ ${DATABASE_HELP}`,
     return format === 'AUTO' || (IMPORT_FORMATS as readonly string[]).includes(format)
       ? null
       : `--format ${format} is not a known format. Use one of: AUTO, ${IMPORT_FORMATS.join(', ')}.`;
+  },
+};
+
+export const TIMELINE_SPEC: CommandSpec = {
+  usage: 'mailtrail timeline [--mailbox UPN] [--session ID] [--ip IP] [--from T] [--to T] [--format F] [--out FILE]',
+  help: `Writes the audit records of a mailbox, a session or an IP (at least one; several narrow further) in a window,
+oldest first, to stdout or FILE: Timesketch JSONL or CSV (message, datetime, timestamp_desc and the record's fields)
+or a plain CSV. Streams from a database cursor: any size, constant memory. The same export is GET /exports/timeline.
+
+  --format F   ${TIMELINE_FORMATS.join(' (default), ')}
+  --from, --to ISO-8601 times (UTC unless a zone is given) or epoch milliseconds, inclusive
+
+${DATABASE_HELP}`,
+  options: {
+    mailbox: { type: 'string' },
+    session: { type: 'string' },
+    ip: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
   },
 };
 

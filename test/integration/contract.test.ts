@@ -197,7 +197,7 @@ describe('the contract queries over the contoso incident', () => {
         want.syncedFolders.map((f: any) => [f.syncedAt, f.path, f.sessionId]),
       );
       expect(exposure.unauditedWindows.map((w: any) => [iso(w.start), iso(w.end)])).toEqual(want.unauditedWindows.map((w: any) => [w.start, w.end]));
-      for (const w of exposure.unauditedWindows) expect(w.reason).toMatch(/throttled at 2025-03-11T14:22:31Z.*not audited for 24 hours/);
+      for (const w of exposure.unauditedWindows) expect(w.reason).toBe('THROTTLED_FLAG');
     });
   });
 
@@ -242,9 +242,7 @@ describe('the contract queries over the contoso incident', () => {
           unauditedWindows: node.unauditedWindows.map((w: any) => ({ start: iso(w.start), end: iso(w.end), reason: 'IsThrottled' })),
         })),
       ).toEqual(expected.throttledMailboxes);
-      expect(mailboxes.edges[0].node.unauditedWindows[0].reason).toBe(
-        'MailItemsAccessed throttled at 2025-03-11T14:22:31Z: Bind access was not audited for 24 hours (presume exposed)',
-      );
+      expect(mailboxes.edges[0].node.unauditedWindows[0].reason).toBe('THROTTLED_FLAG');
     });
   });
 

@@ -26,4 +26,34 @@ describe('normalisation notes in the batch warnings', () => {
       "1 record: client address is not an IP address; kept as text only (e.g. line 3: client address 'localhost' is not an IP address)",
     ]);
   });
+
+  test('nothing lost in silence: each lossy shape is counted per batch with an example', async () => {
+    const orgId = await newOrganization(db.dataSource, 'silent-loss');
+    const base = (i: number, folders: unknown, extra: Record<string, unknown> = {}) => ({
+      ...makeBindRecord({ time: `2025-03-10T04:0${i}:00`, mailbox: 'alice@contoso.com', clientIp: '203.0.113.7', folders: [{ path: '\\Inbox', items: [messageIdFrom(`s-${i}`)] }] }),
+      Folders: folders,
+      ...extra,
+    });
+    const sync = (props: unknown) => ({ OperationProperties: props });
+    const records = [
+      base(1, [{ Path: '\\Inbox', FolderItems: [{ InternetMessageId: messageIdFrom('s-1') }, { SizeInBytes: 1200 }] }], { OperationCount: 2 }),
+      base(2, [{ Path: '\\Archive', FolderItems: [] }]),
+      base(3, [], sync([{ Name: 'MailAccessType', Value: 'Sync' }])),
+      base(4, [{ Path: '\\Inbox' }], sync([])),
+      base(5, [{ Path: '\\Inbox', FolderItems: [{ InternetMessageId: messageIdFrom('s-5') }, { InternetMessageId: messageIdFrom('s-6') }] }], { OperationCount: undefined }),
+    ];
+    const importer = new ImportService(db.dataSource, pino({ level: 'silent' }), { chunkRecords: 100 });
+    const [batch] = await importer.importContent(toNdjson(records), { orgId, source: 'cli', fileName: 'silent.ndjson' });
+    expect(batch.error).toBeNull();
+    expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsRead: 5, recordsInserted: 5, rejected: 0 });
+    expect(batch.warnings).toEqual([
+      "1 record: Bind item without an InternetMessageId; not stored as a message access (e.g. line 1: an item of folder '\\Inbox' has no InternetMessageId)",
+      "1 record: Bind record names folders but no items; no message access stored (e.g. line 2: folders '\\Archive' list no items)",
+      '1 record: Sync record names no folder; no folder sync stored (e.g. line 3: no Folders, Item.ParentFolder or FolderId/FolderPathName)',
+      '1 record: MailItemsAccessed without MailAccessType and without messages; stored as a record only (neither Bind nor Sync) (e.g. line 4: MailAccessType is missing and no message is listed (1 folder(s)))',
+      '1 record: Bind record without OperationCount; the items it lists were counted instead (e.g. line 5: no OperationCount; 2 item(s) listed)',
+    ]);
+    const [counted] = await db.dataSource.query('SELECT operation_count FROM audit_record WHERE batch_id = $1 AND source_line = 5', [batch.id]);
+    expect(counted.operation_count).toBe(2);
+  });
 });

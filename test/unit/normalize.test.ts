@@ -425,8 +425,22 @@ describe('other Exchange records investigators correlate', () => {
     expect(normalizeRecord(source({ ...bindRecord(), LogonType: logonType })).logonType).toBe(expected);
   });
 
-  test.each([[' 12 ', 12], [12.5, null], ['NaN', null], [Number.NaN, null], [9e15, null]])('OperationCount %p is %p', (count, expected) => {
+  // An unreadable OperationCount is a missing one: a Bind counts the items it lists instead (noted).
+  const listed = (bindRecord().Folders as { FolderItems: unknown[] }[]).reduce((n, f) => n + f.FolderItems.length, 0);
+  test.each([[' 12 ', 12], [12.5, listed], ['NaN', listed], [Number.NaN, listed], [9e15, listed]])('OperationCount %p is %p', (count, expected) => {
     expect(normalizeRecord(source({ ...bindRecord(), OperationCount: count })).operationCount).toBe(expected);
+  });
+});
+
+describe('a wrapper RecordId that differs from AuditData Id', () => {
+  test('is noted; the AuditData Id stays the key', () => {
+    const { record, notes } = normalizeRecordWithNotes(source(bindRecord(), { id: '11111111-2222-4333-8444-555555555555' }));
+    expect(record.recordKey).toBe('daf566de-6581-486c-b9f7-f8df1d07457f');
+    expect(notes.map(String)).toEqual(["RecordId '11111111-2222-4333-8444-555555555555', AuditData Id 'daf566de-6581-486c-b9f7-f8df1d07457f'"]);
+  });
+
+  test('the same id in another case is no mismatch', () => {
+    expect(normalizeRecordWithNotes(source(bindRecord(), { id: 'DAF566DE-6581-486C-B9F7-F8DF1D07457F' })).notes).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { clipValue } from './errors';
  * DateTime: output ISO-8601 UTC with `Z`; input any ISO-8601 (a time without a zone is taken as UTC, like the
  * audit log itself) or epoch milliseconds as a number (what Grafana passes for its time range).
  */
-function parseDateTime(value: unknown): Date {
+export function parseDateTime(value: unknown): Date {
   if (typeof value === 'number' && Number.isFinite(value)) return inRange(new Date(value), value);
   if (typeof value === 'string') {
     const text = value.trim();

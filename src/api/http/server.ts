@@ -1,5 +1,6 @@
 /**
- * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, /healthz (liveness:
+ * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, timeline downloads at
+ * GET /exports/timeline, /healthz (liveness:
  * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
  * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
  * and the SQL of a request whose client went away is cancelled.
@@ -24,6 +25,7 @@ import { admission } from './admission';
 import { DATABASE_UNAVAILABLE_MESSAGE, formatErrorFor } from '../graphql/errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
+import { exportsRouter } from './exports-route';
 import { queryLimitsPlugin } from '../graphql/query-limits';
 import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
@@ -177,6 +179,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
         : res.status(403).json({ error: 'This API key is read-only: importing needs an importer or admin key.' }),
     importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
   );
+
+  app.use('/exports', requireKey, exportsRouter({ pool, logger }));
 
   // Last resort: never leak a stack or SQL; say what to fix when the request itself was wrong.
   app.use((error: unknown, req: AuthedRequest, res: Response, _next: NextFunction) => {

@@ -27,6 +27,13 @@ function exposureWhere(orgId: number, q: ExposureQuery, alias: 'a' | 'r' | 's', 
     AND (${q.clientAppIds}::text[] IS NULL OR ${column('client_app_id')} = ANY(${q.clientAppIds}::text[]))`;
 }
 
+/** Filter values that no imported record of the organisation carries (each one matches nothing). */
+export interface UnknownFilterValues {
+  sessionIds: string[];
+  clientIps: string[];
+  clientAppIds: string[];
+}
+
 export class ExposureService {
   constructor(
     private readonly db: DataSource,
@@ -68,6 +75,20 @@ export class ExposureService {
       }),
     );
     return toConnection(nodes, limit, (m) => [m.internetMessageId], total);
+  }
+
+  /** Which of the question's filter values are in no imported record, in one statement. */
+  async unknownFilterValues(q: ExposureQuery): Promise<UnknownFilterValues> {
+    if (!q.sessionIds && !q.clientIps && !q.clientAppIds) return { sessionIds: [], clientIps: [], clientAppIds: [] };
+    const [row]: { sessions: string[]; ips: string[]; apps: string[] }[] = await run(
+      this.db,
+      sql`SELECT
+         ARRAY(SELECT v FROM unnest(${q.sessionIds ?? []}::text[]) v WHERE NOT EXISTS (SELECT 1 FROM session s WHERE s.org_id = ${this.orgId} AND s.session_id = v)) AS sessions,
+         ARRAY(SELECT host(v) FROM unnest(${q.clientIps ?? []}::inet[]) v WHERE NOT EXISTS (SELECT 1 FROM client_ip c WHERE c.org_id = ${this.orgId} AND c.address = v)) AS ips,
+         ARRAY(SELECT v FROM unnest(${q.clientAppIds ?? []}::text[]) v
+               WHERE NOT EXISTS (SELECT 1 FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.client_app_id = v)) AS apps`,
+    );
+    return { sessionIds: row.sessions, clientIps: row.ips, clientAppIds: row.apps };
   }
 
   /** Presumed exposure: folders synced in the window by the matching actors, oldest first. */

@@ -4,6 +4,7 @@ import { ImportBatches } from '../../import/import-batches';
 import { AppService } from './app.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
+import { CoverageService } from './coverage.service';
 import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
@@ -17,6 +18,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     clientIps: new ClientIpService(dataSource, orgId),
     messages: new MessageService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
+    coverage: new CoverageService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),

@@ -106,16 +106,72 @@ export class MailboxService {
     return inKeyOrder(ids, rows.map(folderFromRow), (f) => f.id);
   }
 
-  /** Every unaudited window of each mailbox: [throttled record, +24 h], overlapping ones merged. */
+  /**
+   * Every unaudited window of each mailbox, oldest first: THROTTLED_FLAG windows ([throttled record, +24 h],
+   * overlapping ones merged) and THRESHOLD windows (the documented limit passed without a flag), the latter only
+   * where no flag window already explains them. lag(THROTTLE_THRESHOLD) looks back exactly that many records, so
+   * "more than the threshold within 24 hours" is one pass over the mailbox's records.
+   */
   async unauditedWindowsByMailboxIds(mailboxIds: readonly string[]): Promise<TimeWindow[][]> {
-    const rows: { mailbox_id: string; creation_time: Date }[] = await run(
+    // One statement for both kinds (the statement count per request stays one for this field).
+    const rows: { kind: 'flag' | 'over'; mailbox_id: string; first: Date; last: Date; n: string }[] = await run(
       this.db,
-      sql`SELECT r.mailbox_id::text AS mailbox_id, r.creation_time FROM audit_record r
-       WHERE r.org_id = ${this.orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.is_throttled ORDER BY r.mailbox_id, r.creation_time`,
+      sql`WITH timed AS (
+         SELECT r.mailbox_id, r.creation_time AS t,
+                lag(r.creation_time, ${THROTTLE_THRESHOLD}::int) OVER (PARTITION BY r.mailbox_id ORDER BY r.creation_time, r.id) AS back
+         FROM audit_record r
+         WHERE r.org_id = ${this.orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND lower(r.operation) = 'mailitemsaccessed'),
+       hits AS (SELECT mailbox_id, t, lag(t) OVER (PARTITION BY mailbox_id ORDER BY t) AS previous FROM timed
+                WHERE back IS NOT NULL AND t - back < ${UNAUDITED_HOURS}::int * interval '1 hour'),
+       runs AS (SELECT mailbox_id, t, count(*) FILTER (WHERE previous IS NULL OR t - previous >= ${UNAUDITED_HOURS}::int * interval '1 hour')
+                  OVER (PARTITION BY mailbox_id ORDER BY t ROWS UNBOUNDED PRECEDING) AS run FROM hits)
+       SELECT 'flag' AS kind, r.mailbox_id::text AS mailbox_id, r.creation_time AS first, r.creation_time AS last, 1 AS n FROM audit_record r
+         WHERE r.org_id = ${this.orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.is_throttled
+       UNION ALL
+       SELECT 'over', mailbox_id::text, min(t), max(t), count(*) FROM runs GROUP BY mailbox_id, run
+       ORDER BY kind, mailbox_id, first`,
     );
-    const grouped = groupedInKeyOrder(mailboxIds, rows.map((r) => ({ key: r.mailbox_id, value: r.creation_time })));
-    return grouped.map(mergeUnauditedWindows);
+    const of = (kind: 'flag' | 'over') => groupedInKeyOrder(mailboxIds, rows.filter((r) => r.kind === kind).map((r) => ({ key: r.mailbox_id, value: r })));
+    const overs = of('over');
+    return of('flag').map((flagRows, i) => {
+      const flags = mergeUnauditedWindows(flagRows.map((r) => r.first));
+      const likely = overs[i].flatMap((r) => thresholdWindows({ first: r.first, last: r.last, over: Number(r.n) }, flags));
+      return [...flags, ...likely].sort((x, y) => x.start.getTime() - y.start.getTime());
+    });
   }
+}
+
+/** Microsoft: more than 1,000 MailItemsAccessed records in 24 hours throttles the mailbox's auditing for 24 hours. */
+export const THROTTLE_THRESHOLD = 1000;
+
+/**
+ * MailItemsAccessed records that each ended more than THROTTLE_THRESHOLD records within 24 hours: the first and
+ * last of a run (records less than 24 hours apart joined) and how many there were.
+ */
+interface ThresholdRun {
+  first: Date;
+  last: Date;
+  /** Records that were each past the threshold. */
+  over: number;
+}
+
+/** A run over the threshold to its likely unaudited window(s): [first, last + 24 h] minus the flag windows. */
+export function thresholdWindows(run: ThresholdRun, flagWindows: TimeWindow[]): TimeWindow[] {
+  const end = new Date(run.last.getTime() + UNAUDITED_HOURS * 3600_000);
+  const detail =
+    `${run.over} MailItemsAccessed records from ${iso(run.first)} each ended more than ${THROTTLE_THRESHOLD} records within ${UNAUDITED_HOURS} hours ` +
+    `and no IsThrottled flag was imported: Bind access was likely not audited until ${iso(end)} (presume exposed)`;
+  let parts = [{ start: run.first, end }];
+  for (const f of flagWindows) {
+    parts = parts.flatMap((p) => {
+      if (f.end <= p.start || f.start >= p.end) return [p];
+      return [
+        ...(f.start > p.start ? [{ start: p.start, end: f.start }] : []),
+        ...(f.end < p.end ? [{ start: f.end, end: p.end }] : []),
+      ];
+    });
+  }
+  return parts.map((p) => ({ ...p, reason: 'THRESHOLD', detail }));
 }
 
 /** Throttled-record times (ascending) to merged windows with a reason an investigator can quote. */
@@ -132,7 +188,8 @@ export function mergeUnauditedWindows(throttledAt: Date[]): TimeWindow[] {
   return spans.map(({ start, end, times }) => ({
     start,
     end,
-    reason:
+    reason: 'THROTTLED_FLAG',
+    detail:
       times.length === 1
         ? `MailItemsAccessed throttled at ${iso(start)}: Bind access was not audited for ${UNAUDITED_HOURS} hours (presume exposed)`
         : `MailItemsAccessed throttled ${times.length} times from ${iso(start)} to ${iso(times[times.length - 1])}: Bind access was not audited until ${iso(end)} (presume exposed)`,

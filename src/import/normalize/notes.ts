@@ -8,6 +8,12 @@ export const NOTE_KINDS = {
   clientIpNotIp: 'client address is not an IP address; kept as text only',
   placeholderSessionId: 'session id is a placeholder (anonymised or zero); the record joins no session',
   accessTypeGuessed: 'MailAccessType missing; treated as Bind because the record lists messages',
+  accessTypeMissing: 'MailItemsAccessed without MailAccessType and without messages; stored as a record only (neither Bind nor Sync)',
+  itemWithoutMessageId: 'Bind item without an InternetMessageId; not stored as a message access',
+  bindFoldersWithoutItems: 'Bind record names folders but no items; no message access stored',
+  syncWithoutFolder: 'Sync record names no folder; no folder sync stored',
+  recordIdMismatch: "wrapper RecordId differs from AuditData Id; the AuditData Id is the record's key",
+  operationCountMissing: 'Bind record without OperationCount; the items it lists were counted instead',
 } as const;
 
 export type NoteKind = (typeof NOTE_KINDS)[keyof typeof NOTE_KINDS];

@@ -101,6 +101,7 @@ function normalize(src: SourceRecord): NormalizeResult {
     folderSyncs: [],
   };
 
+  noteRecordIdMismatch(ad, wrapper.id, notes);
   if (operation.toLowerCase() === 'mailitemsaccessed') applyMailAccess(ad, record, notes);
   return { record, notes };
 }
@@ -158,8 +159,31 @@ function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: Normalization
   }
   record.mailAccessType = type;
   record.isThrottled = props.isThrottled;
-  if (type === 'BIND') record.messageAccesses = messageAccesses(folders);
-  else if (type === 'SYNC') record.folderSyncs = folderSyncs(ad, folders);
+  if (type === null) {
+    notes.push(new NormalizationNote(NOTE_KINDS.accessTypeMissing, `MailAccessType is missing and no message is listed (${folders.length} folder(s))`));
+  } else if (type === 'BIND') {
+    record.messageAccesses = messageAccesses(folders, notes);
+    const items = folders.reduce((n, f) => n + (f.items?.length ?? 0), 0);
+    if (folders.length > 0 && items === 0) {
+      notes.push(new NormalizationNote(NOTE_KINDS.bindFoldersWithoutItems, `folders ${folders.map((f) => `'${clip(f.path ?? f.id ?? '?', 40)}'`).join(', ')} list no items`));
+    }
+    if (record.operationCount === null) {
+      record.operationCount = items;
+      notes.push(new NormalizationNote(NOTE_KINDS.operationCountMissing, `no OperationCount; ${items} item(s) listed`));
+    }
+  } else {
+    record.folderSyncs = folderSyncs(ad, folders);
+    if (record.folderSyncs.length === 0) notes.push(new NormalizationNote(NOTE_KINDS.syncWithoutFolder, 'no Folders, Item.ParentFolder or FolderId/FolderPathName'));
+  }
+}
+
+/** The wrapper's RecordId and AuditData.Id name the same record; when they differ, say so (the AuditData Id wins). */
+function noteRecordIdMismatch(ad: Obj, wrapperId: unknown, notes: NormalizationNote[]): void {
+  const inner = text(field(ad, 'Id'));
+  const outer = text(wrapperId);
+  if (inner !== null && outer !== null && inner.trim().toLowerCase() !== outer.trim().toLowerCase()) {
+    notes.push(new NormalizationNote(NOTE_KINDS.recordIdMismatch, `RecordId '${clip(outer, 40)}', AuditData Id '${clip(inner, 40)}'`));
+  }
 }
 
 function folderKey(f: RawFolder): string {
@@ -167,14 +191,18 @@ function folderKey(f: RawFolder): string {
 }
 
 /** One access per (folder, message); the same message may legitimately appear in several folders (quirk 22). */
-function messageAccesses(folders: RawFolder[]): NormalizedMessageAccess[] {
+function messageAccesses(folders: RawFolder[], notes: NormalizationNote[]): NormalizedMessageAccess[] {
   const out: NormalizedMessageAccess[] = [];
   const seen = new Set<string>();
   for (const folder of folders) {
     const key = folderKey(folder);
     for (const item of folder.items ?? []) {
       const id = typeof item.messageId === 'string' ? canonicalMessageId(item.messageId) : null;
-      if (!id) continue;
+      if (!id) {
+        const what = item.messageId === undefined || item.messageId === null || item.messageId === '' ? 'no InternetMessageId' : `InternetMessageId ${describe(item.messageId)} unreadable`;
+        notes.push(new NormalizationNote(NOTE_KINDS.itemWithoutMessageId, `an item of folder '${clip(folder.path ?? folder.id ?? '?', 40)}' has ${what}`));
+        continue;
+      }
       const dedup = `${key}\u0000${id.canonical}`;
       if (seen.has(dedup)) continue;
       seen.add(dedup);

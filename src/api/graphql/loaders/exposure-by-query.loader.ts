@@ -23,5 +23,8 @@ export function createExposureByQueryLoaders(s: Services, related: RelatedRows) 
   const syncedFolders = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.syncedFolders(q, related))), {
     cacheKeyFn: keyOf,
   });
-  return { totals, boundMessages, syncedFolders };
+  const unknownFilterValues = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.unknownFilterValues(q))), {
+    cacheKeyFn: keyOf,
+  });
+  return { totals, boundMessages, syncedFolders, unknownFilterValues };
 }

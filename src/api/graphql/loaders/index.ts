@@ -11,6 +11,7 @@ import { createRawByRecordLoader } from './raw-by-record.loader';
 import { createBoundMessageCountBySessionLoader } from './bound-message-count-by-session.loader';
 import { createClientIpByIdLoader } from './client-ip-by-id.loader';
 import { createClientIpsBySessionLoader } from './client-ips-by-session.loader';
+import { createCoverageByMailboxLoader, createRecordsPerDayByMailboxLoader } from './coverage-by-mailbox.loader';
 import { createExposureByQueryLoaders } from './exposure-by-query.loader';
 import { createFolderByIdLoader } from './folder-by-id.loader';
 import { createFolderSyncsByParentLoaders } from './folder-syncs-by-parent.loader';
@@ -66,6 +67,8 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     sessionsByMailbox: createSessionsByMailboxLoader(dataSource, s),
     foldersByMailbox: createFoldersByMailboxLoader(s),
     unauditedWindowsByMailbox: createUnauditedWindowsByMailboxLoader(s),
+    coverageByMailbox: createCoverageByMailboxLoader(s),
+    recordsPerDayByMailbox: createRecordsPerDayByMailboxLoader(s),
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
 

@@ -2,9 +2,11 @@ import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-
 import type { RequestContext } from '../context';
 import { UserInputError } from '../../../errors';
 import { pageSize } from '../pagination';
+import { splitCoverage } from '../../services/coverage.service';
 import { windowsOverlapping } from '../../services/mailbox.service';
 import { TimeWindow } from '../types/common.type';
 import { ExposedMessageConnection } from '../types/connections.type';
+import { CoverageType, ExposureWarningType } from '../types/coverage.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
@@ -70,10 +72,46 @@ export class ExposureResolver {
     return ctx.loaders.exposure.syncedFolders.load(exposure.query);
   }
 
-  @FieldResolver(() => [TimeWindow], { description: 'unknown: Bind auditing was throttled (windows overlapping from/to; not narrowed by the actor filters)' })
+  @FieldResolver(() => [TimeWindow], {
+    description:
+      'unknown: Bind auditing was throttled (reason THROTTLED_FLAG) or likely throttled (THRESHOLD: over 1,000 MailItemsAccessed records in 24 hours, no flag imported); ' +
+      'windows overlapping from/to, not narrowed by the actor filters',
+  })
   async unauditedWindows(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
     const windows = await ctx.loaders.unauditedWindowsByMailbox.load(exposure.query.mailboxId);
     return windowsOverlapping(windows, exposure.query.from, exposure.query.to);
+  }
+
+  @FieldResolver(() => CoverageType, { description: 'Which parts of the window imported records of the mailbox cover (an open bound ends at its first/last record).' })
+  async coverage(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<CoverageType> {
+    return splitCoverage(await ctx.loaders.coverageByMailbox.load(exposure.query.mailboxId), exposure.query);
+  }
+
+  @FieldResolver(() => [ExposureWarningType], {
+    description: 'What limits this answer: a window without data (never a bare 0), a partly covered window, filter values found in no record.',
+  })
+  async warnings(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<ExposureWarningType[]> {
+    const q = exposure.query;
+    const [spans, unknown] = await Promise.all([ctx.loaders.coverageByMailbox.load(q.mailboxId), ctx.loaders.exposure.unknownFilterValues.load(q)]);
+    const { covered, uncovered } = splitCoverage(spans, q);
+    const warnings: ExposureWarningType[] = [];
+    if (!covered.length) {
+      warnings.push({ code: 'NO_DATA', message: 'No imported record of this mailbox falls in the window: the answer says nothing about it, not "nothing exposed".', values: [] });
+    } else if (uncovered.length) {
+      const hours = uncovered.reduce((sum, w) => sum + (w.end.getTime() - w.start.getTime()), 0) / 3600_000;
+      warnings.push({
+        code: 'PARTIAL_COVERAGE',
+        message: `${uncovered.length} span(s) of the window (${hours.toFixed(1)} hours) have no imported record of this mailbox: see coverage.uncovered.`,
+        values: [],
+      });
+    }
+    const unknownOf = (code: string, what: string, values: string[]) => {
+      if (values.length) warnings.push({ code, message: `${values.length} ${what} in the filter appear in no imported record and match nothing.`, values });
+    };
+    unknownOf('UNKNOWN_SESSION_ID', 'session id(s)', unknown.sessionIds);
+    unknownOf('UNKNOWN_CLIENT_IP', 'client IP(s)', unknown.clientIps);
+    unknownOf('UNKNOWN_APP_ID', 'app id(s)', unknown.clientAppIds);
+    return warnings;
   }
 }
 

@@ -4,7 +4,7 @@ import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
 import { FolderResolver } from './folder.resolver';
 import { ImportBatchResolver } from './import-batch.resolver';
-import { MailboxResolver } from './mailbox.resolver';
+import { CoverageSpanResolver, MailboxResolver } from './mailbox.resolver';
 import { FolderSyncResolver, MessageAccessResolver } from './message-access.resolver';
 import { MessageResolver } from './message.resolver';
 import { PivotHopResolver, PivotResolver } from './pivot.resolver';
@@ -13,6 +13,7 @@ import { SessionResolver } from './session.resolver';
 export const RESOLVERS = [
   ImportBatchResolver,
   MailboxResolver,
+  CoverageSpanResolver,
   SessionResolver,
   ClientIpResolver,
   FolderResolver,

@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { batchView } from '../../../import/import-batches';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { TimeWindow } from '../types/common.type';
+import { CoverageSpanType, DayCountType } from '../types/coverage.type';
 import { MailboxConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
-import { AppType, FolderSyncType, FolderType, MailboxType } from '../types/entities.type';
+import { AppType, FolderSyncType, FolderType, ImportBatchType, MailboxType } from '../types/entities.type';
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
@@ -64,9 +66,30 @@ export class MailboxResolver {
   }
 
   @FieldResolver(() => [TimeWindow], {
-    description: 'Windows in which Bind auditing was stopped by throttling: 24 hours after each IsThrottled=True record, overlapping ones merged.',
+    description:
+      'Windows in which Bind auditing was stopped by throttling: 24 hours after each IsThrottled=True record, overlapping ones merged (reason THROTTLED_FLAG), ' +
+      'and where more than 1,000 MailItemsAccessed records within 24 hours passed the documented threshold without a flag (THRESHOLD).',
   })
   async unauditedWindows(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext): Promise<TimeWindow[]> {
     return ctx.loaders.unauditedWindowsByMailbox.load(mailbox.id);
+  }
+
+  @FieldResolver(() => [CoverageSpanType], { description: 'Spans of its history with imported records, oldest first, and the batches that brought them.' })
+  coverage(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.coverageByMailbox.load(mailbox.id);
+  }
+
+  @FieldResolver(() => [DayCountType], { description: 'Records per UTC day (from/to, or its first to last record), days without records included.' })
+  recordsPerDay(@Root() mailbox: MailboxType, @Ctx() ctx: RequestContext, @Args() window: WindowArgs) {
+    return ctx.loaders.recordsPerDayByMailbox(windowOf(window)).load(mailbox.id);
+  }
+}
+
+@Resolver(() => CoverageSpanType)
+export class CoverageSpanResolver {
+  @FieldResolver(() => [ImportBatchType], { description: 'The import batches whose records make up the span.' })
+  async batches(@Root() span: CoverageSpanType, @Ctx() ctx: RequestContext) {
+    const batches = await ctx.loaders.importBatchById.loadMany(span.batchIds);
+    return batches.flatMap((b) => (b && !(b instanceof Error) ? [batchView(b)] : []));
   }
 }

@@ -8,8 +8,14 @@ export class TimeWindow {
   @Field()
   end!: Date;
 
-  @Field({ description: 'Why this window matters, e.g. the throttled record that opened it.' })
+  @Field({
+    description:
+      'Why this window matters, as a code: THROTTLED_FLAG (an IsThrottled=True record), THRESHOLD (over 1,000 MailItemsAccessed records in 24 hours, no flag imported), DATA / NO_DATA (coverage).',
+  })
   reason!: string;
+
+  @Field({ description: 'The same in words an investigator can quote, e.g. the throttled record that opened it.' })
+  detail!: string;
 }
 
 @ObjectType()

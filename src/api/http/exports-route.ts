@@ -1,0 +1,42 @@
+/**
+ * GET /exports/timeline?mailbox=&sessionId=&clientIp=&from=&to=&format=: the timeline (src/export/timeline.ts)
+ * streamed as a download. A bad argument is a 400 with what to fix; a failure before the first byte goes to the
+ * server's error handler, one after it ends the download early and is logged (the status line is gone by then).
+ */
+import express, { type Router } from 'express';
+import type { Pool } from 'pg';
+import type { Logger } from '../../logger';
+import { UserInputError } from '../../errors';
+import { CONTENT_TYPES, timelineQuery, writeTimeline } from '../../export/timeline';
+import type { Principal } from './auth';
+
+export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
+  const router = express.Router();
+  router.get('/timeline', async (req, res, next) => {
+    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    let asked: ReturnType<typeof timelineQuery>;
+    try {
+      asked = timelineQuery({ mailbox: text('mailbox'), sessionId: text('sessionId'), clientIp: text('clientIp'), from: text('from'), to: text('to'), format: text('format') });
+    } catch (error) {
+      if (!(error instanceof UserInputError)) throw error;
+      res.status(400).json({ error: error.message });
+      return;
+    }
+    const principal = (req as unknown as { principal: Principal }).principal;
+    const extension = asked.format === 'timesketch-jsonl' ? 'jsonl' : 'csv';
+    res.status(200);
+    res.setHeader('content-type', CONTENT_TYPES[asked.format]);
+    res.setHeader('content-disposition', `attachment; filename="timeline.${extension}"`);
+    res.setHeader('cache-control', 'no-store');
+    try {
+      await writeTimeline(deps.pool, principal.orgId, asked.query, asked.format, res);
+      res.end();
+    } catch (error) {
+      // Before the first byte the server's last-resort handler answers (503 for a database outage, else 500).
+      if (!res.headersSent) return next(error);
+      deps.logger.error({ err: error }, 'timeline export failed after the download started');
+      res.destroy();
+    }
+  });
+  return router;
+}
