@@ -5,7 +5,9 @@
  */
 import crypto from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { RequestAbandonedError } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { Logger } from '../../logger';
 import { ForbiddenError, UserInputError } from '../../errors';
 
@@ -31,6 +33,9 @@ const SAFE_CODES = new Set([
   'NOT_AN_AUDIT_EXPORT',
   'QUERY_TIMEOUT',
 ]);
+
+/** The code of an answer that failed because the database could not be reached. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 /** PostgreSQL's query_canceled: statement_timeout expired, or the request was abandoned and its SQL cancelled. */
 const QUERY_CANCELED = '57014';
@@ -85,6 +90,9 @@ export function formatErrorFor(logger: Logger) {
         extensions: { code: 'QUERY_TIMEOUT' },
       };
     }
+    if (isDatabaseUnavailable(original) || isDatabaseUnavailable((original as { driverError?: unknown } | null)?.driverError)) {
+      return { message: 'The database is unavailable: retry shortly.', path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
+    }
     const errorId = crypto.randomUUID();
     logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error while resolving a request');
     return {
@@ -93,5 +101,26 @@ export function formatErrorFor(logger: Logger) {
       locations: formatted.locations,
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     };
+  };
+}
+
+/**
+ * An answer with no data because the database was unreachable is the server's outage, not the query's fault:
+ * 503 with Retry-After, so a playbook's retry policy waits and tries again.
+ */
+export function databaseUnavailablePlugin(retryAfterSeconds: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data == null && errors?.length && errors.every((e) => e.extensions?.code === DATABASE_UNAVAILABLE)) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(retryAfterSeconds));
+          }
+        },
+      };
+    },
   };
 }
