@@ -47,6 +47,8 @@ export interface Config {
   /** Requests per minute per API key (0 = unlimited), and the burst allowed above that pace (beyond: 429). */
   rateLimitPerMinute: number;
   rateLimitBurst: number;
+  /** How the access log keeps GraphQL variables: hashed values (default), plain values, or none. */
+  accessLogVariables: 'hashed' | 'plain' | 'none';
   /** Number of records staged and merged per transaction while importing. */
   importChunkRecords: number;
   /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
@@ -85,6 +87,16 @@ function bytes(env: Env, name: string, fallback: number): number {
   return Number(match[1]) * factor;
 }
 
+/** One of `choices`; the first is the default. */
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return choices[0];
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is not valid: expected one of ${choices.join(', ')}.`);
+  }
+  return text as T;
+}
+
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -113,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 100, 1, 1_000_000),
+    accessLogVariables: oneOf(env, 'ACCESS_LOG_VARIABLES', ['hashed', 'plain', 'none'] as const),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),

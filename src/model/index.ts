@@ -1,3 +1,4 @@
+import { AccessLog } from './access-log.entity';
 import { ApiKey } from './api-key.entity';
 import { ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
 import { AuditRecord } from './audit-record.entity';
@@ -12,11 +13,11 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  ApiKey, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, ApiKey, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
   MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord,
-  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox,
+  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, AccessLog,
 ];

@@ -1,5 +1,6 @@
 /**
- * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, /healthz (liveness:
+ * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, the access log as CSV
+ * at GET /access-log (admin keys; every keyed request is written to it), /healthz (liveness:
  * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
  * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
  * and the SQL of a request whose client went away is cancelled.
@@ -29,6 +30,8 @@ import { DATABASE_UNAVAILABLE, databaseUnavailablePlugin } from '../graphql/erro
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { sendError, sendRetryLater } from './http-errors';
 import { rateLimit } from './rate-limit';
+import { accessEntryOf, accessLog } from './access-log';
+import { accessLogRouter } from './access-log-route';
 import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
 
@@ -104,7 +107,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of POSTed evidence queries; on by default it wraps every resolver (~4 ms CPU on contract 01).
       ApolloServerPluginCacheControlDisabled(),
-      requestLogPlugin(logger),
+      requestLogPlugin(logger, { variables: config.accessLogVariables }),
       roleGatePlugin(schema),
       databaseUnavailablePlugin(DATABASE_RETRY_AFTER_S),
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, listShapedFields(schema)),
@@ -148,9 +151,11 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const readerJson = express.json({ limit: config.maxQueryBytes });
   const importerJson = express.json({ limit: importBodyLimit });
   const perKeyRate = rateLimit({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
+  const logAccess = accessLog(pool, logger);
   app.use(
     '/graphql',
     requireKey,
+    logAccess,
     perKeyRate,
     bodyDeadline,
     // Only importer and admin keys may send an inline import; everyone else gets a body fit for a query.
@@ -178,25 +183,38 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       runInScope(scope, next);
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext({
+      context: async ({ req, res }) => ({
+        ...createContext({
           principal: (req as AuthedRequest).principal!,
           dataSource,
           logger,
           importer,
           maxInlineImportBytes: config.maxInlineImportBytes,
         }),
+        accessLog: accessEntryOf(res),
+      }),
     }),
   );
   app.use(
     '/imports',
     requireKey,
+    logAccess,
     perKeyRate,
     (req: AuthedRequest, res, next) =>
       roleAllows(req.principal!.role, 'importer')
         ? next()
         : sendError(res, 403, 'FORBIDDEN', 'This API key is read-only: importing needs an importer or admin key.'),
     importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
+  );
+
+  app.use(
+    '/access-log',
+    requireKey,
+    logAccess,
+    perKeyRate,
+    (req: AuthedRequest, res, next) =>
+      roleAllows(req.principal!.role, 'admin') ? next() : sendError(res, 403, 'FORBIDDEN', 'The access log is for admin keys only.'),
+    accessLogRouter(dataSource),
   );
 
   // Last resort: never leak a stack or SQL; say what to fix when the request itself was wrong.

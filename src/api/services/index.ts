@@ -1,6 +1,7 @@
 /** One service per domain, each owning its SQL; every query is scoped to the caller's organisation. */
 import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
+import { AccessLogService } from './access-log.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { ExposureService } from './exposure.service';
@@ -19,6 +20,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     pivot: new PivotService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
     importBatches: new ImportBatches(dataSource),
+    accessLog: new AccessLogService(dataSource, orgId),
   };
 }
 

@@ -1,3 +1,4 @@
+import { AccessLogResolver } from './access-log.resolver';
 import { AuditRecordResolver } from './audit-record.resolver';
 import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
@@ -23,4 +24,5 @@ export const RESOLVERS = [
   PivotHopResolver,
   ExposureResolver,
   ExposedMessageResolver,
+  AccessLogResolver,
 ] as const;
