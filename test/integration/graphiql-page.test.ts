@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 /**
  * The GraphiQL page over HTTP, and its script run against stand-ins for React and GraphiQL: pasting the key into
  * the headers makes GraphiQL introspect again (new fetcher), and headers are not kept in localStorage unless the
  * user opted in.
  */
+import crypto from 'node:crypto';
 import vm from 'node:vm';
 import { startTestServer, type TestServer } from '../support/server';
 
