@@ -1,5 +1,5 @@
 /**
- * npm run bench:import [-- --records 200000] [--rounds 1] [--csv] [--chunk 5000]
+ * npm run bench:import [-- --records 200000] [--rounds 1] [--csv] [--chunk 5000] [--db mailtrail_bench_import_<pid>]
  *
  * Loads the same generated NDJSON (bench/generate-dataset.ts, in bench/data/<records>/) three ways, each in its own
  * process (so peak RSS is per load) and a fresh store:
@@ -8,11 +8,12 @@
  *   - DuckDB: `CREATE TABLE ... AS SELECT * FROM read_json(...)` into a DuckDB file (see duckdb-side.ts).
  * With --csv the Purview CSV of the same records is imported too. With --rounds N the loads run N times, rotated
  * (so none always runs first on a busy machine), and the table shows the median time of each.
- * Prints time, records/s, peak RSS, bytes per record on disk (heap, TOAST, indexes, per table) and WAL per record,
- * and writes everything to bench/results/import-<records>.json.
+ * Prints time, records/s, peak RSS, bytes per record on disk (heap, TOAST, indexes, per table), WAL per record and
+ * CPU seconds of the loader and of its PostgreSQL backends (unlike wall time, barely moved by other load on a shared
+ * machine), and writes everything to bench/results/import-<records>.json.
  *
- * DATABASE_URL names the PostgreSQL server (the bench creates and finally drops mailtrail_bench_import); unset, the
- * embedded server is used. WAL is measured server-wide: other activity on the server during a load counts too.
+ * DATABASE_URL names the PostgreSQL server (the bench creates and finally drops its database, by default named
+ * after its process id); unset, the embedded server is used. WAL is measured server-wide: other activity on the server during a load counts too.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,7 +30,7 @@ import { copyValue } from '../src/import/load/copy-text';
 import { benchServer } from './bench-database';
 import { loadIntoDuckDb } from './duckdb-side';
 import { ensureDataset } from './generate-dataset';
-import { argValue, markdownTable, tableSizes, walPosition, writeResults, type TableSize } from './measure';
+import { argValue, databaseCpuSeconds, markdownTable, tableSizes, walPosition, writeResults, type TableSize } from './measure';
 
 type Phase = 'mailtrail-ndjson' | 'mailtrail-purview-csv' | 'jsonb-baseline' | 'duckdb';
 
@@ -53,13 +54,24 @@ interface PhaseResult {
   /** Everything the load left on disk: PostgreSQL tables with TOAST and indexes, or the DuckDB file. */
   storeBytes: number;
   walBytes: number | null;
+  /** CPU seconds of the loading process (DuckDB's threads included) and of its PostgreSQL backends. */
+  cpu: { loader: number; database: number | null };
   tables: TableSize[];
+  /** 1-minute load average at the end: how busy the machine was (other work slows every figure here). */
+  loadAverage: number;
 }
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-async function copyIntoJsonb(file: string, url: string): Promise<{ records: number; mia: number }> {
+interface Loaded {
+  records: number;
+  mia: number;
+  analyzeSeconds: number | null;
+  databaseCpu: number | null;
+}
+
+async function copyIntoJsonb(file: string, url: string): Promise<Loaded> {
   const client = new Client({ connectionString: url });
   await client.connect();
   let records = 0;
@@ -86,14 +98,15 @@ async function copyIntoJsonb(file: string, url: string): Promise<{ records: numb
       }
     }
     await pipeline(Readable.from(lines()), client.query(copyFrom('COPY raw_audit (data) FROM STDIN')));
+    const databaseCpu = await databaseCpuSeconds(client);
     const [{ n }] = (await client.query("SELECT count(*)::int AS n FROM raw_audit WHERE data->>'Operation' = 'MailItemsAccessed'")).rows;
-    return { records, mia: n };
+    return { records, mia: n, analyzeSeconds: null, databaseCpu };
   } finally {
     await client.end();
   }
 }
 
-async function importIntoMailtrail(file: string, url: string): Promise<{ records: number; mia: number; analyzeSeconds: number | null }> {
+async function importIntoMailtrail(file: string, url: string, measuring: Client): Promise<Loaded> {
   const dataSource = createDataSource(url, { poolSize: 4 });
   await dataSource.initialize();
   try {
@@ -111,22 +124,39 @@ async function importIntoMailtrail(file: string, url: string): Promise<{ records
     const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
     const failed = batches.filter((b) => b.status !== 'SUCCEEDED');
     if (failed.length) throw new Error(`import failed: ${failed.map((b) => b.error).join('; ')}`);
+    // While the import's connections are still open (the measuring one included: it only read the WAL position).
+    const databaseCpu = await databaseCpuSeconds(measuring);
     const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record WHERE operation = 'MailItemsAccessed'");
-    return { records: batches.reduce((s, b) => s + b.recordsInserted, 0), mia: n, analyzeSeconds };
+    return { records: batches.reduce((s, b) => s + b.recordsInserted, 0), mia: n, analyzeSeconds, databaseCpu };
   } finally {
     await dataSource.destroy();
   }
 }
 
 /** Child process: one load into one fresh store. */
-async function runPhase(phase: Phase, round: number, file: string, url: string): Promise<PhaseResult> {
+async function runPhase(phase: Phase, round: number, file: string, url: string): Promise<Omit<PhaseResult, 'loadAverage'>> {
   const inputBytes = fs.statSync(file).size;
   const base = { phase, round, inputBytes, analyzeSeconds: null };
+  const cpu0 = process.cpuUsage();
+  const loaderCpu = () => {
+    const used = process.cpuUsage(cpu0);
+    return (used.user + used.system) / 1e6;
+  };
   if (phase === 'duckdb') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-bench-duckdb-'));
     try {
       const load = await loadIntoDuckDb(file, path.join(dir, 'bench.duckdb'));
-      return { ...base, records: load.records, mailItemsAccessed: load.mailItemsAccessed, seconds: load.seconds, peakRssMb: peakRssMb(), storeBytes: load.fileBytes, walBytes: null, tables: [] };
+      return {
+        ...base,
+        records: load.records,
+        mailItemsAccessed: load.mailItemsAccessed,
+        seconds: load.seconds,
+        peakRssMb: peakRssMb(),
+        storeBytes: load.fileBytes,
+        walBytes: null,
+        cpu: { loader: loaderCpu(), database: null },
+        tables: [],
+      };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -136,8 +166,9 @@ async function runPhase(phase: Phase, round: number, file: string, url: string):
   try {
     const walBefore = await walPosition(client);
     const t0 = process.hrtime.bigint();
-    const loaded = phase === 'jsonb-baseline' ? { ...(await copyIntoJsonb(file, url)), analyzeSeconds: null } : await importIntoMailtrail(file, url);
+    const loaded = phase === 'jsonb-baseline' ? await copyIntoJsonb(file, url) : await importIntoMailtrail(file, url, client);
     const took = seconds(t0);
+    const cpu = { loader: loaderCpu(), database: loaded.databaseCpu };
     const walBytes = Number((await walPosition(client)) - walBefore);
     const tables = (await tableSizes(client)).filter((t) => t.rows > 0);
     return {
@@ -149,6 +180,7 @@ async function runPhase(phase: Phase, round: number, file: string, url: string):
       peakRssMb: peakRssMb(),
       storeBytes: tables.reduce((s, t) => s + t.totalBytes, 0),
       walBytes,
+      cpu,
       tables,
     };
   } finally {
@@ -180,6 +212,9 @@ function report(records: number, ndjsonBytes: number, results: PhaseResult[]): s
       last.walBytes === null ? '-' : perRecord(median(rs.map((r) => r.walBytes!)), last.records),
       `${(s / duck).toFixed(2)}x`,
       `${(s / bare).toFixed(2)}x`,
+      median(rs.map((r) => r.cpu.loader)).toFixed(1),
+      last.cpu.database === null ? '-' : median(rs.map((r) => r.cpu.database!)).toFixed(1),
+      rs.map((r) => r.loadAverage.toFixed(1)).join(' / '),
     ];
   });
   const tables = results
@@ -197,7 +232,7 @@ function report(records: number, ndjsonBytes: number, results: PhaseResult[]): s
   return (
     `\nImport benchmark: ${records.toLocaleString('en-US')} generated records, ${(ndjsonBytes / 1024 ** 2).toFixed(0)} MB NDJSON ` +
     `(${Math.round(ndjsonBytes / records)} B/line); ${rounds} round(s), rotated; ratios use median times\n\n` +
-    markdownTable(['load', 'seconds (each round)', 'records/s', 'of which ANALYZE s', 'peak RSS MB', 'B/record on disk', 'WAL B/record', 'vs DuckDB', 'vs bare COPY'], summary) +
+    markdownTable(['load', 'seconds (each round)', 'records/s', 'of which ANALYZE s', 'peak RSS MB', 'B/record on disk', 'WAL B/record', 'vs DuckDB', 'vs bare COPY', 'CPU s loader', 'CPU s PostgreSQL', 'load average'], summary) +
     `\n\nBytes per input record by table (last round): heap, TOAST, indexes (count), total\n\n` +
     markdownTable(['table', 'rows', 'heap', 'TOAST', 'indexes', 'total'], tables) +
     '\n'
@@ -209,7 +244,7 @@ async function main(): Promise<void> {
   const phaseArg = argValue(argv, '--phase');
   if (phaseArg) {
     const result = await runPhase(phaseArg as Phase, Number(argValue(argv, '--round')), argValue(argv, '--file')!, argValue(argv, '--url') ?? '');
-    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stdout.write(JSON.stringify({ ...result, loadAverage: os.loadavg()[0] }) + '\n');
     return;
   }
   const records = Number((argValue(argv, '--records') ?? '200000').replace(/_/g, ''));
@@ -226,7 +261,9 @@ async function main(): Promise<void> {
   };
   const phases: Phase[] = ['mailtrail-ndjson', 'jsonb-baseline', 'duckdb', ...(withCsv ? (['mailtrail-purview-csv'] as Phase[]) : [])];
   const server = await benchServer();
-  const database = 'mailtrail_bench_import';
+  // One per run: benchmarks of other checkouts may share the server and drop their own fixed-name database.
+  const database = argValue(argv, '--db') ?? `mailtrail_bench_import_${process.pid}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`--db must be a plain lower-case identifier, got ${database}`);
   const results: PhaseResult[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
@@ -241,7 +278,7 @@ async function main(): Promise<void> {
           maxBuffer: 16 << 20,
         });
         const result = JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
-        log(`  ${result.seconds.toFixed(1)} s, ${Math.round(result.records / result.seconds)} records/s, ${Math.round(result.storeBytes / result.records)} B/record`);
+        log(`  ${result.seconds.toFixed(1)} s, ${Math.round(result.records / result.seconds)} records/s, ${Math.round(result.storeBytes / result.records)} B/record, load average ${result.loadAverage.toFixed(1)}`);
         results.push(result);
       }
     }

@@ -231,13 +231,13 @@ async function main(): Promise<void> {
     const header = ['query', 'done', 'req/s', 'p50 ms', 'p95 ms', 'max ms', 'errors', '/healthz p50 ms', 'p95 ms', 'max ms', 'RSS after'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' | ')} |`;
-    const timeline = rss.filter((_, i) => i % 5 === 0).map((s) => `${s.t.toFixed(0)}s ${mb(s.bytes)} (${s.phase})`);
+    const timeline = rss.filter((_, i) => i % 20 === 0).map((s) => `${s.t.toFixed(0)}s ${mb(s.bytes)} (${s.phase})`);
     process.stdout.write(
       `\n${manifest.records} records; ${o.connections} connections x ${o.duration} s per query, over loopback; Node ${process.version}, ${os.cpus().length} cores\n\n` +
         [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') +
         `\n\nRSS: baseline after warm-up ${mb(baseline)}, peak ${mb(peak)}, after each pass and ${o.idle} s idle: ${afterIdle.map(mb).join(', ')} ` +
         `(last pass ${afterIdle[afterIdle.length - 1] <= afterIdle[0] * 1.1 ? 'within 10 % of the first: no growth' : 'MORE than 10 % above the first: growing'})\n` +
-        `RSS every 5 s: ${timeline.join(', ')}\n`,
+        `RSS every 20 s: ${timeline.join(', ')}\n`,
     );
   } finally {
     clearInterval(sampler);

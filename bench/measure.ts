@@ -97,3 +97,28 @@ export function argValue(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 }
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of Linux on x86-64 and arm64 (getconf CLK_TCK)
+
+/**
+ * CPU seconds used so far by the client backends of the current database (PostgreSQL on this machine, read from
+ * /proc): with process.cpuUsage() of the loader, a cost that other load on the machine barely changes. Backends
+ * that already exited are not counted.
+ */
+export async function databaseCpuSeconds(client: Client): Promise<number | null> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      // Fields 14 and 15 (utime, stime) come after the command name, which is in parentheses and may hold spaces.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null; // PostgreSQL on another machine or container
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}

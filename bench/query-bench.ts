@@ -19,6 +19,7 @@
  * different (less correct) questions: the times are a floor for the DIY approach, not its cost of being right.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
@@ -360,7 +361,15 @@ async function main(): Promise<void> {
       markdownTable(header, rows) +
       '\n',
   );
-  const file = writeResults(`query-${manifest.records}`, { when: new Date().toISOString(), records: manifest.records, database: o.db, afterImport: !reused, options: o, results });
+  const file = writeResults(`query-${manifest.records}`, {
+    when: new Date().toISOString(),
+    records: manifest.records,
+    database: o.db,
+    afterImport: !reused,
+    loadAverage: os.loadavg(),
+    options: o,
+    results,
+  });
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), file)}\n`);
 }
 

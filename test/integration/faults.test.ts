@@ -110,6 +110,7 @@ describe('faults: database restarts and killed imports', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
+    await pg.ensureRunning();
     await query('TRUNCATE audit_record, message_access, folder_sync, import_rejection, import_batch, session, client_ip, mailbox, folder, session_client_ip, session_mailbox, client_ip_mailbox');
   });
 

@@ -26,6 +26,8 @@ export interface ThrowawayPostgres {
   /** Fast shutdown: every session is terminated, as in a crash-restart or an operator's restart. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Starts it if a test stopped it and failed before starting it again. */
+  ensureRunning(): Promise<void>;
   /** Stops the cluster and its helper. */
   close(): Promise<void>;
 }
@@ -40,15 +42,21 @@ export async function startThrowawayPostgres(dataDir: string, port: number): Pro
     if (message.error) throw new Error(`throwaway PostgreSQL: ${message.error}`);
     return message;
   };
+  let running = true;
   const cluster: ThrowawayPostgres = {
     url: (await next()).url!,
     async stop() {
       helper.stdin!.write('stop\n');
       await next();
+      running = false;
     },
     async start() {
       helper.stdin!.write('start\n');
       cluster.url = (await next()).url!;
+      running = true;
+    },
+    async ensureRunning() {
+      if (!running) await cluster.start();
     },
     async close() {
       const exited = new Promise((resolve) => helper.once('exit', resolve));
