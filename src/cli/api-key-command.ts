@@ -2,11 +2,12 @@
 import { ApiKeyStore, type ApiKeySummary } from '../api/http/auth';
 import type { ApiKeyRole } from '../model/api-key.entity';
 import type { Parsed } from './args';
+import { expiryFrom } from './specs';
 const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');
 
 function table(keys: ApiKeySummary[], withRevoked: boolean): string {
-  const header = ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', ...(withRevoked ? ['REVOKED'] : [])];
-  const rows = keys.map((k) => [String(k.id), k.name, k.role, iso(k.createdAt), iso(k.lastUsedAt), ...(withRevoked ? [iso(k.revokedAt)] : [])]);
+  const header = ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'EXPIRES', ...(withRevoked ? ['REVOKED'] : [])];
+  const rows = keys.map((k) => [String(k.id), k.name, k.role, iso(k.createdAt), iso(k.lastUsedAt), iso(k.expiresAt), ...(withRevoked ? [iso(k.revokedAt)] : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }
@@ -19,7 +20,8 @@ export async function createKey(keys: ApiKeyStore, parsed: Parsed): Promise<numb
     process.stderr.write(`mailtrail: an active key is already named '${name}': choose another name, or revoke it first.\n`);
     return 1;
   }
-  process.stdout.write((await keys.create({ name, role })) + '\n');
+  const expiresAt = parsed.values.expires === undefined ? null : expiryFrom(parsed.values.expires as string);
+  process.stdout.write((await keys.create({ name, role, expiresAt })) + '\n');
   return 0;
 }
 

@@ -32,6 +32,7 @@ import { sendError, sendRetryLater } from './http-errors';
 import { rateLimit } from './rate-limit';
 import { accessEntryOf, accessLog } from './access-log';
 import { accessLogRouter } from './access-log-route';
+import { listenForKeyChanges } from './key-changes';
 import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
 
@@ -88,6 +89,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   trackRequestQueries(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);
+  const keyChanges = listenForKeyChanges((dataSource.options as { url: string }).url, apiKeys, logger);
   const schema = await buildMailtrailSchema();
   const documentLimitsRefusal = documentLimitChecker(schema, {
     maxAliases: config.maxQueryAliases,
@@ -250,6 +252,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     async stop() {
       await apollo.stop();
       await control.close();
+      await keyChanges.close();
     },
   };
 }
