@@ -51,6 +51,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   '07-import.graphql': [{ content: '[]', fileName: 'empty-blob.json' }],
   '08-records-by-app.graphql': [{ appId: ids.APP_ID }],
   '09-mailbox.graphql': [{ upn: 'alice@contoso.com' }],
+  '13-activity.graphql': [{ from: '2025-03-01T00:00:00Z', to: '2025-03-15T00:00:00Z', mailbox: 'alice@contoso.com' }],
 };
 
 /** What each operation costs today (statements per request, including the API-key lookup): a regression guard. */
@@ -63,6 +64,7 @@ const BOUNDS: Record<string, number> = {
   '06-throttled-mailboxes.graphql': 3,
   '08-records-by-app.graphql': 4,
   '09-mailbox.graphql': 6,
+  '13-activity.graphql': 1,
 };
 
 async function statementsFor(t: TestServer, file: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {

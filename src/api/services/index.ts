@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
 import { AccessLogService } from './access-log.service';
+import { ActivityService } from './activity.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { ExposureService } from './exposure.service';
@@ -21,6 +22,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     auditRecords: new AuditRecordService(dataSource, orgId),
     importBatches: new ImportBatches(dataSource),
     accessLog: new AccessLogService(dataSource, orgId),
+    activity: new ActivityService(dataSource, orgId),
   };
 }
 

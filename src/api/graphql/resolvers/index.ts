@@ -1,4 +1,5 @@
 import { AccessLogResolver } from './access-log.resolver';
+import { ActivityResolver } from './activity.resolver';
 import { AuditRecordResolver } from './audit-record.resolver';
 import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
@@ -25,4 +26,5 @@ export const RESOLVERS = [
   ExposureResolver,
   ExposedMessageResolver,
   AccessLogResolver,
+  ActivityResolver,
 ] as const;
