@@ -3,6 +3,7 @@ import { ApiKeyStore, type ApiKeySummary } from '../api/http/auth';
 import type { ApiKeyRole } from '../model/api-key.entity';
 import type { Parsed } from './args';
 import { expiryFrom } from './specs';
+import { OrganizationService } from '../api/services/organization.service';
 const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');
 
 function table(keys: ApiKeySummary[], withRevoked: boolean): string {
@@ -21,7 +22,13 @@ export async function createKey(keys: ApiKeyStore, parsed: Parsed): Promise<numb
     return 1;
   }
   const expiresAt = parsed.values.expires === undefined ? null : expiryFrom(parsed.values.expires as string);
-  process.stdout.write((await keys.create({ name, role, expiresAt })) + '\n');
+  const orgText = parsed.values.org as string | undefined;
+  const org = orgText === undefined ? null : await new OrganizationService(keys.dataSource).find(orgText);
+  if (orgText !== undefined && !org) {
+    process.stderr.write(`mailtrail: no organisation has id or slug '${orgText}'.\n`);
+    return 1;
+  }
+  process.stdout.write((await keys.create({ name, role, expiresAt, orgId: org?.id })) + '\n');
   return 0;
 }
 

@@ -15,7 +15,7 @@ const USAGE = `usage: mailtrail <command> [options]
   migrate                    apply database migrations and exit
   import [--json] [--format F] <files or folders...>
                              load audit exports (CSV/JSON/NDJSON, .gz, .zip)
-  api-key create [--role reader|importer|admin] [--name NAME]
+  api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN] [--org ORG]
                              create an API key and print it once
   api-key list [--all] [--json]
                              list API keys (name, role, created, last used; never the key)

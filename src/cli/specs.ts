@@ -58,13 +58,14 @@ ${DATABASE_HELP}`,
 
 export const API_KEY_SPECS: Record<'create' | 'list' | 'revoke', CommandSpec> = {
   create: {
-    usage: 'mailtrail api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN]',
+    usage: 'mailtrail api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN] [--org ORG]',
     help: `Creates an API key and prints it once on stdout (only its SHA-256 is stored).
 
   --role ROLE   reader (queries), importer (queries and imports) or admin; default reader
   --name NAME   a name to list and revoke it by, unique among active keys; default "<role> key <time>"
-  --expires WHEN  refuse the key after WHEN: a number of days (30d) or an ISO 8601 time; default never`,
-    options: { role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } },
+  --expires WHEN  refuse the key after WHEN: a number of days (30d) or an ISO 8601 time; default never
+  --org ORG     the organisation (id or slug; see the organizations query) whose data the key sees; default 1`,
+    options: { role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' }, org: { type: 'string' } },
     check: ({ values }) => {
       if (values.expires !== undefined && !expiryFrom(values.expires as string)) {
         return `--expires must be a number of days such as 30d, or a future ISO 8601 time (got '${values.expires}')`;

@@ -167,6 +167,17 @@ describe('api-key create, list and revoke', () => {
     expect((await t.gql('{ importBatches { totalCount } }', {}, { key: soon })).status).toBe(401);
   });
 
+  test('create --org: the key belongs to that organisation (by slug or id); an unknown one is refused', async () => {
+    const org = (await t.gql('mutation { createOrganization(name: "Northwind case") { id slug } }')).body.data.createOrganization;
+    const bySlug = (await cli('create', '--name', 'northwind', '--org', org.slug)).stdout.trim();
+    expect(await new ApiKeyStore(t.db.dataSource).authenticate(bySlug)).toMatchObject({ orgId: org.id, name: 'northwind' });
+    const byId = (await cli('create', '--name', 'northwind 2', '--org', String(org.id))).stdout.trim();
+    expect(await new ApiKeyStore(t.db.dataSource).authenticate(byId)).toMatchObject({ orgId: org.id });
+    const unknown = await cli('create', '--name', 'nowhere', '--org', 'no-such-org');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no organisation has id or slug 'no-such-org'");
+  });
+
   test('revoke --id when older data has two active keys with one name', async () => {
     const store = new ApiKeyStore(t.db.dataSource);
     await store.create({ name: 'twin', role: 'reader' });

@@ -57,7 +57,7 @@ export class ApiKeyStore {
   /** False while changes to keys cannot be heard: then no known key is served from the cache. */
   cacheTrusted = true;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {}
 
   get cachedKeys(): number {
     return this.cache.size;

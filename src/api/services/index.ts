@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
 import { AccessLogService } from './access-log.service';
 import { ActivityService } from './activity.service';
+import { OrganizationService } from './organization.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { ExposureService } from './exposure.service';
@@ -23,6 +24,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     importBatches: new ImportBatches(dataSource),
     accessLog: new AccessLogService(dataSource, orgId),
     activity: new ActivityService(dataSource, orgId),
+    organizations: new OrganizationService(dataSource),
   };
 }
 

@@ -1,5 +1,6 @@
 import { AccessLogResolver } from './access-log.resolver';
 import { ActivityResolver } from './activity.resolver';
+import { OrganizationResolver } from './organization.resolver';
 import { AuditRecordResolver } from './audit-record.resolver';
 import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
@@ -27,4 +28,5 @@ export const RESOLVERS = [
   ExposedMessageResolver,
   AccessLogResolver,
   ActivityResolver,
+  OrganizationResolver,
 ] as const;
