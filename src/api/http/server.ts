@@ -89,7 +89,6 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   trackRequestQueries(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);
-  const keyChanges = listenForKeyChanges((dataSource.options as { url: string }).url, apiKeys, logger);
   const schema = await buildMailtrailSchema();
   const documentLimitsRefusal = documentLimitChecker(schema, {
     maxAliases: config.maxQueryAliases,
@@ -242,6 +241,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
+  // Only once listening: a server that failed to start leaves no connection behind to hold the process.
+  const keyChanges = listenForKeyChanges((dataSource.options as { url: string }).url, apiKeys, logger);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
