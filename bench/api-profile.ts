@@ -96,6 +96,8 @@ async function main(): Promise<void> {
 
   const dataSource = createDataSource(url.toString(), { poolSize: 10, applicationName: 'mailtrail-profile' });
   await dataSource.initialize();
+  // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
+  await dataSource.runMigrations({ transaction: 'each' });
   const manifest: Manifest = (await dataSource.query('SELECT manifest FROM bench_meta'))[0].manifest;
   const cases: Record<string, { file: string; variables: Record<string, unknown> }> = {
     '01 sessions of an attacker IP': { file: '01-sessions-by-ip.graphql', variables: { ip: manifest.attack.clientIpSpellings[1] } },

@@ -13,7 +13,8 @@
  * machine), and writes everything to bench/results/import-<records>.json.
  *
  * DATABASE_URL names the PostgreSQL server (the bench creates and finally drops its database, by default named
- * after its process id); unset, the embedded server is used. WAL is measured server-wide: other activity on the server during a load counts too.
+ * after its process id); unset, the embedded server is used. WAL is measured server-wide: other activity on the
+ * server during a load counts too.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -322,6 +322,8 @@ async function main(): Promise<void> {
 
   const dataSource = createDataSource(url, { poolSize: 10, applicationName: 'mailtrail-bench' });
   await dataSource.initialize();
+  // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
+  await dataSource.runMigrations({ transaction: 'each' });
   const config = { ...loadConfig({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '0' }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });

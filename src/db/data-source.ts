@@ -10,7 +10,7 @@ import { QueryCounter } from './query-counter';
  */
 export function createDataSource(
   url: string,
-  opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number } = {},
+  opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number; onPoolError?: (error: Error) => void } = {},
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -25,5 +25,7 @@ export function createDataSource(
     poolSize: opts.poolSize ?? 10,
     applicationName: opts.applicationName ?? 'mailtrail',
     extra: opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {},
+    // An idle connection the server closed (restart, crash) is dropped by the pool and replaced on next use.
+    ...(opts.onPoolError ? { poolErrorHandler: opts.onPoolError } : {}),
   });
 }

@@ -46,7 +46,10 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     url = embedded.url;
     logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
   }
-  const dataSource = createDataSource(url, { statementTimeoutMs: config.readStatementTimeoutMs });
+  const dataSource = createDataSource(url, {
+    statementTimeoutMs: config.readStatementTimeoutMs,
+    onPoolError: (error) => logger.warn({ err: error }, 'an idle database connection was lost; it is replaced on next use'),
+  });
   try {
     if (opts.migrate !== false) await migrate(url, logger);
     await dataSource.initialize();

@@ -32,10 +32,12 @@ const SAFE_CODES = new Set([
   'PAYLOAD_TOO_LARGE',
   'NOT_AN_AUDIT_EXPORT',
   'QUERY_TIMEOUT',
+  'DATABASE_UNAVAILABLE',
 ]);
 
 /** The code of an answer that failed because the database could not be reached. */
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable (restarting or unreachable): retry shortly. GET /readyz says when it is back.';
 
 /** PostgreSQL's query_canceled: statement_timeout expired, or the request was abandoned and its SQL cancelled. */
 const QUERY_CANCELED = '57014';
@@ -82,6 +84,10 @@ export function formatErrorFor(logger: Logger) {
       logger.debug({ path: formatted.path }, 'request abandoned by its client');
       return { message: 'The client disconnected; the request was abandoned.', path: formatted.path, extensions: { code: 'REQUEST_ABANDONED' } };
     }
+    if (isDatabaseUnavailable(original) || isDatabaseUnavailable((original as { driverError?: unknown } | null)?.driverError)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving a request');
+      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
+    }
     if ((original as { code?: unknown } | null)?.code === QUERY_CANCELED) {
       return {
         message: 'The query ran longer than the statement timeout (READ_STATEMENT_TIMEOUT_MS) and was stopped: narrow the filter or the time window, or ask for smaller pages.',
@@ -89,9 +95,6 @@ export function formatErrorFor(logger: Logger) {
         locations: formatted.locations,
         extensions: { code: 'QUERY_TIMEOUT' },
       };
-    }
-    if (isDatabaseUnavailable(original) || isDatabaseUnavailable((original as { driverError?: unknown } | null)?.driverError)) {
-      return { message: 'The database is unavailable: retry shortly.', path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
     }
     const errorId = crypto.randomUUID();
     logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error while resolving a request');

@@ -17,17 +17,16 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ControlPool } from '../../db/control-pool';
 import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { ImportService } from '../../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
 import { createContext, type RequestContext } from '../graphql/context';
 import { admission } from './admission';
-import { formatErrorFor } from '../graphql/errors';
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailablePlugin, formatErrorFor } from '../graphql/errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
 import { documentLimitChecker, queryLimitsPlugin } from '../graphql/query-limits';
 import { roleGatePlugin } from '../graphql/role-gate';
-import { DATABASE_UNAVAILABLE, databaseUnavailablePlugin } from '../graphql/errors';
-import { isDatabaseUnavailable } from '../../db/unavailable';
 import { sendError, sendRetryLater } from './http-errors';
 import { rateLimit } from './rate-limit';
 import { accessEntryOf, accessLog } from './access-log';
@@ -135,7 +134,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       next();
     } catch (error) {
       if (!isDatabaseUnavailable(error)) return next(error);
-      sendRetryLater(res, 503, DATABASE_UNAVAILABLE, 'The database is unavailable: retry shortly.', DATABASE_RETRY_AFTER_S);
+      sendRetryLater(res, 503, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_S);
     }
   };
 
@@ -229,7 +228,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     }
     if (status && status >= 400 && status < 500) return sendError(res, status, 'BAD_REQUEST', 'Malformed request body: send JSON.');
     if (isDatabaseUnavailable(error)) {
-      return sendRetryLater(res, 503, DATABASE_UNAVAILABLE, 'The database is unavailable: retry shortly.', DATABASE_RETRY_AFTER_S);
+      logger.warn({ err: error }, 'database unavailable while handling a request');
+      return sendRetryLater(res, 503, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_S);
     }
     logger.error({ err: error }, 'unhandled error in HTTP handler');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error; the server log has the details.');
