@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../db/database';
 import type { Logger } from '../logger';
 import { ApiKeyStore } from '../api/http/auth';
 import { buildMailtrailSchema, printMailtrailSchema } from '../api/graphql/schema';
+import { describeVerify, verifyEvidence } from '../evidence/verify';
 import { ImportService } from '../import/import-service';
 import { UsageError, type Parsed } from './args';
 import { createKey, listKeys, revokeKey } from './api-key-command';
@@ -54,6 +55,13 @@ export const RUN: Record<string, Run> = {
       process.stderr.write(`mailtrail: importing into ${db.description}\n`);
       const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
       return runImport(importer, db.dataSource, parsed.positionals, options);
+    });
+  },
+  async verify(parsed, config, logger) {
+    return withDatabase(config, logger, async (db) => {
+      const report = await verifyEvidence(db.dataSource);
+      process.stdout.write(parsed.values.json ? JSON.stringify(report) + '\n' : describeVerify(report));
+      return report.mismatchCount > 0 ? 1 : 0;
     });
   },
   'api-key create': withKeys(createKey),

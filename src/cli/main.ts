@@ -1,5 +1,5 @@
 /**
- * The `mailtrail` command: serve | migrate | import | api-key create|list|revoke | emit-schema | generate-migration.
+ * The `mailtrail` command: serve | migrate | import | verify | api-key create|list|revoke | emit-schema | generate-migration.
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
  */
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC } from './specs';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC, VERIFY_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -15,6 +15,7 @@ const USAGE = `usage: mailtrail <command> [options]
   migrate                    apply database migrations and exit
   import [--json] [--format F] <files or folders...>
                              load audit exports (CSV/JSON/NDJSON, .gz, .zip)
+  verify [--json]            re-hash every record's original text; exit 1 on a mismatch
   api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN] [--org ORG]
                              create an API key and print it once
   api-key list [--all] [--json]
@@ -31,12 +32,13 @@ Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_D
 `;
 
 /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-const QUIET = new Set(['import', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
+const QUIET = new Set(['import', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
 
 const SPECS: Record<string, CommandSpec> = {
   serve: SERVE_SPEC,
   migrate: MIGRATE_SPEC,
   import: IMPORT_SPEC,
+  verify: VERIFY_SPEC,
   'api-key create': API_KEY_SPECS.create,
   'api-key list': API_KEY_SPECS.list,
   'api-key revoke': API_KEY_SPECS.revoke,

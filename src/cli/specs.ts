@@ -98,6 +98,18 @@ from its next request on.`,
   },
 };
 
+export const VERIFY_SPEC: CommandSpec = {
+  usage: 'mailtrail verify [--json]',
+  help: `Re-reads every stored record's original text and re-computes its SHA-256 against the one taken at import.
+Records imported before evidence blocks existed (kept as jsonb, not byte-exact) are checked on their jsonb text and
+counted apart. Exit status: 0 when everything matches, 1 on any mismatch.
+
+  --json   print the report as one JSON document
+
+${DATABASE_HELP}`,
+  options: { json: { type: 'boolean' } },
+};
+
 export const EMIT_SCHEMA_SPEC: CommandSpec = {
   usage: 'mailtrail emit-schema',
   help: 'Writes schema/schema.graphql (the SDL the code serves) in the project.',

@@ -44,8 +44,8 @@ function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
   }
   if (totals.nulRecords > 0) {
     notes.push(
-      `${totals.nulRecords} records contain NUL characters (\\u0000), which PostgreSQL cannot store: they are kept, with each NUL ` +
-        `written as the text "\\u0000" in their raw AuditData and as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
+      `${totals.nulRecords} records contain NUL characters (\\u0000), which PostgreSQL text cannot store: they are kept, their ` +
+        `original text verbatim and each NUL as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
     );
   }
   if (text.invalidSequences > 0) {

@@ -3,21 +3,23 @@ import { ApiKey } from './api-key.entity';
 import { ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
 import { AuditRecord } from './audit-record.entity';
 import { ClientIp } from './client-ip.entity';
+import { EvidenceBlock } from './evidence-block.entity';
 import { Folder } from './folder.entity';
 import { FolderSync } from './folder-sync.entity';
 import { ImportBatch } from './import-batch.entity';
 import { ImportRejection } from './import-rejection.entity';
 import { Mailbox } from './mailbox.entity';
+import { Message } from './message.entity';
 import { MessageAccess } from './message-access.entity';
 import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  AccessLog, ApiKey, AuditRecord, ClientIp, ClientIpMailbox, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
-  MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
+  AccessLog, ApiKey, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  Message, MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
-  Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord,
-  MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, AccessLog,
+  Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, AccessLog,
 ];

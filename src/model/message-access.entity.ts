@@ -1,26 +1,26 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Message } from './message.entity';
 import { RecordAttribution } from './record-attribution';
 
-/** One message listed in a Bind record (Folders[].FolderItems[]): confirmed exposure. */
+/**
+ * One message listed in a Bind record (Folders[].FolderItems[]): confirmed exposure. Narrow on purpose (ids only);
+ * each index serves a parent the API pages by (docs/PERFORMANCE.md shows the plans): a record's items, a message's
+ * binds across mailboxes, a folder's binds. Session and mailbox go through audit_record's indexes.
+ */
 @Entity({ name: 'message_access' })
-@Index('ix_message_access_org_message_time', ['orgId', 'internetMessageId', 'accessedAt', 'id'])
-@Index('ix_message_access_session_time', ['sessionId', 'accessedAt', 'id'])
-@Index('ix_message_access_mailbox_time', ['mailboxId', 'accessedAt', 'id'])
-@Index('ix_message_access_folder_time', ['folderId', 'accessedAt', 'id'])
 @Index('ix_message_access_record', ['recordId'])
+@Index('ix_message_access_message', ['messageId'])
+@Index('ix_message_access_folder', ['folderId'])
 export class MessageAccess extends RecordAttribution {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_message_access' })
   id!: string;
 
-  @Column({ name: 'access_type', type: 'varchar', length: 4 })
-  accessType!: string;
+  @Column({ name: 'message_id', type: 'bigint' })
+  messageId!: string;
 
-  @Column({ name: 'accessed_at', type: 'timestamptz' })
-  accessedAt!: Date;
-
-  /** Canonical, with angle brackets. */
-  @Column({ name: 'internet_message_id', type: 'text' })
-  internetMessageId!: string;
+  @ManyToOne(() => Message, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<Message>;
 
   /** As written in the record, when it differed from the canonical form. */
   @Column({ name: 'internet_message_id_original', type: 'text', nullable: true })

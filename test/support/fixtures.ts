@@ -29,7 +29,7 @@ export async function modelCounts(dataSource: DataSource, orgId: number) {
        (SELECT count(*) FROM session WHERE org_id = $1)::int AS sessions,
        (SELECT count(*) FROM client_ip WHERE org_id = $1)::int AS "clientIps",
        (SELECT count(*) FROM mailbox WHERE org_id = $1)::int AS mailboxes,
-       (SELECT count(DISTINCT internet_message_id) FROM message_access WHERE org_id = $1)::int AS "distinctMessages"`,
+       (SELECT count(DISTINCT message_id) FROM message_access WHERE org_id = $1)::int AS "distinctMessages"`,
     [orgId],
   );
   return row as Record<string, number>;

@@ -1,4 +1,4 @@
-import { canonicalMessageId } from '../../src/import/normalize';
+import { canonicalMessageId, messageKey, messageKeyHash } from '../../src/import/normalize';
 
 describe('InternetMessageId: is this the same message as in the other record? (quirk 23)', () => {
   test.each([
@@ -26,4 +26,22 @@ describe('InternetMessageId: is this the same message as in the other record? (q
   test.each(['', '   ', '<>', '<<>>', ' < > '])('%p is no id at all', (input) => {
     expect(canonicalMessageId(input)).toBeNull();
   });
+});
+
+describe('messageKey: one message whatever the case of its domain (RFC 5322)', () => {
+  test.each([
+    ['<a@HOST.Example.com>', '<a@host.example.com>'],
+    ['<A@host.example.com>', '<A@host.example.com>'], // the local part is case-sensitive
+    ['<"x@y"@MAIL.Example>', '<"x@y"@mail.example>'], // the domain follows the last @
+    ['<1.prod.linkedin.com>', '<1.prod.linkedin.com>'],
+    ['<a@DÉJÀ.Example>', '<a@dÉjÀ.example>'], // ASCII only, as the migration's SQL does
+  ])('%p -> %p', (canonical, key) => {
+    expect(messageKey(canonical)).toBe(key);
+  });
+});
+
+test('messageKeyHash: the SHA-256 of the key, so spellings of one message share it', () => {
+  expect(messageKeyHash('<a@HOST.example.com>')).toBe(messageKeyHash('<a@host.EXAMPLE.com>'));
+  expect(messageKeyHash('<A@host.example.com>')).not.toBe(messageKeyHash('<a@host.example.com>'));
+  expect(messageKeyHash('<a@b>')).toMatch(/^[0-9a-f]{64}$/);
 });

@@ -84,7 +84,7 @@ export class ActivityService {
           ),
           counted AS (
             SELECT p.start, p.key, count(*) AS records, sum(p.operations) AS operations,
-                   (SELECT count(DISTINCT a.internet_message_id) FROM message_access a
+                   (SELECT count(DISTINCT a.message_id) FROM message_access a
                      WHERE a.org_id = ${org} AND a.record_id = ANY(array_agg(p.id))) AS messages
             FROM picked p GROUP BY p.start, p.key
           ),

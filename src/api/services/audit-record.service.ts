@@ -1,11 +1,18 @@
-/** Audit records: the evidence, each with its AuditData verbatim and the import batch it came from. */
+/** Audit records: the evidence, each with its original text byte-exact and the import batch it came from. */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import type { AuditRecordType, MailAccessTypeEnum } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
+import { recordBytes, unpackBlock } from '../../evidence/blocks';
 import { keysetPage, timeKey } from './keyset';
 import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
+
+/** A record's original text; exact is false for records moved from the former jsonb column. */
+export interface RecordOriginal {
+  text: string;
+  exact: boolean;
+}
 
 export interface AuditRecordFilter extends TimeRange {
   /** Lower-cased UPN. */
@@ -33,7 +40,7 @@ export class AuditRecordService {
     const k = key.trim();
     const rows = await run(
       this.db,
-      sql`SELECT r.* FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.record_key = ANY(${[...new Set([k, k.toLowerCase()])]}::text[]) LIMIT 1`,
+      sql`SELECT ${RECORD_COLUMNS('r')} FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.record_key = ANY(${[...new Set([k, k.toLowerCase()])]}::text[]) LIMIT 1`,
     );
     return rows.length ? auditRecordFromRow(rows[0]) : null;
   }
@@ -67,13 +74,30 @@ export class AuditRecordService {
     return inKeyOrder(ids, rows.map(auditRecordFromRow), (r) => r.id);
   }
 
-  /** The original AuditData of records, for AuditRecord.raw. */
-  async rawByIds(ids: readonly string[]): Promise<unknown[]> {
-    const rows: { id: string; raw: unknown }[] = await run(
+  /**
+   * The original text of records, for AuditRecord.raw / rawText: out of their evidence blocks (each block fetched
+   * and decompressed once), or the jsonb text of records moved from the former jsonb column (exact = false).
+   */
+  async originalsByIds(ids: readonly string[]): Promise<(RecordOriginal | null)[]> {
+    const rows: { id: string | null; block: string; start: number | null; size: number | null; jsonb: string | null; data: Buffer | null }[] = await run(
       this.db,
-      sql`SELECT r.id::text AS id, r.raw FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.id = ANY(${ids}::bigint[])`,
+      sql`WITH r AS (SELECT id, raw_block_id, raw_offset, raw_length, raw FROM audit_record WHERE org_id = ${this.orgId} AND id = ANY(${ids}::bigint[]))
+       SELECT r.id::text, r.raw_block_id::text AS block, r.raw_offset AS start, r.raw_length AS size,
+         CASE WHEN r.raw_block_id IS NULL THEN r.raw::text END AS jsonb, NULL::bytea AS data FROM r
+       UNION ALL
+       SELECT NULL, b.id::text, NULL, NULL, NULL, b.data FROM evidence_block b WHERE b.id IN (SELECT raw_block_id FROM r)`,
     );
-    const byId = new Map(rows.map((r) => [r.id, r.raw]));
+    const blocks = new Map(rows.filter((r) => r.data).map((r) => [r.block, unpackBlock(r.data!)]));
+    const byId = new Map<string, RecordOriginal>();
+    for (const r of rows) {
+      if (r.id === null) continue;
+      byId.set(
+        r.id,
+        r.jsonb !== null
+          ? { text: r.jsonb, exact: false }
+          : { text: recordBytes(blocks.get(r.block)!, r.start!, r.size!).toString('utf8'), exact: true },
+      );
+    }
     return ids.map((id) => byId.get(id) ?? null);
   }
 

@@ -9,7 +9,7 @@ import { run, sql, type Sql } from '../../db/sql';
 import type { FolderSyncType } from '../graphql/types/entities.type';
 import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.type';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
-import { folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';
 
 export interface ExposureTotals {
@@ -17,7 +17,7 @@ export interface ExposureTotals {
   bindOperationCount: number;
 }
 
-/** Conditions on a row (alias of message_access, folder_sync or audit_record) for the question. */
+/** Conditions on a row (alias of ACCESSES('message_access'), ACCESSES('folder_sync') or audit_record) for the question. */
 function exposureWhere(orgId: number, q: ExposureQuery, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
   const column = (name: string) => sql.ident(alias, name);
   return sql`${column('org_id')} = ${orgId} AND ${column('mailbox_id')} = ${q.mailboxId}::bigint
@@ -37,7 +37,7 @@ export class ExposureService {
   async totals(q: ExposureQuery): Promise<ExposureTotals> {
     const [row] = await run(
       this.db,
-      sql`SELECT (SELECT count(DISTINCT a.internet_message_id) FROM message_access a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
+      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
               (SELECT coalesce(sum(r.operation_count), 0) FROM audit_record r
                 WHERE ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'BIND') AS ops`,
     );
@@ -53,8 +53,8 @@ export class ExposureService {
       sql`SELECT a.internet_message_id, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
          array_agg(DISTINCT a.folder_id::text) AS folder_ids,
          coalesce(array_agg(DISTINCT a.session_id::text) FILTER (WHERE a.session_id IS NOT NULL), '{}') AS session_ids
-       FROM message_access a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}${afterCursor}
-       GROUP BY a.internet_message_id ORDER BY a.internet_message_id LIMIT ${limit + 1}`,
+       FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}${afterCursor}
+       GROUP BY a.message_id, a.internet_message_id ORDER BY a.internet_message_id LIMIT ${limit + 1}`,
     );
     const nodes = rows.map(
       (r): ExposedMessageType => ({

@@ -5,7 +5,7 @@ import type { TimeWindow } from '../graphql/types/common.type';
 import type { FolderType, MailboxType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
-import { folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
+import { ACCESSES, folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
 
 export interface MailboxFilter {
   throttled?: boolean | null;
@@ -77,12 +77,12 @@ export class MailboxService {
     return groupedInKeyOrder(clientIpIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
-  /** Mailboxes in which a message was bound, by UPN. */
-  async byInternetMessageIds(messageIds: readonly string[]): Promise<MailboxType[][]> {
+  /** Mailboxes in which a message (message-dictionary ids) was bound, by UPN. */
+  async byMessageIds(messageIds: readonly string[]): Promise<MailboxType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT a.internet_message_id AS key, ${MAILBOX_COLUMNS('m')}
-       FROM (SELECT DISTINCT internet_message_id, mailbox_id FROM message_access WHERE org_id = ${this.orgId} AND internet_message_id = ANY(${messageIds}::text[])) a
+      sql`SELECT a.message_id::text AS key, ${MAILBOX_COLUMNS('m')}
+       FROM (SELECT DISTINCT message_id, mailbox_id FROM ${ACCESSES('message_access')} x WHERE x.org_id = ${this.orgId} AND x.message_id = ANY(${messageIds}::bigint[])) a
        JOIN mailbox m ON m.id = a.mailbox_id ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(messageIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));

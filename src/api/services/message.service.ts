@@ -7,6 +7,7 @@ import { run, sql } from '../../db/sql';
 import type { FolderSyncType, MessageAccessType } from '../graphql/types/entities.type';
 import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
+import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
 import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
@@ -19,21 +20,26 @@ export class MessageService {
     private readonly orgId: number,
   ) {}
 
-  /** `internetMessageId` must be canonical (with brackets). null when it was never bound. */
+  /**
+   * `internetMessageId` must be canonical (with brackets); any case of its domain finds the message, shown as first
+   * spelt. null when it was never bound.
+   */
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
-    const [row] = await run<{ first: Date | null; last: Date }>(
+    const [row] = await run<{ id: string; shown: string; first: Date | null; last: Date }>(
       this.db,
-      sql`SELECT min(accessed_at) AS first, max(accessed_at) AS last FROM message_access WHERE org_id = ${this.orgId} AND internet_message_id = ${internetMessageId}`,
+      sql`SELECT m.id::text, m.internet_message_id AS shown, min(r.creation_time) AS first, max(r.creation_time) AS last
+       FROM message m JOIN message_access a ON a.message_id = m.id JOIN audit_record r ON r.id = a.record_id
+       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id`,
     );
     if (!row?.first) return null;
-    return { internetMessageId, firstAccessedAt: row.first, lastAccessedAt: row.last };
+    return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last };
   }
 
-  /** Accesses under a parent (session, mailbox, folder, or an InternetMessageId across mailboxes), oldest first. */
+  /** Accesses under a parent (session, mailbox, folder, or a message across mailboxes), oldest first. */
   accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
-      parent: parent === 'message' ? { column: 'internet_message_id', type: 'text' } : { column: `${parent}_id`, type: 'bigint' },
+      parent: { column: `${parent}_id`, type: 'bigint' },
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,
       where: sql`t.org_id = ${this.orgId} AND ${withinSql(sql`t.accessed_at`, range)}`,

@@ -67,19 +67,35 @@ export function folderFromRow(r: Row): FolderType {
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
 const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
-/** message_access or folder_sync with its folder (prefix f_) and client IP (prefix c_) joined in. */
+/**
+ * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app,
+ * type and time are the record's). Filters on them reach audit_record's indexes through the join.
+ */
+const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, a.size_in_bytes, r.mailbox_id, r.session_id,
+    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at,
+    m.internet_message_id
+  FROM message_access a JOIN audit_record r ON r.id = a.record_id JOIN message m ON m.id = a.message_id)`;
+
+const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id,
+    r.creation_time AS synced_at
+  FROM folder_sync s JOIN audit_record r ON r.id = s.record_id)`;
+
+/** Message accesses or folder syncs as the API shows them (ACCESS_ROWS / SYNC_ROWS), without the folder. */
+export const ACCESSES = (table: 'message_access' | 'folder_sync') => (table === 'message_access' ? ACCESS_ROWS : SYNC_ROWS);
+
+/** Message accesses or folder syncs with their folder (prefix f_) and client IP (prefix c_) joined in. */
 export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
   sql`(SELECT x.*, f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP}
-    FROM ${sql.ident(table)} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
+    FROM ${ACCESSES(table)} x JOIN folder f ON f.id = x.folder_id LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
 
 /**
- * audit_record's columns except raw: AuditData is large, so lists leave it out and AuditRecord.raw loads it only
- * when a client selects it (one batched statement).
+ * audit_record's columns except the original text: it is large and compressed, so lists leave it out and
+ * AuditRecord.raw / rawText load it only when a client selects it (one batched statement).
  */
 export const RECORD_COLUMNS = (a: string) =>
   columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'logon_type', 'mail_access_type',
-    'is_throttled', 'operation_count', 'batch_id', 'source_line']);
+    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
 export const RECORD_WITH_CLIENT_IP = sql`(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
@@ -107,7 +123,7 @@ export function noteRelated(r: Row, related: RelatedRows): void {
   }
 }
 
-/** The record attribution columns message_access and folder_sync share (src/model/record-attribution.ts). */
+/** The record attribution columns ACCESS_ROWS and SYNC_ROWS share. */
 function attributionFromRow(r: Row) {
   return {
     id: str(r.id),
@@ -160,7 +176,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     operationCount: numOrNull(r.operation_count),
     clientIpRaw: strOrNull(r.client_ip_raw),
     sourceLine: num(r.source_line),
-    raw: r.raw,
+    rawExact: Boolean(r.raw_exact),
   };
 }
 

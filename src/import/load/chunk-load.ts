@@ -4,7 +4,8 @@
  *
  * Only records whose key is not stored yet are written, so re-importing adds nothing. Shared rows (mailboxes,
  * sessions, IPs, folders, who-used-what links) are upserted set-wise with their counters, their ids come back in
- * the same statement, and the records, message accesses and folder syncs then go in by COPY with those ids.
+ * the same statement (bound messages too, in the message dictionary), and the records, message accesses and folder
+ * syncs then go in by COPY with those ids.
  * Loads of one organisation are serialised by an advisory lock: concurrent imports of overlapping data neither
  * duplicate nor deadlock, while their reading and parsing still run in parallel.
  */
@@ -13,6 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
+import { packEvidence } from '../../evidence/blocks';
+import { messageKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
@@ -145,6 +148,34 @@ async function resolveFolders(
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
+/**
+ * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
+ * seen.
+ * One statement: existing messages are looked up in the same statement that adds new ones.
+ */
+async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
+  const spellings = new Map<string, string>();
+  for (const { record } of fresh) {
+    for (const a of record.messageAccesses) {
+      const key = messageKeyHash(a.internetMessageId);
+      if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
+    }
+  }
+  if (spellings.size === 0) return new Map();
+  const { rows } = await execute(
+    client,
+    sql`WITH wanted AS (SELECT decode(u.h, 'hex') AS key_hash, u.spelling FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(h, spelling)),
+     added AS (
+       INSERT INTO message (org_id, key_hash, internet_message_id) SELECT ${orgId}::int, key_hash, spelling FROM wanted
+       ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
+       RETURNING id, key_hash)
+     SELECT id::text, encode(key_hash, 'hex') AS key FROM added
+     UNION ALL
+     SELECT m.id::text, encode(m.key_hash, 'hex') FROM message m JOIN wanted w ON m.org_id = ${orgId} AND m.key_hash = w.key_hash`,
+  );
+  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+}
+
 /** Who-used-what link tables and their two key columns. */
 const LINK_COLUMNS = {
   session_client_ip: ['session_id', 'client_ip_id'],
@@ -196,6 +227,7 @@ export async function loadChunk(
   const sessionIds = await upsertSessions(client, orgId, plan);
   const clientIpIds = await upsertClientIps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
+  const messageIds = await resolveMessages(client, orgId, plan.fresh);
   const { rows: idRows } = await client.query(
     "SELECT nextval(pg_get_serial_sequence('audit_record', 'id'))::text AS id FROM generate_series(1, $1)",
     [plan.fresh.length],
@@ -211,19 +243,28 @@ export async function loadChunk(
     };
   });
 
+  const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
+  await copyRows(
+    client,
+    'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
+    evidence.blocks.map((b) => [b.id, orgId, b.recordCount, '\\x' + b.data.toString('hex')]),
+  );
   await copyRows(
     client,
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type,
-       mail_access_type, is_throttled, operation_count, raw, batch_id, source_line) FROM STDIN`,
+       mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
+       batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
-        const { record: r, rawJson, line } = plan.fresh[i];
+        const { record: r, line } = plan.fresh[i];
         const id = ids[i];
+        const e = evidence.refs[i];
         yield [
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.logonType,
-          r.mailAccessType, r.isThrottled, r.operationCount, rawJson, batchId, line,
+          r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), true,
+          batchId, line,
         ];
       }
     })(),
@@ -234,31 +275,27 @@ export async function loadChunk(
       const r = plan.fresh[i].record;
       const id = ids[i];
       if (!id.mailbox) continue;
-      const at = r.creationTime.toISOString();
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, folderCache.get(`${id.mailbox}|${a.folderKey}`), id.mailbox, id.session, id.clientIp, r.clientAppId,
-            'BIND', at, a.internetMessageId, a.internetMessageIdOriginal, a.sizeInBytes] as Row;
+          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+            a.internetMessageIdOriginal, a.sizeInBytes] as Row;
         }
       } else {
-        for (const f of r.folderSyncs) {
-          yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`), id.mailbox, id.session, id.clientIp, r.clientAppId, at] as Row;
-        }
+        for (const f of r.folderSyncs) yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`)] as Row;
       }
     }
   };
   if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
     await copyRows(
       client,
-      `COPY message_access (org_id, record_id, folder_id, mailbox_id, session_id, client_ip_id, client_app_id, access_type,
-         accessed_at, internet_message_id, internet_message_id_original, size_in_bytes) FROM STDIN`,
+      'COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes) FROM STDIN',
       derived('access'),
     );
   }
   if (plan.fresh.some((s) => s.record.folderSyncs.length)) {
     await copyRows(
       client,
-      'COPY folder_sync (org_id, record_id, folder_id, mailbox_id, session_id, client_ip_id, client_app_id, synced_at) FROM STDIN',
+      'COPY folder_sync (org_id, record_id, folder_id) FROM STDIN',
       derived('sync'),
     );
   }

@@ -128,9 +128,9 @@ export class ChunkWriter {
 }
 
 /**
- * Data exceptions (SQLSTATE class 22: a NUL or lone surrogate in JSON, a number out of range...) and program limits
- * (class 54: JSON nested too deep for jsonb) are about one record's content; anything else (a lost connection, a
- * bug) must fail the batch instead of rejecting records.
+ * Data exceptions (SQLSTATE class 22: a value a typed column cannot hold, a number out of range...) and program
+ * limits (class 54) are about one record's content; anything else (a lost connection, a bug) must fail the batch
+ * instead of rejecting records.
  */
 function isRefusedData(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;

@@ -1,14 +1,12 @@
 /**
- * PostgreSQL can hold NUL (U+0000) neither in text nor in jsonb, but an audit record may carry one (a corrupted
- * subject, a hostile client string). Such a record is stored, not rejected: in `raw` each NUL escape is written as
- * the six characters `\u0000` (an escaped backslash), and in the typed columns NUL becomes U+FFFD. The batch says
- * how many records were stored this way.
+ * PostgreSQL text cannot hold NUL (U+0000), but an audit record may carry one (a corrupted subject, a hostile client
+ * string). Such a record is stored, not rejected: its original text is kept as it is (evidence blocks are bytes),
+ * and in the typed columns NUL becomes U+FFFD. The batch says how many records were stored this way.
  */
 import type { StagedRecord } from './chunk-plan';
 
 /** A `\u0000` escape not itself escaped (preceded by an even number of backslashes). */
 const NUL_ESCAPE_SOURCE = /(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/.source;
-const NUL_ESCAPE = new RegExp(NUL_ESCAPE_SOURCE, 'g');
 const HAS_NUL_ESCAPE = new RegExp(NUL_ESCAPE_SOURCE);
 
 export function hasNul(rawJson: string): boolean {
@@ -24,8 +22,8 @@ function replaceNul<T>(value: T): T {
   return value;
 }
 
-/** The record as PostgreSQL can store it; `nul` marks that it had to be changed. */
+/** The record as PostgreSQL can store it in its typed columns; `nul` marks that it had to be changed. */
 export function storableRecord(staged: StagedRecord): StagedRecord & { nul?: boolean } {
   if (!hasNul(staged.rawJson)) return staged;
-  return { record: replaceNul(staged.record), rawJson: staged.rawJson.replace(NUL_ESCAPE, '\\\\u0000'), line: staged.line, nul: true };
+  return { record: replaceNul(staged.record), rawJson: staged.rawJson, line: staged.line, nul: true };
 }

@@ -3,7 +3,7 @@ export { NormalizationError } from './errors';
 export { normalizeRecord, normalizeRecordWithNotes, type NormalizeResult } from './record';
 export { NoteTally, type NormalizationNote } from './notes';
 export { canonicalIp } from './ip';
-export { canonicalMessageId } from './message-id';
+export { canonicalMessageId, messageKey, messageKeyHash } from './message-id';
 export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';
 export { mailAccessProperties, type MailAccessProperties } from './operation-properties';
 export { recordKey, usableId, contentKey, canonicalJson } from './record-key';

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+
 /**
  * InternetMessageId arrives with or without `<…>` (quirk 23). The canonical form always has exactly one pair of
  * brackets so the same message matches across records; case is kept because the local part is case-sensitive.
@@ -12,4 +14,20 @@ export function canonicalMessageId(input: string): { canonical: string; original
   if (inner === '') return null;
   const canonical = `<${inner}>`;
   return { canonical, original: input === canonical ? null : input };
+}
+
+/**
+ * The dictionary key of a canonical InternetMessageId: RFC 5322 domains compare case-insensitively, so
+ * `<a@HOST.example.com>` and `<a@host.example.com>` are one message; the local part keeps its case. ASCII-only
+ * lowering (domains are ASCII, IDNs come as punycode) so migrations/*MessageDictionary* computes the same key in SQL.
+ */
+export function messageKey(canonical: string): string {
+  const at = canonical.lastIndexOf('@');
+  if (at < 0) return canonical;
+  return canonical.slice(0, at) + canonical.slice(at).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/** What the dictionary stores and indexes for a message: the SHA-256 of its key (UTF-8), hex. */
+export function messageKeyHash(canonical: string): string {
+  return crypto.createHash('sha256').update(messageKey(canonical), 'utf8').digest('hex');
 }

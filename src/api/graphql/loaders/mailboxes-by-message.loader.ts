@@ -1,5 +1,5 @@
 import type { Services } from '../../services';
 import { batchLoader } from './by-key';
 
-/** Keyed by canonical InternetMessageId. */
-export const createMailboxesByMessageLoader = (s: Services) => batchLoader((ids) => s.mailboxes.byInternetMessageIds(ids));
+/** Keyed by message-dictionary id (MessageType.messageId). */
+export const createMailboxesByMessageLoader = (s: Services) => batchLoader((ids) => s.mailboxes.byMessageIds(ids));

@@ -70,8 +70,19 @@ export class AuditRecordResolver {
     return ctx.loaders.folderSyncs.byRecord.load(record.id);
   }
 
-  @FieldResolver(() => JSONScalar, { description: 'The original AuditData, verbatim (for Search-MailboxAuditLog rows: the row).' })
-  raw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
-    return record.raw !== undefined ? record.raw : ctx.loaders.rawByRecord.load(record.id);
+  @FieldResolver(() => JSONScalar, { description: 'The original AuditData parsed (for Search-MailboxAuditLog rows: the row); rawText has its exact text.' })
+  async raw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext): Promise<unknown> {
+    return JSON.parse((await this.original(record, ctx)).text);
+  }
+
+  @FieldResolver(() => String, { description: 'The original AuditData text exactly as read (see rawExact).' })
+  async rawText(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await this.original(record, ctx)).text;
+  }
+
+  private async original(record: AuditRecordType, ctx: RequestContext) {
+    const original = await ctx.loaders.rawByRecord.load(record.id);
+    if (!original) throw new Error(`audit record ${record.id} has no original text`);
+    return original;
   }
 }

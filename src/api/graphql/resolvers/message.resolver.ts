@@ -15,7 +15,7 @@ export class MessageResolver {
 
   @FieldResolver(() => [MailboxType], { description: 'Mailboxes in which it was bound.' })
   mailboxes(@Root() message: MessageType, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.mailboxesByMessage.load(message.internetMessageId);
+    return ctx.loaders.mailboxesByMessage.load(message.messageId);
   }
 
   @FieldResolver(() => MessageAccessConnection, { description: 'Every bind of it in every mailbox, oldest first: who, when, from where.' })
@@ -24,6 +24,6 @@ export class MessageResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ) {
-    return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.internetMessageId, page));
+    return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.messageId, page));
   }
 }

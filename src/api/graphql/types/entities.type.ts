@@ -121,7 +121,7 @@ export class FolderSyncType {
   clientAppId!: string | null;
 }
 
-@ObjectType('AuditRecord', { description: 'One audit record, with its original AuditData verbatim in raw.' })
+@ObjectType('AuditRecord', { description: 'One audit record, with its original AuditData byte-exact in rawText (parsed in raw).' })
 export class AuditRecordType {
   /** The database id (internal). */
   id!: string;
@@ -176,8 +176,10 @@ export class AuditRecordType {
   @Field(() => Int, { description: 'Line of the input file where the record starts.' })
   sourceLine!: number;
 
-  /** Present when the row was read with it; otherwise AuditRecord.raw loads it. */
-  raw?: unknown;
+  @Field(() => Boolean, {
+    description: 'Whether raw/rawText are the original bytes (SHA-256 kept; mailtrail verify re-checks). False for records stored before issue 13 in a jsonb column, which reordered keys and dropped duplicate keys.',
+  })
+  rawExact!: boolean;
 }
 
 @ObjectType('ImportRejection', { description: 'A row or record that could not be used: where, why, and what it looked like.' })

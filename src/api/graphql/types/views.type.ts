@@ -3,6 +3,9 @@ import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('Message', { description: 'One InternetMessageId, across every mailbox where it was read.' })
 export class MessageType {
+  /** Its id in the message dictionary (not exposed: the loaders of its fields key on it). */
+  messageId!: string;
+
   @Field({ description: 'Canonical, with angle brackets.' })
   internetMessageId!: string;
 

@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Up to 64 records' original text, brotli-compressed together (src/evidence/blocks.ts). The id is the id of the
+ * block's first record; each audit_record says which block, offset and length hold its bytes.
+ */
+@Entity({ name: 'evidence_block' })
+export class EvidenceBlock {
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_evidence_block' })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'integer' })
+  orgId!: number;
+
+  @Column({ name: 'record_count', type: 'integer' })
+  recordCount!: number;
+
+  @Column({ type: 'bytea' })
+  data!: Buffer;
+}
