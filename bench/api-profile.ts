@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const query = fs.readFileSync(path.resolve(__dirname, '../../contract', chosen.file), 'utf8');
   const variables = chosen.variables;
 
-  const config = { ...loadConfig({ DATABASE_URL: url.toString() }), port: 0, host: '127.0.0.1' };
+  const config = { ...loadConfig({ DATABASE_URL: url.toString(), RATE_LIMIT_PER_MINUTE: '0' }), port: 0, host: '127.0.0.1' };
   // The server logs its request line at info like `serve` does, into /dev/null rather than a terminal.
   const devNull = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const server = await startServer({ config, dataSource, logger: devNull });
@@ -121,17 +121,18 @@ async function main(): Promise<void> {
 
   const schema = await buildMailtrailSchema();
   const shapes = listShapedFields(schema);
+  const limits = { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost };
   // Apollo wraps every resolver of a schema in place once a plugin resolves fields (cache control does): each
   // variant gets its own schema, so the wrapping of one does not slow the others.
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildMailtrailSchema(),
-    plugins: [requestLogPlugin(devNull), queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, shapes)],
+    plugins: [requestLogPlugin(devNull), queryLimitsPlugin(limits, shapes)],
   });
   const apolloNoCacheControl = new ApolloServer<RequestContext>({
     schema: await buildMailtrailSchema(),
     plugins: [
       requestLogPlugin(devNull),
-      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, shapes),
+      queryLimitsPlugin(limits, shapes),
       ApolloServerPluginCacheControlDisabled(),
     ],
   });

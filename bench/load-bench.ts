@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-load-'));
   const port = await freePort();
   const server = spawn(process.execPath, [path.resolve(__dirname, '../../bin/mailtrail.js'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), MAILTRAIL_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), MAILTRAIL_DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -40,6 +40,15 @@ export interface Config {
   /** Query limits: deepest selection and largest estimated row count one request may ask for. */
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Aliases, directives and lexical tokens one GraphQL document may hold (refused as a 400 before it runs). */
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
+  maxQueryTokens: number;
+  /** Requests per minute per API key (0 = unlimited), and the burst allowed above that pace (beyond: 429). */
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
+  /** How the access log keeps GraphQL variables: hashed values (default), plain values, or none. */
+  accessLogVariables: 'hashed' | 'plain' | 'none';
   /** Number of records staged and merged per transaction while importing. */
   importChunkRecords: number;
   /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
@@ -78,6 +87,16 @@ function bytes(env: Env, name: string, fallback: number): number {
   return Number(match[1]) * factor;
 }
 
+/** One of `choices`; the first is the default. */
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return choices[0];
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is not valid: expected one of ${choices.join(', ')}.`);
+  }
+  return text as T;
+}
+
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -101,6 +120,12 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: bytes(env, 'MAX_UPLOAD_BYTES', 20 * 1024 ** 3),
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 50),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 100, 100_000_000),
+    maxQueryAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
+    maxQueryDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 20, 0, 10_000),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 100, 1, 1_000_000),
+    accessLogVariables: oneOf(env, 'ACCESS_LOG_VARIABLES', ['hashed', 'plain', 'none'] as const),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),

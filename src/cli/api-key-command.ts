@@ -2,11 +2,13 @@
 import { ApiKeyStore, type ApiKeySummary } from '../api/http/auth';
 import type { ApiKeyRole } from '../model/api-key.entity';
 import type { Parsed } from './args';
+import { expiryFrom } from './specs';
+import { OrganizationService } from '../api/services/organization.service';
 const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');
 
 function table(keys: ApiKeySummary[], withRevoked: boolean): string {
-  const header = ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', ...(withRevoked ? ['REVOKED'] : [])];
-  const rows = keys.map((k) => [String(k.id), k.name, k.role, iso(k.createdAt), iso(k.lastUsedAt), ...(withRevoked ? [iso(k.revokedAt)] : [])]);
+  const header = ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'EXPIRES', ...(withRevoked ? ['REVOKED'] : [])];
+  const rows = keys.map((k) => [String(k.id), k.name, k.role, iso(k.createdAt), iso(k.lastUsedAt), iso(k.expiresAt), ...(withRevoked ? [iso(k.revokedAt)] : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }
@@ -19,7 +21,14 @@ export async function createKey(keys: ApiKeyStore, parsed: Parsed): Promise<numb
     process.stderr.write(`mailtrail: an active key is already named '${name}': choose another name, or revoke it first.\n`);
     return 1;
   }
-  process.stdout.write((await keys.create({ name, role })) + '\n');
+  const expiresAt = parsed.values.expires === undefined ? null : expiryFrom(parsed.values.expires as string);
+  const orgText = parsed.values.org as string | undefined;
+  const org = orgText === undefined ? null : await new OrganizationService(keys.dataSource).find(orgText);
+  if (orgText !== undefined && !org) {
+    process.stderr.write(`mailtrail: no organisation has id or slug '${orgText}'.\n`);
+    return 1;
+  }
+  process.stdout.write((await keys.create({ name, role, expiresAt, orgId: org?.id })) + '\n');
   return 0;
 }
 

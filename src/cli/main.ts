@@ -18,7 +18,7 @@ const USAGE = `usage: mailtrail <command> [options]
   timeline [--mailbox UPN] [--session ID] [--ip IP] [--from T] [--to T] [--format F] [--out FILE]
                              export a timeline (Timesketch JSONL/CSV or plain CSV)
   verify [--json]            re-hash every record's original text; exit 1 on a mismatch
-  api-key create [--role reader|importer|admin] [--name NAME]
+  api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN] [--org ORG]
                              create an API key and print it once
   api-key list [--all] [--json]
                              list API keys (name, role, created, last used; never the key)

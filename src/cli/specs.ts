@@ -23,6 +23,13 @@ and the embedded PostgreSQL. Settings are environment variables (see the README)
 ${DATABASE_HELP}`,
 };
 
+/** When a key given `--expires WHEN` expires (30d, or an ISO 8601 time in the future), or null if WHEN is not one. */
+export function expiryFrom(when: string, now = new Date()): Date | null {
+  const days = /^(\d{1,5})d$/.exec(when.trim());
+  const at = days ? new Date(now.getTime() + Number(days[1]) * 86_400_000) : new Date(when);
+  return Number.isNaN(at.getTime()) || at <= now ? null : at;
+}
+
 export const MIGRATE_SPEC: CommandSpec = {
   usage: 'mailtrail migrate',
   help: `Applies the database migrations (every command does so on start) and exits.\n\n${DATABASE_HELP}`,
@@ -73,13 +80,18 @@ ${DATABASE_HELP}`,
 
 export const API_KEY_SPECS: Record<'create' | 'list' | 'revoke', CommandSpec> = {
   create: {
-    usage: 'mailtrail api-key create [--role reader|importer|admin] [--name NAME]',
+    usage: 'mailtrail api-key create [--role reader|importer|admin] [--name NAME] [--expires WHEN] [--org ORG]',
     help: `Creates an API key and prints it once on stdout (only its SHA-256 is stored).
 
   --role ROLE   reader (queries), importer (queries and imports) or admin; default reader
-  --name NAME   a name to list and revoke it by, unique among active keys; default "<role> key <time>"`,
-    options: { role: { type: 'string' }, name: { type: 'string' } },
+  --name NAME   a name to list and revoke it by, unique among active keys; default "<role> key <time>"
+  --expires WHEN  refuse the key after WHEN: a number of days (30d) or an ISO 8601 time; default never
+  --org ORG     the organisation (id or slug; see the organizations query) whose data the key sees; default 1`,
+    options: { role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' }, org: { type: 'string' } },
     check: ({ values }) => {
+      if (values.expires !== undefined && !expiryFrom(values.expires as string)) {
+        return `--expires must be a number of days such as 30d, or a future ISO 8601 time (got '${values.expires}')`;
+      }
       if (values.role !== undefined && !(API_KEY_ROLES as readonly unknown[]).includes(values.role)) {
         return `--role must be reader, importer or admin (got '${values.role}')`;
       }
@@ -97,7 +109,7 @@ export const API_KEY_SPECS: Record<'create' | 'list' | 'revoke', CommandSpec> = 
   revoke: {
     usage: 'mailtrail api-key revoke <name> | --id ID',
     help: `Revokes an active API key by its name (or by id when several share a name). Running servers refuse it
-within 30 seconds.`,
+from its next request on.`,
     options: { id: { type: 'string' } },
     maxPositionals: 1,
     check: ({ values, positionals }) => {

@@ -1,3 +1,4 @@
+import { AccessLog } from './access-log.entity';
 import { ApiKey } from './api-key.entity';
 import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
 import { App } from './app.entity';
@@ -15,11 +16,11 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
-  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog,
 ];

@@ -52,6 +52,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   '08-records-by-app.graphql': [{ appId: ids.APP_ID }],
   '09-mailbox.graphql': [{ upn: 'alice@contoso.com' }],
   '10-apps.graphql': [{ mailbox: 'alice@contoso.com' }],
+  '13-activity.graphql': [{ from: '2025-03-01T00:00:00Z', to: '2025-03-15T00:00:00Z', mailbox: 'alice@contoso.com' }],
 };
 
 /** What each operation costs today (statements per request, including the API-key lookup): a regression guard. */
@@ -65,6 +66,7 @@ const BOUNDS: Record<string, number> = {
   '08-records-by-app.graphql': 4,
   '09-mailbox.graphql': 6,
   '10-apps.graphql': 6, // key, mailbox, its apps, their bound messages, apps page with count, their mailboxes
+  '13-activity.graphql': 1,
 };
 
 async function statementsFor(t: TestServer, file: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {

@@ -104,8 +104,8 @@ describe('api-key create, list and revoke', () => {
 
     const before = await cli('list');
     expect(before.code).toBe(0);
-    expect(before.stdout).toMatch(/^ID\s+NAME\s+ROLE\s+CREATED\s+LAST USED\n/);
-    expect(before.stdout).toMatch(/\d+\s+soar playbook\s+importer\s+\d{4}-\d\d-\d\d \d\d:\d\dZ\s+-\n/);
+    expect(before.stdout).toMatch(/^ID\s+NAME\s+ROLE\s+CREATED\s+LAST USED\s+EXPIRES\n/);
+    expect(before.stdout).toMatch(/\d+\s+soar playbook\s+importer\s+\d{4}-\d\d-\d\d \d\d:\d\dZ\s+-\s+-\n/);
     expect(before.stdout).not.toContain(key);
 
     // Using the key stamps last_used_at (to the minute: a second use within the minute writes nothing).
@@ -137,11 +137,45 @@ describe('api-key create, list and revoke', () => {
     expect(revoked).toMatchObject({ code: 0, stdout: expect.stringMatching(/^revoked key \d+ 'leaked'\n$/) });
     expect(await new ApiKeyStore(t.db.dataSource).authenticate(key)).toBeNull();
     expect((await cli('list')).stdout).not.toContain('leaked');
-    expect((await cli('list', '--all')).stdout).toMatch(/leaked\s+reader\s+\S+ \S+\s+\S+( \S+)?\s+\d{4}-\d\d-\d\d \d\d:\d\dZ\n/);
+    expect((await cli('list', '--all')).stdout).toMatch(/leaked\s+reader\s+\S+ \S+\s+\S+( \S+)?\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\dZ\n/);
 
     const unknown = await cli('revoke', 'leaked');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("no active key is named 'leaked'");
+  });
+
+  test('a revocation by the CLI is effective on the running server at once, not after its key cache time', async () => {
+    const key = (await cli('create', '--name', 'playbook 2', '--role', 'reader')).stdout.trim();
+    expect((await t.gql('{ importBatches { totalCount } }', {}, { key })).status).toBe(200); // now cached
+    expect((await cli('revoke', 'playbook 2')).code).toBe(0);
+    // The server hears the change (NOTIFY) within milliseconds; the old cache time was 30 s.
+    const deadline = Date.now() + 1_000;
+    while (t.server.apiKeys.cachedKeys > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const refused = await t.gql('{ importBatches { totalCount } }', {}, { key });
+    expect(refused.status).toBe(401);
+  });
+
+  test('create --expires: the key lists its expiry and is refused once it has passed', async () => {
+    const created = await cli('create', '--name', 'contractor', '--expires', '30d');
+    expect(created.code).toBe(0);
+    const listed = JSON.parse((await cli('list', '--json')).stdout).find((k: { name: string }) => k.name === 'contractor');
+    expect(new Date(listed.expiresAt).getTime() - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
+    expect((await cli('create', '--name', 'bad', '--expires', 'yesterday')).code).toBe(2);
+    const soon = await new ApiKeyStore(t.db.dataSource).create({ name: 'soon', role: 'reader', expiresAt: new Date(Date.now() + 1_500) });
+    expect((await t.gql('{ importBatches { totalCount } }', {}, { key: soon })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect((await t.gql('{ importBatches { totalCount } }', {}, { key: soon })).status).toBe(401);
+  });
+
+  test('create --org: the key belongs to that organisation (by slug or id); an unknown one is refused', async () => {
+    const org = (await t.gql('mutation { createOrganization(name: "Northwind case") { id slug } }')).body.data.createOrganization;
+    const bySlug = (await cli('create', '--name', 'northwind', '--org', org.slug)).stdout.trim();
+    expect(await new ApiKeyStore(t.db.dataSource).authenticate(bySlug)).toMatchObject({ orgId: org.id, name: 'northwind' });
+    const byId = (await cli('create', '--name', 'northwind 2', '--org', String(org.id))).stdout.trim();
+    expect(await new ApiKeyStore(t.db.dataSource).authenticate(byId)).toMatchObject({ orgId: org.id });
+    const unknown = await cli('create', '--name', 'nowhere', '--org', 'no-such-org');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no organisation has id or slug 'no-such-org'");
   });
 
   test('revoke --id when older data has two active keys with one name', async () => {

@@ -3,6 +3,7 @@
  * the headers makes GraphiQL introspect again (new fetcher), and headers are not kept in localStorage unless the
  * user opted in.
  */
+import crypto from 'node:crypto';
 import vm from 'node:vm';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -85,11 +86,26 @@ function runPage(html: string, stored: Record<string, string>) {
 describe('GraphiQL at /', () => {
   let t: TestServer;
   let html: string;
+  let headers: Headers;
   beforeAll(async () => {
     t = await startTestServer();
     const res = await fetch(`${t.url}/`);
     expect(res.status).toBe(200);
     html = await res.text();
+    headers = res.headers;
+  });
+
+  test('sends a Content-Security-Policy that allows its own inline script only by hash, and refuses framing', () => {
+    const csp = headers.get('content-security-policy')!;
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/connect-src 'self'/);
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    const inline = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    const hash = crypto.createHash('sha256').update(inline).digest('base64');
+    expect(csp).toContain(`'sha256-${hash}'`);
+    // Every other script is one of this server's own files.
+    expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]).every((src) => src.startsWith('/graphiql/'))).toBe(true);
   });
   afterAll(async () => t.close());
 

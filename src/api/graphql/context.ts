@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
 import type { ImportService } from '../../import/import-service';
 import type { Principal } from '../http/auth';
+import type { AccessEntry } from '../http/access-log';
 import { createLoaders, type Loaders } from './loaders';
 import { createServices, type Services } from '../services';
 
@@ -16,6 +17,8 @@ export interface RequestContext {
   loaders: Loaders;
   importer: ImportService;
   limits: { maxInlineImportBytes: number };
+  /** This request's access-log row, filled in when the answer is sent. */
+  accessLog?: AccessEntry;
 }
 
 export function createContext(deps: {

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { RequestAbandonedError } from '../../db/request-scope';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { Logger } from '../../logger';
@@ -34,6 +35,8 @@ const SAFE_CODES = new Set([
   'DATABASE_UNAVAILABLE',
 ]);
 
+/** The code of an answer that failed because the database could not be reached. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable (restarting or unreachable): retry shortly. GET /readyz says when it is back.';
 
 /** PostgreSQL's query_canceled: statement_timeout expired, or the request was abandoned and its SQL cancelled. */
@@ -83,7 +86,7 @@ export function formatErrorFor(logger: Logger) {
     }
     if (isDatabaseUnavailable(original) || isDatabaseUnavailable((original as { driverError?: unknown } | null)?.driverError)) {
       logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving a request');
-      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'DATABASE_UNAVAILABLE' } };
+      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: DATABASE_UNAVAILABLE } };
     }
     if ((original as { code?: unknown } | null)?.code === QUERY_CANCELED) {
       return {
@@ -101,5 +104,26 @@ export function formatErrorFor(logger: Logger) {
       locations: formatted.locations,
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     };
+  };
+}
+
+/**
+ * An answer with no data because the database was unreachable is the server's outage, not the query's fault:
+ * 503 with Retry-After, so a playbook's retry policy waits and tries again.
+ */
+export function databaseUnavailablePlugin(retryAfterSeconds: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data == null && errors?.length && errors.every((e) => e.extensions?.code === DATABASE_UNAVAILABLE)) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(retryAfterSeconds));
+          }
+        },
+      };
+    },
   };
 }

@@ -5,6 +5,7 @@
  * predictable under load. A request whose client leaves while waiting gives up its place.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { sendRetryLater } from './http-errors';
 
 export function admission(opts: { maxRunning: number; maxWaiting: number }) {
   let running = 0;
@@ -21,8 +22,7 @@ export function admission(opts: { maxRunning: number; maxWaiting: number }) {
     };
     if (running < opts.maxRunning) return start();
     if (waiting.length >= opts.maxWaiting) {
-      res.setHeader('retry-after', '1');
-      res.status(503).json({ errors: [{ message: `The server is busy (${waiting.length} requests waiting): retry shortly.`, extensions: { code: 'SERVER_BUSY' } }] });
+      sendRetryLater(res, 503, 'SERVER_BUSY', `The server is busy (${waiting.length} requests waiting): retry shortly.`, 1);
       return;
     }
     const turn = () => {

@@ -43,7 +43,10 @@ export function keyFromHeaders(headers: Record<string, string | string[] | undef
 
 /** Keys remembered at most; beyond this the least recently used are forgotten, so no client can grow the cache. */
 export const KEY_CACHE_SIZE = 1000;
-/** A known key is trusted this long, so a revoked key stops working within that time. */
+/**
+ * A known key is trusted this long. Changes to keys are also announced (key-changes.ts), which empties the cache
+ * at once; while that announcement cannot be heard, known keys are looked up on every request.
+ */
 const KNOWN_KEY_TTL_MS = 30_000;
 /** An unknown key is remembered only briefly: retries cost no query, and a typo fixed in the database works soon. */
 const UNKNOWN_KEY_TTL_MS = 5_000;
@@ -51,8 +54,10 @@ const UNKNOWN_KEY_TTL_MS = 5_000;
 export class ApiKeyStore {
   /** By key hash, least recently used first (a Map keeps insertion order). */
   private cache = new Map<string, { principal: Principal | null; expires: number }>();
+  /** False while changes to keys cannot be heard: then no known key is served from the cache. */
+  cacheTrusted = true;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {}
 
   get cachedKeys(): number {
     return this.cache.size;
@@ -64,31 +69,40 @@ export class ApiKeyStore {
     const hash = hashKey(key);
     const hit = this.cache.get(hash);
     this.cache.delete(hash);
-    if (hit && Date.now() < hit.expires) {
+    if (hit && Date.now() < hit.expires && (this.cacheTrusted || !hit.principal)) {
       this.cache.set(hash, hit);
       return hit.principal;
     }
     // The lookup also stamps last_used_at when it is over a minute old: one statement, no write per request.
-    const [row]: { id: number; org_id: number; role: ApiKeyRole; name: string }[] = await this.dataSource.query(
-      `WITH k AS (SELECT id, org_id, role, name, last_used_at FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL),
+    const [row]: { id: number; org_id: number; role: ApiKeyRole; name: string; expires_at: Date | null }[] = await this.dataSource.query(
+      `WITH k AS (SELECT id, org_id, role, name, last_used_at, expires_at FROM api_key
+                  WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())),
             touched AS (UPDATE api_key a SET last_used_at = now() FROM k
                         WHERE a.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
-       SELECT id, org_id, role, name FROM k`,
+       SELECT id, org_id, role, name, expires_at FROM k`,
       [hash],
     );
     const principal = row ? { keyId: row.id, orgId: row.org_id, role: row.role, name: row.name } : null;
-    this.cache.set(hash, { principal, expires: Date.now() + (principal ? KNOWN_KEY_TTL_MS : UNKNOWN_KEY_TTL_MS) });
+    // A key that expires sooner is not trusted past its expiry.
+    const ttl = principal ? Math.min(KNOWN_KEY_TTL_MS, row.expires_at ? row.expires_at.getTime() - Date.now() : Infinity) : UNKNOWN_KEY_TTL_MS;
+    this.cache.set(hash, { principal, expires: Date.now() + ttl });
     if (this.cache.size > KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return principal;
   }
 
-  async create(opts: { name: string; role: ApiKeyRole; orgId?: number; key?: string }): Promise<string> {
+  /** Forgets every cached key (a key changed somewhere): the next request of each looks it up again. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  async create(opts: { name: string; role: ApiKeyRole; orgId?: number; key?: string; expiresAt?: Date | null }): Promise<string> {
     const key = opts.key ?? newKeyText();
     await this.dataSource.getRepository(ApiKey).insert({
       name: opts.name,
       role: opts.role,
       orgId: opts.orgId ?? DEFAULT_ORG_ID,
       keyHash: hashKey(key),
+      expiresAt: opts.expiresAt ?? null,
     });
     return key;
   }
@@ -111,7 +125,7 @@ export class ApiKeyStore {
       where: opts.includeRevoked ? {} : { revokedAt: IsNull() },
       order: { id: 'ASC' },
     });
-    return rows.map((k) => ({ id: k.id, name: k.name, role: k.role, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
+    return rows.map((k) => ({ id: k.id, name: k.name, role: k.role, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt }));
   }
 
   /** The active keys with this name (names are meant to be unique among active keys; older data may repeat them). */
@@ -119,7 +133,7 @@ export class ApiKeyStore {
     return (await this.list()).filter((k) => k.name === name);
   }
 
-  /** Revokes one active key by id; false if there is none. Running servers stop accepting it within the cache time. */
+  /** Revokes one active key by id; false if there is none. Running servers hear of it and refuse it at once. */
   async revoke(id: number): Promise<boolean> {
     const result = await this.dataSource.query('UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
     return result[0].length > 0;
@@ -132,5 +146,6 @@ export interface ApiKeySummary {
   role: ApiKeyRole;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
   revokedAt: Date | null;
 }

@@ -2,6 +2,7 @@
  * GraphiQL served entirely from node_modules: no CDN, no fonts, no outside requests, so it works on an
  * air-gapped forensic workstation. The page asks for the API key in the headers editor.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { type Router } from 'express';
 
@@ -87,31 +88,60 @@ function script(defaultHeaders: string): string {
 `;
 }
 
-function page(): string {
-  const headers = JSON.stringify({ Authorization: 'Bearer <the key in .mailtrail/api-key>' }, null, 2);
+const STYLE = 'html,body,#graphiql{height:100%;margin:0}';
+
+const sha256 = (text: string) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The page may run only its own scripts (the assets above and its one inline script, by hash), talk only to this
+ * server, and never be framed (clickjacking a page that holds an API key). Style attributes stay allowed: the
+ * editor sets them.
+ */
+function securityHeaders(inlineScript: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `script-src 'self' ${sha256(inlineScript)}`,
+      `style-src 'self' 'unsafe-inline'`,
+      "img-src 'self' data:",
+      "font-src 'self' data:",
+      "connect-src 'self'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+function page(inlineScript: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>mailtrail GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/graphiql.css">
-<style>html,body,#graphiql{height:100%;margin:0}</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <div id="graphiql">Loading GraphiQL…</div>
 <script src="/graphiql/react.js"></script>
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
-<script>${script(headers)}</script>
+<script>${inlineScript}</script>
 </body>
 </html>`;
 }
 
 export function graphiqlRouter(): Router {
   const router = express.Router();
-  const html = page();
+  const inlineScript = script(JSON.stringify({ Authorization: 'Bearer <the key in .mailtrail/api-key>' }, null, 2));
+  const html = page(inlineScript);
+  const headers = securityHeaders(inlineScript);
   router.get('/', (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-store').send(html);
+    res.type('html').set('Cache-Control', 'no-store').set(headers).send(html);
   });
   for (const [name, file] of Object.entries(ASSETS)) {
     router.get(`/graphiql/${name}`, (_req, res) => {

@@ -9,6 +9,7 @@ import type { ImportService } from '../../import/import-service';
 import { IMPORT_FORMATS, type ImportFormat } from '../../import/types';
 import { batchView } from '../../import/import-batches';
 import type { Principal } from './auth';
+import { sendError } from './http-errors';
 
 export function importsRouter(deps: { importer: ImportService; maxUploadBytes: number; idleTimeoutMs: number; logger: Logger }): Router {
   const router = express.Router();
@@ -16,12 +17,12 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
     try {
       const format = String(req.query.format ?? 'AUTO').toUpperCase();
       if (format !== 'AUTO' && !(IMPORT_FORMATS as readonly string[]).includes(format)) {
-        res.status(400).json({ error: `Unknown format ${format}: use AUTO or one of ${IMPORT_FORMATS.join(', ')}.` });
+        sendError(res, 400, 'BAD_USER_INPUT', `Unknown format ${format}: use AUTO or one of ${IMPORT_FORMATS.join(', ')}.`);
         return;
       }
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > deps.maxUploadBytes) {
-        res.status(413).json({ error: `Upload of ${declared} bytes exceeds MAX_UPLOAD_BYTES (${deps.maxUploadBytes}).` });
+        sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Upload of ${declared} bytes exceeds MAX_UPLOAD_BYTES (${deps.maxUploadBytes}).`);
         return;
       }
       let seen = 0;
@@ -44,7 +45,7 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
       // A Content-Encoding: gzip body is just gzip bytes to us: the reader unpacks it by its magic number.
       const fileName = typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 500) : null;
       if (fileName?.includes('\u0000')) {
-        res.status(400).json({ error: 'fileName contains a NUL character (\\u0000).' });
+        sendError(res, 400, 'BAD_USER_INPUT', 'fileName contains a NUL character (\\u0000).');
         return;
       }
       const principal = (req as unknown as { principal: Principal }).principal;

@@ -1,17 +1,26 @@
 /**
  * One structured log line per GraphQL request: who (API key id and name), which operation, how long, and whether
- * it failed. The groundwork for the audit of who queried what; variables are not logged (they can hold evidence).
+ * it failed; variables are not logged (they can hold evidence). It also fills in the request's access-log entry
+ * (operation, variables as configured, rows returned), which access-log.ts writes to the database.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../logger';
 import type { RequestContext } from '../graphql/context';
+import { countRows, recordVariables, type VariablesMode } from './access-log';
 
-export function requestLogPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+export function requestLogPlugin(logger: Logger, opts: { variables: VariablesMode } = { variables: 'hashed' }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, errors }) {
+        async willSendResponse({ operationName, operation, errors, request, response }) {
+          const entry = contextValue.accessLog;
+          if (entry) {
+            const rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])) ?? [];
+            entry.operation = operationName ?? (rootFields.join(',') || null);
+            entry.variables = recordVariables(request.variables, opts.variables);
+            entry.rows = response.body.kind === 'single' ? countRows(response.body.singleResult.data) : null;
+          }
           logger.info(
             {
               keyId: contextValue.principal.keyId,

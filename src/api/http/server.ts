@@ -1,6 +1,7 @@
 /**
  * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, timeline downloads at
- * GET /exports/timeline, /healthz (liveness:
+ * GET /exports/timeline, the access log as CSV at GET /access-log (admin keys; every keyed request is written to
+ * it), /healthz (liveness:
  * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
  * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
  * and the SQL of a request whose client went away is cancelled.
@@ -22,11 +23,17 @@ import { ImportService } from '../../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
 import { createContext, type RequestContext } from '../graphql/context';
 import { admission } from './admission';
-import { DATABASE_UNAVAILABLE_MESSAGE, formatErrorFor } from '../graphql/errors';
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailablePlugin, formatErrorFor } from '../graphql/errors';
 import { graphiqlRouter } from './graphiql';
 import { importsRouter } from './imports-route';
 import { exportsRouter } from './exports-route';
-import { queryLimitsPlugin } from '../graphql/query-limits';
+import { documentLimitChecker, queryLimitsPlugin } from '../graphql/query-limits';
+import { roleGatePlugin } from '../graphql/role-gate';
+import { sendError, sendRetryLater } from './http-errors';
+import { rateLimit } from './rate-limit';
+import { accessEntryOf, accessLog } from './access-log';
+import { accessLogRouter } from './access-log-route';
+import { listenForKeyChanges } from './key-changes';
 import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
 
@@ -41,12 +48,9 @@ type AuthedRequest = Request & { principal?: Principal };
 
 /** A GraphQL request body must arrive within this (uploads go to /imports, which has an idle timeout instead). */
 const BODY_DEADLINE_MS = 60_000;
-/** Tokens graphql-js may lex in one document: parse work stays bounded whatever is sent. */
-const MAX_DOCUMENT_TOKENS = 50_000;
 
-function unauthenticated(res: Response, message: string): void {
-  res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
-}
+/** Seconds a client is asked to wait when the database is unreachable (a restart takes a few). */
+const DATABASE_RETRY_AFTER_S = 5;
 
 /** Drops a GraphQL request whose body has not arrived in time (a slow-loris client holds no socket forever). */
 function bodyDeadline(req: Request, _res: Response, next: NextFunction): void {
@@ -87,19 +91,27 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   trackRequestQueries(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);
   const schema = await buildMailtrailSchema();
+  const documentLimitsRefusal = documentLimitChecker(schema, {
+    maxAliases: config.maxQueryAliases,
+    maxDirectives: config.maxQueryDirectives,
+    maxTokens: config.maxQueryTokens,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
+    // Tokens graphql-js may lex in one document: parse work stays bounded whatever is sent (a 400 beyond it).
+    parseOptions: { maxTokens: config.maxQueryTokens },
     formatError: formatErrorFor(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of POSTed evidence queries; on by default it wraps every resolver (~4 ms CPU on contract 01).
       ApolloServerPluginCacheControlDisabled(),
-      requestLogPlugin(logger),
+      requestLogPlugin(logger, { variables: config.accessLogVariables }),
+      roleGatePlugin(schema),
+      databaseUnavailablePlugin(DATABASE_RETRY_AFTER_S),
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }, listShapedFields(schema)),
     ],
   });
@@ -109,19 +121,22 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     try {
       const key = keyFromHeaders(req.headers);
       if (!key) {
-        return unauthenticated(
+        return sendError(
           res,
+          401,
+          'UNAUTHENTICATED',
           req.headers.authorization
             ? 'The Authorization header must be "Bearer <key>". The first key is in .mailtrail/api-key (see the README).'
             : 'Missing API key: send "Authorization: Bearer <key>". The first key is in .mailtrail/api-key (see the README).',
         );
       }
       const principal = await apiKeys.authenticate(key);
-      if (!principal) return unauthenticated(res, 'Unknown or revoked API key.');
+      if (!principal) return sendError(res, 401, 'UNAUTHENTICATED', 'Unknown or revoked API key.');
       req.principal = principal;
       next();
     } catch (error) {
-      next(error);
+      if (!isDatabaseUnavailable(error)) return next(error);
+      sendRetryLater(res, 503, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_S);
     }
   };
 
@@ -137,15 +152,25 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const importBodyLimit = Math.ceil(config.maxInlineImportBytes * 1.1) + 1024 * 1024;
   const readerJson = express.json({ limit: config.maxQueryBytes });
   const importerJson = express.json({ limit: importBodyLimit });
+  const perKeyRate = rateLimit({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
+  const logAccess = accessLog(pool, logger);
   app.use(
     '/graphql',
     requireKey,
+    logAccess,
+    perKeyRate,
     bodyDeadline,
     // Only importer and admin keys may send an inline import; everyone else gets a body fit for a query.
     (req: AuthedRequest, res, next) => (roleAllows(req.principal!.role, 'importer') ? importerJson : readerJson)(req, res, next),
     (req, res, next) => {
       const refusal = oversizedDocument(req.body, Number(req.headers['content-length'] ?? 0), config.maxQueryBytes);
-      if (refusal) res.status(413).json({ errors: [{ message: refusal, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      if (refusal) sendError(res, 413, 'PAYLOAD_TOO_LARGE', refusal);
+      else next();
+    },
+    (req, res, next) => {
+      const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query.query;
+      const refusal = typeof query === 'string' ? documentLimitsRefusal(query) : null;
+      if (refusal) sendError(res, 400, 'GRAPHQL_VALIDATION_FAILED', refusal);
       else next();
     },
     admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries }),
@@ -160,55 +185,57 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       runInScope(scope, next);
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext({
+      context: async ({ req, res }) => ({
+        ...createContext({
           principal: (req as AuthedRequest).principal!,
           dataSource,
           logger,
           importer,
           maxInlineImportBytes: config.maxInlineImportBytes,
         }),
+        accessLog: accessEntryOf(res),
+      }),
     }),
   );
   app.use(
     '/imports',
     requireKey,
+    logAccess,
+    perKeyRate,
     (req: AuthedRequest, res, next) =>
       roleAllows(req.principal!.role, 'importer')
         ? next()
-        : res.status(403).json({ error: 'This API key is read-only: importing needs an importer or admin key.' }),
+        : sendError(res, 403, 'FORBIDDEN', 'This API key is read-only: importing needs an importer or admin key.'),
     importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
   );
 
-  app.use('/exports', requireKey, exportsRouter({ pool, logger }));
+  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, logger }));
+  app.use(
+    '/access-log',
+    requireKey,
+    logAccess,
+    perKeyRate,
+    (req: AuthedRequest, res, next) =>
+      roleAllows(req.principal!.role, 'admin') ? next() : sendError(res, 403, 'FORBIDDEN', 'The access log is for admin keys only.'),
+    accessLogRouter(dataSource),
+  );
 
   // Last resort: never leak a stack or SQL; say what to fix when the request itself was wrong.
   app.use((error: unknown, req: AuthedRequest, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status;
     if (status === 413 && req.principal && !roleAllows(req.principal.role, 'importer')) {
-      res.status(413).json({
-        errors: [{ message: `Request body too large: requests from a read-only key are limited to ${config.maxQueryBytes} bytes (MAX_QUERY_BYTES).`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-      });
-      return;
+      return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: requests from a read-only key are limited to ${config.maxQueryBytes} bytes (MAX_QUERY_BYTES).`);
     }
     if (status === 413) {
-      res.status(413).json({
-        errors: [{ message: `Request body too large: inline imports are limited to ${config.maxInlineImportBytes} bytes; upload big files with POST /imports or the CLI.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-      });
-      return;
+      return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: inline imports are limited to ${config.maxInlineImportBytes} bytes; upload big files with POST /imports or the CLI.`);
     }
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ errors: [{ message: 'Malformed request body: send JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
+    if (status && status >= 400 && status < 500) return sendError(res, status, 'BAD_REQUEST', 'Malformed request body: send JSON.');
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error }, 'database unavailable while handling a request');
-      res.setHeader('retry-after', '5');
-      res.status(503).json({ errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
-      return;
+      return sendRetryLater(res, 503, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_S);
     }
     logger.error({ err: error }, 'unhandled error in HTTP handler');
-    res.status(500).json({ errors: [{ message: 'Internal error; the server log has the details.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error; the server log has the details.');
   });
 
   // Node's 300 s default would cut long uploads; /imports has an idle timeout and /graphql a body deadline instead.
@@ -217,6 +244,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
+  // Only once listening: a server that failed to start leaves no connection behind to hold the process.
+  const keyChanges = listenForKeyChanges((dataSource.options as { url: string }).url, apiKeys, logger);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -227,6 +256,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     async stop() {
       await apollo.stop();
       await control.close();
+      await keyChanges.close();
     },
   };
 }

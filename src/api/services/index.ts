@@ -1,7 +1,10 @@
 /** One service per domain, each owning its SQL; every query is scoped to the caller's organisation. */
 import type { DataSource } from 'typeorm';
 import { ImportBatches } from '../../import/import-batches';
+import { AccessLogService } from './access-log.service';
+import { ActivityService } from './activity.service';
 import { AppService } from './app.service';
+import { OrganizationService } from './organization.service';
 import { AuditRecordService } from './audit-record.service';
 import { ClientIpService } from './client-ip.service';
 import { CoverageService } from './coverage.service';
@@ -23,6 +26,9 @@ export function createServices(dataSource: DataSource, orgId: number) {
     apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
     importBatches: new ImportBatches(dataSource),
+    accessLog: new AccessLogService(dataSource, orgId),
+    activity: new ActivityService(dataSource, orgId),
+    organizations: new OrganizationService(dataSource),
   };
 }
 

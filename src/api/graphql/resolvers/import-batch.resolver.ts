@@ -1,8 +1,8 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Extensions, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { batchView, type ImportBatchView } from '../../../import/import-batches';
-import { roleAllows } from '../../http/auth';
 import type { RequestContext } from '../context';
-import { ForbiddenError, UserInputError } from '../../../errors';
+import { UserInputError } from '../../../errors';
+import { ROLE_EXTENSION } from '../role-gate';
 import { Connection, pageSize } from '../pagination';
 import { ImportBatchType, ImportFormatEnum, ImportRejectionType } from '../types/entities.type';
 import { PageArgs, pageOf } from './page-args';
@@ -47,13 +47,11 @@ export class ImportBatchResolver {
     return ctx.loaders.rejectionsByBatch.load(pageOf(batch.id, page));
   }
 
+  @Extensions({ [ROLE_EXTENSION]: 'importer' })
   @Mutation(() => ImportBatchType, {
     description: 'Loads audit data sent inline (a Management API content blob, NDJSON, a CSV export...). Size-limited: upload big files with POST /imports.',
   })
   async importAuditLog(@Arg('input') input: ImportAuditLogInput, @Ctx() ctx: RequestContext): Promise<ImportBatchView> {
-    if (!roleAllows(ctx.principal.role, 'importer')) {
-      throw new ForbiddenError('This API key is read-only: importing needs an importer or admin key.');
-    }
     const size = Buffer.byteLength(input.content, 'utf8');
     if (size > ctx.limits.maxInlineImportBytes) {
       throw new UserInputError(

@@ -1,4 +1,7 @@
+import { AccessLogResolver } from './access-log.resolver';
+import { ActivityResolver } from './activity.resolver';
 import { AppResolver } from './app.resolver';
+import { OrganizationResolver } from './organization.resolver';
 import { AuditRecordResolver } from './audit-record.resolver';
 import { ClientIpResolver } from './client-ip.resolver';
 import { ExposedMessageResolver, ExposureResolver } from './exposure.resolver';
@@ -26,4 +29,7 @@ export const RESOLVERS = [
   PivotHopResolver,
   ExposureResolver,
   ExposedMessageResolver,
+  AccessLogResolver,
+  ActivityResolver,
+  OrganizationResolver,
 ] as const;

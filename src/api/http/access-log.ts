@@ -1,0 +1,65 @@
+/**
+ * Who looked at the evidence: one `access_log` row per API request (key, route, GraphQL operation, variables,
+ * rows returned, status, duration), written after the answer on a connection of the pool outside the request
+ * (not counted as the request's SQL, not cancelled with it). Variable values are hashed unless configured
+ * otherwise: the log says what was asked for without becoming a second copy of the evidence.
+ */
+import crypto from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { outsideAnyRequest } from '../../db/request-scope';
+import type { Logger } from '../../logger';
+import type { Principal } from './auth';
+
+export type VariablesMode = 'hashed' | 'plain' | 'none';
+
+/** What the GraphQL layer adds to a request's row (the access-log plugin fills it in). */
+export interface AccessEntry {
+  operation: string | null;
+  variables: Record<string, unknown> | null;
+  rows: number | null;
+}
+
+/** The request's entry, for the GraphQL context; absent outside logged routes. */
+export function accessEntryOf(res: Response): AccessEntry | undefined {
+  return res.locals.accessLog as AccessEntry | undefined;
+}
+
+export function recordVariables(variables: Record<string, unknown> | undefined, mode: VariablesMode): Record<string, unknown> | null {
+  if (!variables || mode === 'none') return null;
+  if (mode === 'plain') return variables;
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, `sha256:${crypto.createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('hex')}`]),
+  );
+}
+
+/** Objects in lists of an answer: its rows, at every level (edges, nodes of plain lists). */
+export function countRows(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + (item !== null && typeof item === 'object' ? 1 : 0) + countRows(item), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countRows(v), 0);
+  return 0;
+}
+
+/** Express middleware (after authentication): writes the row when the answer has been sent or abandoned. */
+export function accessLog(pool: Pool, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const entry: AccessEntry = { operation: null, variables: null, rows: null };
+    res.locals.accessLog = entry;
+    const principal = (req as Request & { principal: Principal }).principal;
+    res.once('close', () => {
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+      // A client gone before the answer is recorded as 499 (nginx's "client closed request").
+      const status = res.writableFinished ? res.statusCode : 499;
+      const route = `${req.method} ${req.baseUrl || req.path}`;
+      outsideAnyRequest(() =>
+        pool.query(
+          `INSERT INTO access_log (org_id, key_id, key_name, route, operation, variables, rows_returned, status, duration_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [principal.orgId, principal.keyId, principal.name, route, entry.operation, entry.variables && JSON.stringify(entry.variables), entry.rows, status, durationMs],
+        ),
+      ).catch((err: unknown) => logger.error({ err, route, keyId: principal.keyId }, 'could not write the access log row'));
+    });
+    next();
+  };
+}
