@@ -250,7 +250,7 @@ export class ImportService {
           try {
             const normalized = normalizeRecordWithNotes(source);
             notes.add(normalized.notes, source.line);
-            records.push({ record: normalized.record, rawJson: source.rawJson, line: source.line });
+            records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });

@@ -31,6 +31,11 @@ export interface SourceRecord {
   auditData: Record<string, unknown>;
   /** The AuditData JSON text to store verbatim (the original string when the source had one). */
   rawJson: string;
+  /**
+   * False when rawJson is not the bytes as read but a serialisation of them (a flat row, or an AuditData object
+   * whose source text could not be located): stored, and shown as not byte-exact (AuditRecord.rawExact).
+   */
+  rawExact?: boolean;
   wrapper: WrapperFields;
   /** True for Search-MailboxAuditLog rows: flat columns, no AuditData. */
   flat?: boolean;

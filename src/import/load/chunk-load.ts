@@ -279,13 +279,13 @@ export async function loadChunk(
        batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
-        const { record: r, line } = plan.fresh[i];
+        const { record: r, line, rawExact } = plan.fresh[i];
         const id = ids[i];
         const e = evidence.refs[i];
         yield [
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
-          r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), true,
+          r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
           batchId, line,
         ];
       }

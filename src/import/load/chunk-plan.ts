@@ -9,6 +9,8 @@ import type { NormalizedRecord, SessionKind } from '../types';
 export interface StagedRecord {
   record: NormalizedRecord;
   rawJson: string;
+  /** False when rawJson is a serialisation, not the bytes as read (see SourceRecord.rawExact). */
+  rawExact?: boolean;
   line: number;
 }
 

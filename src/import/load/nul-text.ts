@@ -25,5 +25,5 @@ function replaceNul<T>(value: T): T {
 /** The record as PostgreSQL can store it in its typed columns; `nul` marks that it had to be changed. */
 export function storableRecord(staged: StagedRecord): StagedRecord & { nul?: boolean } {
   if (!hasNul(staged.rawJson)) return staged;
-  return { record: replaceNul(staged.record), rawJson: staged.rawJson, line: staged.line, nul: true };
+  return { ...staged, record: replaceNul(staged.record), nul: true };
 }

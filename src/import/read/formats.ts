@@ -97,12 +97,12 @@ function resolveAuditData(
   wrapperText: string,
   key: string,
   v: unknown,
-): { ok: true; value: Obj; raw: string } | { ok: false; reason: string } {
+): { ok: true; value: Obj; raw: string; exact?: boolean } | { ok: false; reason: string } {
   if (typeof v === 'string') return parseAuditDataString(v);
   if (isObj(v)) {
     // Keep the source text verbatim (key order, number spelling); fall back to stringify if it cannot be located.
-    const raw = memberSlice(wrapperText, key) ?? JSON.stringify(v);
-    return { ok: true, value: v, raw };
+    const slice = memberSlice(wrapperText, key);
+    return slice === null ? { ok: true, value: v, raw: JSON.stringify(v), exact: false } : { ok: true, value: v, raw: slice };
   }
   return { ok: false, reason: `${key} is ${typeName(v)}, neither an object nor a JSON string` };
 }
@@ -111,7 +111,7 @@ function resolveAuditData(
 function wrappedRecord(line: number, srcText: string, valueText: string, key: string, auditData: unknown, wrapper: WrapperFields): ReadEvent {
   const ad = resolveAuditData(srcText, key, auditData);
   if (!ad.ok) return reject(line, ad.reason, valueText);
-  return record({ line, auditData: ad.value, rawJson: ad.raw, wrapper: compact(wrapper) });
+  return record({ line, auditData: ad.value, rawJson: ad.raw, rawExact: ad.exact, wrapper: compact(wrapper) });
 }
 
 /**
@@ -230,7 +230,7 @@ export function mapCsvRow(layout: CsvLayout, cells: string[], line: number, rowT
     const flat: Obj = {};
     const h = layout.header;
     for (let i = 0; i < h.length; i++) flat[h[i]!] = cells[i] ?? '';
-    return record({ line, auditData: flat, rawJson: JSON.stringify(flat), wrapper, flat: true });
+    return record({ line, auditData: flat, rawJson: JSON.stringify(flat), rawExact: false, wrapper, flat: true });
   }
   const raw = cells[layout.auditData] ?? '';
   const ad = parseAuditDataString(raw);
