@@ -18,6 +18,10 @@ export type ClientFamily =
   | 'POP_IMAP'
   | 'OTHER';
 
+export const CLIENT_FAMILIES: readonly ClientFamily[] = [
+  'OWA', 'OUTLOOK_DESKTOP', 'OUTLOOK_MOBILE', 'REST', 'EWS', 'MAPI', 'ACTIVESYNC', 'POP_IMAP', 'OTHER',
+];
+
 export interface ClientInfo {
   family: ClientFamily;
   /** The access protocol (`OWA`, `REST`, `MAPI`, `EWS`, `ActiveSync`, `OutlookService`, `Hx`, `POP3`, `IMAP4`, …). */

@@ -33,6 +33,27 @@ describe('investigating the contoso incident', () => {
     return body.errors[0].message as string;
   }
 
+  describe('who a session was', () => {
+    test('each ClientInfoString of a session is read as client family and protocol, without another statement', async () => {
+      const query = `query($id: String!) { session(sessionId: $id) { clientInfoStrings clients { clientInfoString family protocol browser os } } }`;
+      const owa = await ok(query, { id: '8c2f5b1e-7d4a-4e3b-9a61-0f3e2d1c4b5a' });
+      const rpc = await ok(query, { id: '3c4d5e6f-7a8b-4c3d-ae4f-5a6b7c8d9e0f' });
+      for (const { session } of [owa, rpc]) {
+        expect(session.clients.map((c: { clientInfoString: string }) => c.clientInfoString)).toEqual(session.clientInfoStrings);
+      }
+      expect(owa.session.clients).toContainEqual({ clientInfoString: 'Client=OWA;Action=ViaProxy', family: 'OWA', protocol: 'OWA', browser: null, os: null });
+      expect(rpc.session.clients).toContainEqual(expect.objectContaining({ clientInfoString: 'Client=MSExchangeRPC', family: 'MAPI' }));
+      // clients and clientInfoStrings share the session's facet loader: asking for both costs what one costs.
+      const counter = t.db.dataSource.logger as QueryCounter;
+      const statements = async (fields: string) => {
+        const before = counter.count;
+        await ok(`query($id: String!) { session(sessionId: $id) { ${fields} } }`, { id: '8c2f5b1e-7d4a-4e3b-9a61-0f3e2d1c4b5a' });
+        return counter.count - before;
+      };
+      expect(await statements('clientInfoStrings clients { family }')).toBe(await statements('clientInfoStrings'));
+    });
+  });
+
   describe('exposure', () => {
     test.each(['aliceByApp', 'aliceFromAttackIp1', 'aliceAttackNight', 'carolDuringThrottle', 'bobByAttacker', 'daveAll'])('%s', async (name) => {
       const want = expected.exposures[name];

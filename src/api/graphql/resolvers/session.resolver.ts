@@ -2,7 +2,8 @@ import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
-import { OperationTally } from '../types/common.type';
+import { parseClientInfo } from '../../../enrich/client-info';
+import { OperationTally, SessionClient } from '../types/common.type';
 import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
 import { AppType, ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
@@ -61,6 +62,12 @@ export class SessionResolver {
   @FieldResolver(() => [String], { description: 'Distinct ClientInfoString values.' })
   async clientInfoStrings(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.recordFacetsBySession.load(session.id)).clientInfoStrings;
+  }
+
+  @FieldResolver(() => [SessionClient], { description: 'Its distinct ClientInfoString values, each read as client family, protocol, browser and OS.' })
+  async clients(@Root() session: SessionType, @Ctx() ctx: RequestContext): Promise<SessionClient[]> {
+    const { clientInfoStrings } = await ctx.loaders.recordFacetsBySession.load(session.id);
+    return clientInfoStrings.map((clientInfoString) => ({ clientInfoString, ...parseClientInfo(clientInfoString) }));
   }
 
   @FieldResolver(() => [String], { description: 'Distinct AppId values.' })

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { ClientFamilyEnum } from './enums';
 
 @ObjectType({ description: 'A span of time, e.g. 24 hours of unaudited Bind access after a throttled record.' })
 export class TimeWindow {
@@ -25,4 +26,22 @@ export class OperationTally {
 
   @Field(() => Int)
   count!: number;
+}
+
+@ObjectType({ description: 'One ClientInfoString of a session and what it says: client family, protocol, browser, OS.' })
+export class SessionClient {
+  @Field()
+  clientInfoString!: string;
+
+  @Field(() => ClientFamilyEnum)
+  family!: ClientFamilyEnum;
+
+  @Field(() => String, { nullable: true, description: 'The access protocol (OWA, REST, MAPI, EWS, ActiveSync, OutlookService, ...).' })
+  protocol!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The browser or client program with its version.' })
+  browser!: string | null;
+
+  @Field(() => String, { nullable: true })
+  os!: string | null;
 }

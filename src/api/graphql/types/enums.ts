@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { IP_KINDS, type IpKind } from '../../../enrich';
+import { CLIENT_FAMILIES, type ClientFamily } from '../../../enrich/client-info';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
 
 export enum MailAccessTypeEnum {
@@ -73,4 +74,11 @@ export type IpKindEnum = IpKind;
 registerEnumType(IpKindEnum, {
   name: 'IpKind',
   description: 'PUBLIC, a special-use class (PRIVATE, LOOPBACK, LINK_LOCAL, UNSPECIFIED), MICROSOFT (Exchange Online / Microsoft 365 service ranges), or NOT_AN_IP.',
+});
+
+export const ClientFamilyEnum = Object.fromEntries(CLIENT_FAMILIES.map((f) => [f, f])) as { [K in ClientFamily]: K };
+export type ClientFamilyEnum = ClientFamily;
+registerEnumType(ClientFamilyEnum, {
+  name: 'ClientFamily',
+  description: 'The program a ClientInfoString names: by its user agent when that names an Outlook, else by the access protocol.',
 });
