@@ -5,6 +5,19 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ImportFormatEnum, ImportStatusEnum, IpKindEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
 
+/** What Session, App and ClientIp share: when they were first and last seen, and in how many records. */
+@ObjectType()
+abstract class SeenActivity {
+  @Field()
+  firstSeen!: Date;
+
+  @Field()
+  lastSeen!: Date;
+
+  @Field(() => Int)
+  recordCount!: number;
+}
+
 @ObjectType('Mailbox', { description: 'An Exchange Online mailbox (MailboxOwnerUPN, lower-cased).' })
 export class MailboxType {
   id!: string;
@@ -34,7 +47,7 @@ export class MailboxType {
 @ObjectType('Session', {
   description: 'One client session (AuditData.SessionId, else AADSessionId), across every IP and mailbox it touched.',
 })
-export class SessionType {
+export class SessionType extends SeenActivity {
   id!: string;
 
   @Field({ description: 'SessionId for an EXCHANGE session, AADSessionId for an ENTRA one.' })
@@ -46,18 +59,10 @@ export class SessionType {
   @Field(() => String, { nullable: true, description: 'The AADSessionId its records carry besides SessionId: the Entra sign-in it belongs to.' })
   entraSessionId!: string | null;
 
-  @Field()
-  firstSeen!: Date;
-
-  @Field()
-  lastSeen!: Date;
-
-  @Field(() => Int)
-  recordCount!: number;
 }
 
 @ObjectType('App', { description: 'An application that acted on mail: ClientAppId, else AppId (lower-case).' })
-export class AppType {
+export class AppType extends SeenActivity {
   id!: string;
 
   @Field()
@@ -69,18 +74,10 @@ export class AppType {
   @Field({ description: 'True when it read mail without a signed-in user (UserType Application / ServicePrincipal, or no UserId).' })
   appOnly!: boolean;
 
-  @Field()
-  firstSeen!: Date;
-
-  @Field()
-  lastSeen!: Date;
-
-  @Field(() => Int)
-  recordCount!: number;
 }
 
 @ObjectType('ClientIp', { description: 'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4.' })
-export class ClientIpType {
+export class ClientIpType extends SeenActivity {
   id!: string;
 
   @Field()
@@ -101,14 +98,6 @@ export class ClientIpType {
   @Field(() => String, { nullable: true })
   asOrganization!: string | null;
 
-  @Field()
-  firstSeen!: Date;
-
-  @Field()
-  lastSeen!: Date;
-
-  @Field(() => Int)
-  recordCount!: number;
 }
 
 @ObjectType('Folder')
