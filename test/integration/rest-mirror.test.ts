@@ -8,6 +8,8 @@ import { ApiKeyStore } from '../../src/api/http/auth';
 import { startTestServer, type TestServer } from '../support/server';
 import { expected, ids, importIncident } from './contract-queries';
 
+const json = (response: Response): Promise<any> => response.json();
+
 /** Follows nextLink like a Logic Apps connector with x-ms-pageable: value arrays concatenated, page after page. */
 async function followAll(url: string, key: string): Promise<{ rows: any[]; pages: number; first: any }> {
   const rows: any[] = [];
@@ -109,7 +111,7 @@ describe('REST mirror /api/v1', () => {
   });
 
   test('a session, its messages, a message, a mailbox, apps, pivot, timeline and activity answer like GraphQL', async () => {
-    const session = await (await get(`/sessions/${ids.S_ATTACK.toUpperCase()}`)).json();
+    const session = await json(await get(`/sessions/${ids.S_ATTACK.toUpperCase()}`));
     expect(session.sessionId).toBe(ids.S_ATTACK);
     expect([...session.clientIps].sort()).toEqual([...expected.sessions[ids.S_ATTACK].clientIps].sort());
 
@@ -121,16 +123,16 @@ describe('REST mirror /api/v1', () => {
     const accesses = await followAll(`${base}/messages/${encodeURIComponent(one.internetMessageId)}`, t.key);
     expect(accesses.rows.some((a) => a.sessionId === ids.S_ATTACK && a.accessedAt === one.accessedAt)).toBe(true);
 
-    const mailbox = await (await get('/mailboxes/CAROL@contoso.com')).json();
+    const mailbox = await json(await get('/mailboxes/CAROL@contoso.com'));
     expect(mailbox.userPrincipalName).toBe('carol@contoso.com');
     expect(mailbox.unauditedWindows.length).toBeGreaterThan(0);
 
-    const app = await (await get(`/apps/${ids.APP_ID.toUpperCase()}`)).json();
+    const app = await json(await get(`/apps/${ids.APP_ID.toUpperCase()}`));
     expect(app.appId).toBe(ids.APP_ID);
     const apps = await followAll(`${base}/apps?top=1`, t.key);
     expect(apps.rows.map((a) => a.appId)).toContain(ids.APP_ID);
 
-    const pivot = await (await get(`/pivot?ip=${ids.IP_ATTACK_1}&hops=3`)).json();
+    const pivot = await json(await get(`/pivot?ip=${ids.IP_ATTACK_1}&hops=3`));
     const { body: p } = await t.gql(`query($ips: [String!]) { pivot(seed: { clientIps: $ips }, maxHops: 3) { sessions { sessionId } clientIps { address } truncated } }`, { ips: [ids.IP_ATTACK_1] });
     expect(pivot.value.filter((r: any) => r.kind === 'SESSION').map((r: any) => r.id).sort()).toEqual(p.data.pivot.sessions.map((s: any) => s.sessionId).sort());
     expect(pivot.value.filter((r: any) => r.kind === 'CLIENT_IP').map((r: any) => r.id).sort()).toEqual(p.data.pivot.clientIps.map((c: any) => c.address).sort());
@@ -141,7 +143,7 @@ describe('REST mirror /api/v1', () => {
     const { body: r } = await t.gql(`query($s: String) { auditRecords(first: 500, filter: { sessionId: $s }) { edges { node { id creationTime } } } }`, { s: ids.S_ATTACK });
     expect(timeline.rows.map((x) => x.id)).toEqual(r.data.auditRecords.edges.map((e: any) => e.node.id));
 
-    const activity = await (await get('/activity?interval=day&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com')).json();
+    const activity = await json(await get('/activity?interval=day&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com'));
     const { body: a } = await t.gql(`{ activity(interval: DAY, from: "2025-03-01T00:00:00Z", to: "2025-03-15T00:00:00Z", mailbox: "alice@contoso.com") { key buckets { start records operations messages } } }`);
     expect(activity.value).toEqual(a.data.activity.flatMap((s: any) => s.buckets.map((b: any) => ({ key: s.key, ...b }))));
   });
@@ -171,7 +173,7 @@ describe('REST mirror /api/v1', () => {
     ];
     for (const [path, status, code, param] of cases) {
       const response = await get(path);
-      const body = await response.json();
+      const body = await json(response);
       expect([path, response.status]).toEqual([path, status]);
       expect(body.errors[0].extensions.code).toBe(code);
       expect(typeof body.errors[0].message).toBe('string');
@@ -182,18 +184,18 @@ describe('REST mirror /api/v1', () => {
   test('before execution: 401 without a key, 403 for the role, 413 with a body, 405 for a write', async () => {
     const none = await get('/apps', {}, null);
     expect(none.status).toBe(401);
-    expect((await none.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await json(none)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const reader = await new ApiKeyStore(t.db.dataSource).create({ name: 'rest reader', role: 'reader' });
     expect((await get('/apps', {}, reader)).status).toBe(200);
     const forbidden = await get('/access-log', {}, reader);
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await json(forbidden)).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await get('/access-log')).status).toBe(200);
     const post = await fetch(`${base}/apps`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body: '{"a":1}' });
     expect(post.status).toBe(413);
     const del = await fetch(`${base}/apps`, { method: 'DELETE', headers: { authorization: `Bearer ${t.key}` } });
     expect(del.status).toBe(405);
-    expect((await del.json()).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await json(del)).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 
   test('every REST request is in the access log with its operationId and row count', async () => {
@@ -225,6 +227,6 @@ describe('REST mirror: rate limit and outage answer 429 / 503 with Retry-After',
     expect(statuses.slice(0, 2)).toEqual([200, 200]);
     expect(statuses[3]).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await last!.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await json(last!)).errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 });

@@ -28,7 +28,7 @@ describe('REST mirror OpenAPI document', () => {
     t = await startTestServer();
     const response = await fetch(`${t.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
-    doc = await response.json();
+    doc = (await response.json()) as any;
   });
   afterAll(async () => t.close());
 
@@ -68,13 +68,13 @@ describe('REST mirror OpenAPI document', () => {
     }
     // A documented paged route really pages as documented.
     const response = await fetch(`${t.url}/api/v1/apps?top=1`, { headers: { 'x-api-key': t.key } });
-    expect(Object.keys(await response.json()).sort()).toEqual(['nextLink', 'value']);
+    expect(Object.keys((await response.json()) as object).sort()).toEqual(['nextLink', 'value']);
   });
 
   test('every row column of the document is a field of the answer', async () => {
     await t.importer.importFile(`${__dirname}/../fixtures/audit.ndjson`, { orgId: 1, source: 'cli' });
     const response = await fetch(`${t.url}/api/v1/ips/192.0.2.10/sessions`, { headers: { 'x-api-key': t.key } });
-    const body = await response.json();
+    const body = (await response.json()) as any;
     const schema = doc.components.schemas.ListSessionsByIpRow;
     expect(Object.keys(body.value[0]).sort()).toEqual(Object.keys(schema.properties).sort());
   });

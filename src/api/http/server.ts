@@ -1,7 +1,7 @@
 /**
  * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, timeline downloads at
  * GET /exports/timeline, the access log as CSV at GET /access-log (admin keys; every keyed request is written to
- * it), /healthz (liveness:
+ * it), the read-only REST mirror at /api/v1 (src/api/rest; its OpenAPI document needs no key), /healthz (liveness:
  * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
  * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
  * and the SQL of a request whose client went away is cancelled.
