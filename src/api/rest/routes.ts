@@ -1,6 +1,7 @@
 /**
  * The REST mirror's route table: one entry per route. Adding a route is adding an entry here; the router, the
- * OpenAPI document and the route/document agreement test all follow from it.
+ * OpenAPI document and the route/document agreement test all follow from it. A new GraphQL root field (say a
+ * notification list) becomes a route with its flat parameters, its root field call and its row columns.
  */
 import { ParamError, type Column, type Param, type RestRoute } from './definition';
 
@@ -190,7 +191,15 @@ export const REST_ROUTES: RestRoute[] = [
           name: 'syncedFolders',
           type: 'object[]',
           select: 'syncedFolders { syncedAt folder { path } session { sessionId } clientIp { address } }',
-          schema: { type: 'object' },
+          schema: {
+            type: 'object',
+            properties: {
+              syncedAt: { type: 'string', format: 'date-time' },
+              folder: { type: 'object', properties: { path: { type: 'string' } } },
+              session: { type: ['object', 'null'], properties: { sessionId: { type: 'string' } } },
+              clientIp: { type: ['object', 'null'], properties: { address: { type: 'string' } } },
+            },
+          },
           description: 'Presumed: whole folders synced in the window.',
         },
       ],
