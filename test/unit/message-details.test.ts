@@ -66,6 +66,7 @@ describe('normalizeDetail', () => {
       'date could be day/month or month/day; read as US month/day',
       'message size is not a whole number of bytes; stored without a size',
     ]);
+    expect(normalizeDetail(row({ messageId: '<x@y>', receivedAt: '2025-01-01T00:00:00Z', size: '99999999999' })).detail.sizeInBytes).toBeNull();
     expect(normalizeDetail(row({ messageId: '<x@y>' })).notes.map((n) => n.kind)).toEqual(['message detail without a received time; stored without one']);
   });
 

@@ -93,8 +93,9 @@ export function normalizeDetail(d: SourceDetail): { detail: NormalizedDetail; no
 
   let sizeInBytes: number | null = null;
   if (d.size?.trim()) {
-    const n = /^\d{1,15}$/.test(d.size.trim()) ? Number(d.size.trim()) : NaN;
-    if (Number.isSafeInteger(n)) sizeInBytes = n;
+    // A message is at most a few hundred MB: anything beyond 32 bits is not a size (and would not fit the API's Int).
+    const n = /^\d{1,10}$/.test(d.size.trim()) ? Number(d.size.trim()) : NaN;
+    if (n <= 2 ** 31 - 1) sizeInBytes = n;
     else notes.push(new NormalizationNote(NOTE_KINDS.detailSizeNotNumber, d.size.slice(0, 60)));
   }
 
