@@ -7,7 +7,7 @@
 import type { PoolClient } from 'pg';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence, RECORDS_PER_BLOCK } from '../../evidence/blocks';
-import { messageKeyHash, type NormalizedDetail } from '../normalize';
+import type { NormalizedDetail } from '../normalize';
 import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey } from './chunk-load';
 
 export interface StagedDetail {
@@ -97,8 +97,7 @@ export async function loadDetailChunk(client: PoolClient, orgId: number, batchId
 
   const spellings = new Map<string, string>();
   for (const { detail } of fresh) {
-    const key = messageKeyHash(detail.internetMessageId);
-    if (!spellings.has(key)) spellings.set(key, detail.internetMessageId);
+    if (!spellings.has(detail.messageKeyHash)) spellings.set(detail.messageKeyHash, detail.internetMessageId);
   }
   const messageIds = await messageIdsByKey(client, orgId, spellings);
   const placed = fresh.filter((s) => s.detail.mailboxUpn && s.detail.folderPath);
@@ -128,7 +127,7 @@ export async function loadDetailChunk(client: PoolClient, orgId: number, batchId
     fresh.map(({ detail: d, line }, i) => {
       const e = evidence.refs[i]!;
       return [
-        orgId, ids[i], messageIds.get(messageKeyHash(d.internetMessageId)), d.source, batchId, line, '\\x' + d.rowKey, storable(d.subject),
+        orgId, ids[i], messageIds.get(d.messageKeyHash), d.source, batchId, line, '\\x' + d.rowKey, storable(d.subject),
         storable(d.sender), textArrayLiteral(d.recipients), d.receivedAt?.toISOString() ?? null, d.sizeInBytes, storable(d.folderPath),
         e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'),
       ];
@@ -143,7 +142,7 @@ export async function loadDetailChunk(client: PoolClient, orgId: number, batchId
       return {
         mailboxId,
         folderId: folderIds.get(`${mailboxId}|${s.detail.folderPath}`)!,
-        messageId: messageIds.get(messageKeyHash(s.detail.internetMessageId))!,
+        messageId: messageIds.get(s.detail.messageKeyHash)!,
         detailId: detailIdOf.get(s)!,
         observedAt: s.detail.receivedAt?.toISOString() ?? null,
       };

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { SourceDetail } from '../types';
 import { NormalizationError } from './errors';
-import { canonicalMessageId, messageKey } from './message-id';
+import { canonicalMessageId, messageKey, messageKeyHash } from './message-id';
 import { NOTE_KINDS, NormalizationNote } from './notes';
 import { parseWrapperDate } from './time';
 
@@ -14,6 +14,8 @@ export interface NormalizedDetail {
   source: SourceDetail['source'];
   /** Canonical, with angle brackets. */
   internetMessageId: string;
+  /** messageKeyHash(internetMessageId): the message dictionary's key, computed once. */
+  messageKeyHash: string;
   subject: string | null;
   sender: string | null;
   recipients: string[];
@@ -115,7 +117,7 @@ export function normalizeDetail(d: SourceDetail): { detail: NormalizedDetail; no
   ];
   const rowKey = crypto.createHash('sha256').update(JSON.stringify(content), 'utf8').digest('hex');
   return {
-    detail: { source: d.source, internetMessageId: id.canonical, subject, sender, recipients, receivedAt, sizeInBytes, mailboxUpn, folderPath, rowKey },
+    detail: { source: d.source, internetMessageId: id.canonical, messageKeyHash: messageKeyHash(id.canonical), subject, sender, recipients, receivedAt, sizeInBytes, mailboxUpn, folderPath, rowKey },
     notes,
   };
 }
