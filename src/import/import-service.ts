@@ -19,7 +19,8 @@ import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
+import { NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally } from './normalize';
+import type { StagedDetail } from './load/detail-load';
 import { readAuditExport, type TextIssues } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
 import type { ImportFormat, Rejection } from './types';
@@ -46,6 +47,12 @@ function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
     notes.push(
       `${totals.nulRecords} records contain NUL characters (\\u0000), which PostgreSQL text cannot store: they are kept, their ` +
         `original text verbatim and each NUL as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
+    );
+  }
+  if (totals.inventoried > 0) {
+    notes.push(
+      `${totals.inventoried} items were placed in a mailbox folder (Location_name / Compound_path): recorded as that folder's inventory, ` +
+        'the strongest evidence of what a synced folder held.',
     );
   }
   if (text.invalidSequences > 0) {
@@ -229,14 +236,16 @@ export class ImportService {
   ): Promise<ChunkTotals> {
     const writer = new ChunkWriter(connection, orgId, batchId);
     let records: StagedRecord[] = [];
+    let details: StagedDetail[] = [];
     let rejections: Rejection[] = [];
     let inFlight: Promise<void> | null = null;
     const flush = async () => {
-      const [r, j] = [records, rejections];
+      const [r, d, j] = [records, details, rejections];
       records = [];
+      details = [];
       rejections = [];
       if (inFlight) await inFlight;
-      inFlight = writer.write(r, j).then(() => onChunk(r.length, j.length));
+      inFlight = writer.write(r, j, d).then(() => onChunk(r.length + d.length, j.length));
       // Handled when awaited at the next flush; this only keeps Node from calling it unhandled meanwhile.
       inFlight.catch(() => undefined);
     };
@@ -244,6 +253,17 @@ export class ImportService {
       for await (const event of events) {
         if (event.kind === 'rejection') {
           rejections.push(event.rejection);
+        } else if (event.kind === 'detail') {
+          const source = event.detail;
+          if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
+          try {
+            const normalized = normalizeDetail(source);
+            notes.add(normalized.notes, source.line);
+            details.push({ detail: normalized.detail, line: source.line, rawText: source.rawText });
+          } catch (error) {
+            if (!(error instanceof NormalizationError)) throw error;
+            rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawText) });
+          }
         } else {
           const source = event.record;
           if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
@@ -256,7 +276,7 @@ export class ImportService {
             rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
           }
         }
-        if (records.length + rejections.length >= this.opts.chunkRecords) await flush();
+        if (records.length + details.length + rejections.length >= this.opts.chunkRecords) await flush();
       }
       await flush();
       if (inFlight) await inFlight;

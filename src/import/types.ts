@@ -49,7 +49,35 @@ export interface Rejection {
   excerpt: string;
 }
 
-export type ReadEvent = { kind: 'record'; record: SourceRecord } | { kind: 'rejection'; rejection: Rejection };
+/**
+ * One row of a message-detail export (message trace, eDiscovery item report), before normalisation: the cells of
+ * the columns its format maps, as text (undefined when the column is absent).
+ */
+export interface SourceDetail {
+  line: number;
+  source: 'MESSAGE_TRACE' | 'EDISCOVERY';
+  messageId?: string;
+  subject?: string;
+  sender?: string;
+  /** Cells holding recipients, `;`-separated within a cell. */
+  recipients: string[];
+  /** Historical search's recipient_status (`address##events;...`). */
+  recipientStatus?: string;
+  receivedAt?: string;
+  size?: string;
+  mailbox?: string;
+  folderPath?: string;
+  itemClass?: string;
+  /** Further values that tell rows of one message apart (part of the row key). */
+  distinct: string[];
+  /** The row as read (without its line break): kept verbatim as evidence. */
+  rawText: string;
+}
+
+export type ReadEvent =
+  | { kind: 'record'; record: SourceRecord }
+  | { kind: 'detail'; detail: SourceDetail }
+  | { kind: 'rejection'; rejection: Rejection };
 
 export type MailAccessType = 'BIND' | 'SYNC';
 

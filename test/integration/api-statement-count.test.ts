@@ -139,6 +139,36 @@ describe('SQL statements per contract request do not grow with the data', () => 
     expect(b.size).toBeGreaterThanOrEqual(a.size);
   });
 
+  test('Message.subject / sender / recipients / details (message trace and eDiscovery rows): the same statements for 1 row or 60', async () => {
+    const trace = (recipients: number) =>
+      ['Received,SenderAddress,RecipientAddress,Subject,Status,ToIP,FromIP,Size,MessageId,MessageTraceId']
+        .concat(Array.from({ length: recipients }, (_, i) => `2025-03-07T09:00:00Z,ceo@contoso.com,user${i}@contoso.com,Board pack,Delivered,,10.0.0.5,4096,${SHARED},5b6c5a4e-0000-4000-8000-00000000000${i % 10}`))
+        .join('\n');
+    const items = ['Email_message_ID,Email_subject,Email_sender,Email_recipients,Location_name,Compound_path']
+      .concat(['alice', 'bob', 'carol'].map((u) => `${SHARED},Board pack,CEO <ceo@contoso.com>,alice@contoso.com; bob@contoso.com,${u}@contoso.com,${u}@contoso.com/Inbox/Board pack.msg`))
+      .join('\n');
+    await small.importer.importContent(trace(1), { orgId: 1, source: 'cli', fileName: 'trace.csv' });
+    await large.importer.importContent(trace(60), { orgId: 1, source: 'cli', fileName: 'trace.csv' });
+    await large.importer.importContent(items, { orgId: 1, source: 'cli', fileName: 'items.csv' });
+    const query = `query($id: String!) { message(internetMessageId: $id) { subject sender recipients
+      details { source subject recipients receivedAt folderPath line importBatch { fileName format } } } }`;
+    const counter = (t: TestServer) => t.db.dataSource.logger as QueryCounter;
+    const ask = async (t: TestServer) => {
+      const before = counter(t).count;
+      const { body } = await t.gql(query, { id: SHARED });
+      expect(body.errors).toBeUndefined();
+      return { count: counter(t).count - before, message: body.data.message };
+    };
+    const a = await ask(small);
+    const b = await ask(large);
+    report.push(`  ${'message details'.padEnd(32)} ${'1 trace row / 60 trace rows + 3 eDiscovery items'.padEnd(62)} ${a.count} / ${b.count}`);
+    expect(a.message.details).toHaveLength(1);
+    expect(b.message.details).toHaveLength(63);
+    expect(b.message).toMatchObject({ subject: 'Board pack', sender: 'CEO <ceo@contoso.com>', recipients: ['alice@contoso.com', 'bob@contoso.com'] });
+    expect(b.count).toBe(a.count);
+    expect(a.count).toBeLessThanOrEqual(3); // message, its detail rows, their import batches
+  });
+
   test('the generated data makes the answers bigger: 100 office sessions, many attacker IPs, more app records', async () => {
     const office = (await statementsFor(large, '01-sessions-by-ip.graphql', { ip: ids.IP_OFFICE })).data.clientIp.sessions;
     expect(office.edges).toHaveLength(100);

@@ -11,6 +11,7 @@ import { CoverageService } from './coverage.service';
 import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
+import { MessageDetailService } from './message-detail.service';
 import { PivotService } from './pivot.service';
 import { SessionService } from './session.service';
 
@@ -20,6 +21,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     sessions: new SessionService(dataSource, orgId),
     clientIps: new ClientIpService(dataSource, orgId),
     messages: new MessageService(dataSource, orgId),
+    messageDetails: new MessageDetailService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
     coverage: new CoverageService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),

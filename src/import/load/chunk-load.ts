@@ -20,14 +20,14 @@ import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
 
-const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
+export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
 /** Roughly 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
 const FLUSH_CHARS = 1 << 20;
 
 type Row = (string | number | boolean | null | undefined)[];
 
-async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
+export async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
   function* text(): Generator<string> {
     let buffer = '';
     for (const row of rows) {
@@ -167,11 +167,7 @@ async function resolveFolders(
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
-/**
- * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
- * seen.
- * One statement: existing messages are looked up in the same statement that adds new ones.
- */
+/** Message-dictionary ids by messageKeyHash for the chunk's bound messages. */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
   const spellings = new Map<string, string>();
   for (const { record } of fresh) {
@@ -180,6 +176,14 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
+  return messageIdsByKey(client, orgId, spellings);
+}
+
+/**
+ * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
+ * the first spelling seen. One statement: existing messages are looked up in the same statement that adds new ones.
+ */
+export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string>): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
   const { rows } = await execute(
     client,

@@ -2,6 +2,7 @@
 export { NormalizationError } from './errors';
 export { normalizeRecord, normalizeRecordWithNotes, type NormalizeResult } from './record';
 export { NoteTally, type NormalizationNote } from './notes';
+export { normalizeDetail, mailboxFolder, type NormalizedDetail } from './detail';
 export { canonicalIp } from './ip';
 export { canonicalMessageId, messageKey, messageKeyHash } from './message-id';
 export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';

@@ -14,6 +14,9 @@ export const NOTE_KINDS = {
   syncWithoutFolder: 'Sync record names no folder; no folder sync stored',
   recordIdMismatch: "wrapper RecordId differs from AuditData Id; the AuditData Id is the record's key",
   operationCountMissing: 'Bind record without OperationCount; the items it lists were counted instead',
+  detailWithoutTime: 'message detail without a received time; stored without one',
+  detailSizeNotNumber: 'message size is not a whole number of bytes; stored without a size',
+  inventoryWithoutFolder: 'item names no mailbox and folder (Location_name / Compound_path); stored as a message detail, not as mailbox inventory',
 } as const;
 
 export type NoteKind = (typeof NOTE_KINDS)[keyof typeof NOTE_KINDS];

@@ -20,6 +20,7 @@ import { createImportBatchByIdLoader } from './import-batch-by-id.loader';
 import { createMailboxByIdLoader } from './mailbox-by-id.loader';
 import { createMailboxesByClientIpLoader } from './mailboxes-by-client-ip.loader';
 import { createMailboxesByMessageLoader } from './mailboxes-by-message.loader';
+import { createDetailsByMessageLoader } from './details-by-message.loader';
 import { createMailboxesBySessionLoader } from './mailboxes-by-session.loader';
 import { createMessageAccessesByParentLoaders } from './message-accesses-by-parent.loader';
 import { createOperationsBySessionLoader } from './operations-by-session.loader';
@@ -71,6 +72,7 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     recordsPerDayByMailbox: createRecordsPerDayByMailboxLoader(s),
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
+    detailsByMessage: createDetailsByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),

@@ -9,7 +9,7 @@ import { FolderResolver } from './folder.resolver';
 import { ImportBatchResolver } from './import-batch.resolver';
 import { CoverageSpanResolver, MailboxResolver } from './mailbox.resolver';
 import { FolderSyncResolver, MessageAccessResolver } from './message-access.resolver';
-import { MessageResolver } from './message.resolver';
+import { MessageDetailResolver, MessageResolver } from './message.resolver';
 import { PivotHopResolver, PivotResolver } from './pivot.resolver';
 import { SessionResolver } from './session.resolver';
 
@@ -23,6 +23,7 @@ export const RESOLVERS = [
   MessageAccessResolver,
   FolderSyncResolver,
   MessageResolver,
+  MessageDetailResolver,
   AuditRecordResolver,
   AppResolver,
   PivotResolver,

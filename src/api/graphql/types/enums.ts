@@ -82,3 +82,15 @@ registerEnumType(ClientFamilyEnum, {
   name: 'ClientFamily',
   description: 'The program a ClientInfoString names: by its user agent when that names an Outlook, else by the access protocol.',
 });
+
+/** Where a message detail came from (message_detail.source). */
+export enum MessageDetailSourceEnum {
+  EDISCOVERY = 'EDISCOVERY',
+  MESSAGE_TRACE = 'MESSAGE_TRACE',
+}
+registerEnumType(MessageDetailSourceEnum, {
+  name: 'MessageDetailSource',
+  description:
+    'EDISCOVERY: an eDiscovery item report / load file (the mailbox copy of the message). MESSAGE_TRACE: Get-MessageTrace, ' +
+    'Get-MessageTraceV2 or a historical search report (the message in transport, one row per recipient).',
+});
