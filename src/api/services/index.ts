@@ -11,7 +11,9 @@ import { CoverageService } from './coverage.service';
 import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
+import { NotificationListService } from './notification-list.service';
 import { PivotService } from './pivot.service';
+import { PresumedService } from './presumed.service';
 import { SessionService } from './session.service';
 
 export function createServices(dataSource: DataSource, orgId: number) {
@@ -22,6 +24,8 @@ export function createServices(dataSource: DataSource, orgId: number) {
     messages: new MessageService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
     coverage: new CoverageService(dataSource, orgId),
+    presumed: new PresumedService(dataSource, orgId),
+    notificationList: new NotificationListService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),

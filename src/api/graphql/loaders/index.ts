@@ -22,6 +22,7 @@ import { createMailboxesByClientIpLoader } from './mailboxes-by-client-ip.loader
 import { createMailboxesByMessageLoader } from './mailboxes-by-message.loader';
 import { createMailboxesBySessionLoader } from './mailboxes-by-session.loader';
 import { createMessageAccessesByParentLoaders } from './message-accesses-by-parent.loader';
+import { createExposuresByMessageLoader } from './exposures-by-message.loader';
 import { createOperationsBySessionLoader } from './operations-by-session.loader';
 import { createRecordFacetsBySessionLoader } from './record-facets-by-session.loader';
 import { createRecordsBySessionLoader } from './records-by-session.loader';
@@ -71,6 +72,7 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     recordsPerDayByMailbox: createRecordsPerDayByMailboxLoader(s),
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
+    exposuresByMessage: createExposuresByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),

@@ -3,6 +3,7 @@ import type { RequestContext } from '../context';
 import { MessageAccessConnection } from '../types/connections.type';
 import { MailboxType } from '../types/entities.type';
 import { MessageType } from '../types/views.type';
+import { MessageExposureType } from '../types/presumed.type';
 import { messageIdArg } from './args';
 import { PageArgs, pageOf } from './page-args';
 
@@ -25,5 +26,13 @@ export class MessageResolver {
     @Args() page: PageArgs,
   ) {
     return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.messageId, page));
+  }
+
+  @FieldResolver(() => [MessageExposureType], {
+    description:
+      'Every way it was exposed, in every mailbox, oldest first: CONFIRMED per folder it was bound in; PRESUMED per synced folder known to hold it and kind of evidence.',
+  })
+  exposures(@Root() message: MessageType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposuresByMessage.load(message.messageId);
   }
 }
