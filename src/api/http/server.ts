@@ -209,7 +209,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
   );
 
-  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, logger }));
+  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, dataSource, logger }));
   app.use(
     '/access-log',
     requireKey,
