@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
+import { notificationReference } from '../support/incident-reference';
 import { startTestServer, type TestServer } from '../support/server';
 import { ids, importIncident } from './contract-queries';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const records: any[] = require('../fixtures/incident/records.json');
 const EXPECTED = path.join(__dirname, '../expected');
 const MAILBOXES = ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'];
 
@@ -26,25 +25,6 @@ const LIST = `query($mailboxes: [String!]!, $sessionIds: [String!], $after: Stri
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { mailbox { userPrincipalName } internetMessageId tier evidence firstAccessedAt lastAccessedAt subject sender recipients
       folders { path } sessions { sessionId } clientIps { address } apps { appId } evidenceRecordIds unauditedReason unauditedDetail } } } }`;
-
-/** The reference: from the raw records, which (mailbox, message) pairs each tier holds for these sessions. */
-function reference(mailboxes: string[], sessionIds: string[]): string[] {
-  const canonical = (id: string) => `<${id.trim().replace(/^<|>$/g, '')}>`;
-  const accessType = (r: any) => (r.OperationProperties ?? []).find((p: any) => p.Name === 'MailAccessType')?.Value;
-  const owner = (r: any) => String(r.MailboxOwnerUPN ?? r.UserId).toLowerCase();
-  const mine = records.filter((r) => r.Operation === 'MailItemsAccessed' && mailboxes.includes(owner(r)));
-  const binds = mine.filter((r) => accessType(r) === 'Bind').flatMap((r) =>
-    (r.Folders ?? []).flatMap((f: any) => (f.FolderItems ?? []).map((i: any) => ({ r, upn: owner(r), path: f.Path, id: canonical(i.InternetMessageId) }))),
-  );
-  const confirmed = new Set(binds.filter((b) => sessionIds.includes(b.r.SessionId)).map((b) => `${b.upn} ${b.id} CONFIRMED`));
-  const presumed = new Set<string>();
-  for (const s of mine.filter((r) => accessType(r) === 'Sync' && sessionIds.includes(r.SessionId))) {
-    const folder = s.Item?.ParentFolder?.Path ?? s.Folders?.[0]?.Path;
-    for (const b of binds) if (b.upn === owner(s) && b.path === folder && !confirmed.has(`${b.upn} ${b.id} CONFIRMED`)) presumed.add(`${b.upn} ${b.id} PRESUMED`);
-  }
-  const unknown = mine.filter((r) => (r.OperationProperties ?? []).some((p: any) => p.Name === 'IsThrottled' && p.Value === 'True')).map((r) => `${owner(r)} * UNKNOWN`);
-  return [...confirmed, ...presumed, ...new Set(unknown)].sort();
-}
 
 function unzipEntry(zip: Buffer, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -101,7 +81,7 @@ describe('notification list downloads of the planted incident', () => {
 
     test('its rows are the reference computed from the fixture records', () => {
       const rows: Record<string, string>[] = parse(csv, { columns: true });
-      expect(rows.map((r) => `${r.mailbox} ${r.internetMessageId} ${r.tier}`).sort()).toEqual(reference(q.mailboxes, q.sessionIds));
+      expect(rows.map((r) => `${r.mailbox} ${r.internetMessageId} ${r.tier}`).sort()).toEqual(notificationReference(q.mailboxes, q.sessionIds));
     });
 
     test('the CSV equals the GraphQL answer, page by page', async () => {
