@@ -152,7 +152,7 @@ describe('notification list downloads of the planted incident', () => {
     ] as const) {
       const response = await download(query as Record<string, string>);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toContain(words);
+      expect(((await response.json()) as { error: string }).error).toContain(words);
     }
   });
 });
