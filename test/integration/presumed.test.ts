@@ -47,6 +47,27 @@ async function importInventory(t: TestServer): Promise<void> {
   }
 }
 
+/** Message details as the message trace / eDiscovery importer stores them (their original rows are not needed here). */
+async function importDetails(t: TestServer): Promise<void> {
+  const q = (text: string, values: unknown[] = []) => t.db.dataSource.query(text, values);
+  const [{ id: batchId }] = await q(`SELECT max(id) AS id FROM import_batch`);
+  const rows: [string, string, string | null, string | null, string[], string | null][] = [
+    // M2: a trace row (envelope sender, one recipient) and the mailbox's own copy (eDiscovery): the copy wins.
+    [M2, 'MESSAGE_TRACE', 'Trace subject', 'bounces@mail.example.com', ['erin@contoso.com'], '2025-04-30T10:00:00Z'],
+    [M2, 'EDISCOVERY', 'Q3 payroll', 'Frank <frank@contoso.com>', ['erin@contoso.com', 'ERIN@contoso.com', 'hr@contoso.com'], '2025-04-30T10:00:01Z'],
+    // M4: only trace rows; a blank subject is skipped, recipients gathered from every row of the source.
+    [M4, 'MESSAGE_TRACE', '  ', 'billing@vendor.example', ['erin@contoso.com'], '2025-05-01T06:59:00Z'],
+    [M4, 'MESSAGE_TRACE', 'Invoice 42', null, ['ap@contoso.com'], '2025-05-01T07:00:00Z'],
+  ];
+  for (const [n, [id, source, subject, sender, recipients, receivedAt]] of rows.entries()) {
+    await q(
+      `INSERT INTO message_detail (org_id, message_id, source, batch_id, source_line, row_key, subject, sender, recipients, received_at, raw_block_id, raw_offset, raw_length, raw_sha256)
+       SELECT 1, m.id, $2, $3, $4::int, decode(md5($4::int::text), 'hex'), $5, $6, $7, $8, 0, 0, 0, decode(md5('x'), 'hex') FROM message m WHERE m.key_hash = decode($1, 'hex')`,
+      [messageKeyHash(id), source, batchId, n + 2, subject, sender, recipients, receivedAt],
+    );
+  }
+}
+
 const PRESUMED = `query($mailbox: String!, $sessionIds: [String!], $first: Int, $after: String) {
   exposure(mailbox: $mailbox, sessionIds: $sessionIds) {
     presumedMessageCount
@@ -62,7 +83,7 @@ const LIST = `query($mailboxes: [String!]!, $sessionIds: [String!], $from: DateT
   notificationList(mailboxes: $mailboxes, sessionIds: $sessionIds, from: $from, to: $to, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { mailbox { userPrincipalName } internetMessageId tier evidence firstAccessedAt lastAccessedAt
-      sessions { sessionId } clientIps { address } apps { appId } folders { path } evidenceRecordIds unauditedReason } } } }`;
+      sessions { sessionId } clientIps { address } apps { appId } folders { path } evidenceRecordIds unauditedReason subject sender recipients } } } }`;
 
 describe('presumed messages of a synced folder', () => {
   let t: TestServer;
@@ -71,6 +92,7 @@ describe('presumed messages of a synced folder', () => {
     const [batch] = await t.importer.importContent(toNdjson(records()), { orgId: 1, source: 'cli', fileName: 'erin.ndjson' });
     expect(batch.status).toBe('SUCCEEDED');
     await importInventory(t);
+    await importDetails(t);
   });
   afterAll(async () => t?.close());
 
@@ -151,7 +173,11 @@ describe('presumed messages of a synced folder', () => {
     expect(confirmed.evidenceRecordIds).toHaveLength(1);
     const unknown = notificationList.edges[4].node;
     expect(unknown).toMatchObject({ firstAccessedAt: '2025-05-01T11:00:00.000Z', lastAccessedAt: '2025-05-02T11:00:00.000Z', unauditedReason: 'THROTTLED_FLAG' });
+    expect(confirmed).toMatchObject({ subject: 'Q3 payroll', sender: 'Frank <frank@contoso.com>', recipients: ['erin@contoso.com', 'hr@contoso.com'] });
+    const m4 = notificationList.edges.find((e: any) => e.node.internetMessageId === M4).node;
+    expect(m4).toMatchObject({ subject: 'Invoice 42', sender: 'billing@vendor.example', recipients: ['erin@contoso.com', 'ap@contoso.com'] });
     const m3 = notificationList.edges.find((e: any) => e.node.internetMessageId === M3).node;
+    expect(m3).toMatchObject({ subject: null, sender: null, recipients: [] });
     expect(m3.evidenceRecordIds).toHaveLength(2); // the Sync and the later Bind that places M3 in the Inbox
   });
 

@@ -92,8 +92,6 @@ export class NotificationListService {
       ? sql`WHERE (e.mailbox_id, e.tier_rank, m.internet_message_id COLLATE "C", e.message_id)
               > (${cursor[0]}::bigint, ${cursor[1]}::int, ${cursor[2]}::text COLLATE "C", ${cursor[3]}::bigint)`
       : sql.empty;
-    const detail = (column: 'subject' | 'sender') =>
-      sql`(SELECT ${sql.ident('d', column)} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${sql.ident('d', column)} IS NOT NULL ORDER BY d.id LIMIT 1)`;
     return sql`${this.entriesOf(q)},
       page AS (
         SELECT e.*, m.internet_message_id FROM entries e JOIN message m ON m.id = e.message_id ${after}
@@ -104,8 +102,7 @@ export class NotificationListService {
              ARRAY(SELECT s.session_id FROM session s WHERE s.id = ANY(e.session_ids) ORDER BY s.session_id) AS session_keys,
              ARRAY(SELECT host(c.address) FROM client_ip c WHERE c.id = ANY(e.client_ip_ids) ORDER BY c.address) AS client_ips,
              ARRAY(SELECT x.record_key FROM audit_record x WHERE x.id = ANY(e.record_ids) ORDER BY x.creation_time, x.id) AS record_keys,
-             ${detail('subject')} AS subject, ${detail('sender')} AS sender,
-             coalesce((SELECT d.recipients FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND cardinality(d.recipients) > 0 ORDER BY d.id LIMIT 1), '{}') AS recipients
+             ${firstDetailSql(orgId, 'subject')} AS subject, ${firstDetailSql(orgId, 'sender')} AS sender, ${recipientsSql(orgId)} AS recipients
       FROM page e
       ORDER BY e.mailbox_id, e.tier_rank, e.internet_message_id COLLATE "C", e.message_id`;
   }
@@ -169,6 +166,34 @@ export class NotificationListService {
       await runner.release();
     }
   }
+}
+
+/**
+ * Subject, sender and recipients as Message.subject/sender/recipients pick them from message_detail: sources in
+ * DETAIL_SOURCE_ORDER (an eDiscovery item is the mailbox's own copy; a trace row the message in transport), within a
+ * source by received time then row; subject and sender the first non-blank value; recipients every recipient of
+ * the strongest source that names any, deduplicated case-insensitively, in order of appearance.
+ */
+const DETAIL_SOURCE_ORDER = ['EDISCOVERY', 'MESSAGE_TRACE'];
+const detailOrder = (d: string) => sql`array_position(${DETAIL_SOURCE_ORDER}::text[], ${sql.ident(d, 'source')}::text), ${sql.ident(d, 'received_at')} NULLS LAST, ${sql.ident(d, 'id')}`;
+
+function firstDetailSql(orgId: number, column: 'subject' | 'sender'): Sql {
+  const value = sql.ident('d', column);
+  return sql`(SELECT ${value} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${value} ~ '[^[:space:]]'
+    ORDER BY ${detailOrder('d')} LIMIT 1)`;
+}
+
+function recipientsSql(orgId: number): Sql {
+  return sql`ARRAY(
+    SELECT u.r FROM (
+      SELECT DISTINCT ON (lower(x.r)) x.r, x.n FROM (
+        SELECT rr.r, row_number() OVER (ORDER BY ${detailOrder('d')}, rr.i) AS n
+        FROM message_detail d CROSS JOIN LATERAL unnest(d.recipients) WITH ORDINALITY AS rr(r, i)
+        WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND d.source = (
+          SELECT d2.source FROM message_detail d2 WHERE d2.org_id = ${orgId} AND d2.message_id = e.message_id AND cardinality(d2.recipients) > 0
+          ORDER BY array_position(${DETAIL_SOURCE_ORDER}::text[], d2.source::text) LIMIT 1)) x
+      ORDER BY lower(x.r), x.n) u
+    ORDER BY u.n)`;
 }
 
 function entryFromRow(r: Record<string, unknown>, q: NotificationQuery): NotificationEntryType {
