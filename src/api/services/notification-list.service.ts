@@ -63,8 +63,8 @@ export class NotificationListService {
       syncs AS (
         SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, ${app} AS app_id,
                r.creation_time AS synced_at
-        FROM folder_sync s JOIN audit_record r ON r.id = s.record_id
-        WHERE s.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND ${actors}),
+        FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+        WHERE s.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.mail_access_type = 'SYNC' AND ${actors}),
       ${contentOfFolders(orgId, sql`SELECT folder_id FROM syncs`)},
       paired AS (
         SELECT y.*, c.message_id, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank

@@ -11,7 +11,7 @@ import type { MessageExposureType, PresumedMessageType } from '../graphql/types/
 import type { ExposureQuery } from '../graphql/types/views.type';
 import { exposureWhere } from './exposure.service';
 import { contentOfFolders, contentOfMessages, evidenceOfRank, evidenceRankSql } from './folder-content';
-import { ACCESSES, groupedInKeyOrder } from './rows';
+import { groupedInKeyOrder } from './rows';
 
 export interface PresumedCounts {
   /** (Sync, message) pairs: the rows of presumedMessages. */
@@ -26,11 +26,16 @@ export class PresumedService {
     private readonly orgId: number,
   ) {}
 
-  /** `WITH ... presumed AS (...)`: every (matching Sync, message known in its folder) pair with its evidence rank. */
+  /**
+   * `WITH ... presumed AS (...)`: every (matching Sync, message known in its folder) pair with its evidence rank.
+   * Syncs are found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their folder_sync rows by
+   * record: never a scan of every folder_sync of the organisation.
+   */
   private presumedOf(q: ExposureQuery): Sql {
     return sql`WITH syncs AS (
-        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, s.mailbox_id, s.session_id, s.synced_at
-        FROM ${ACCESSES('folder_sync')} s WHERE ${exposureWhere(this.orgId, q, 's', 'synced_at')}),
+        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
+        FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+        WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
       ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
       paired AS (
         SELECT y.*, c.message_id, c.observed_at, c.bound_at, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank
