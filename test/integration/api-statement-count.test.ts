@@ -52,6 +52,8 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   '08-records-by-app.graphql': [{ appId: ids.APP_ID }],
   '09-mailbox.graphql': [{ upn: 'alice@contoso.com' }],
   '10-apps.graphql': [{ mailbox: 'alice@contoso.com' }],
+  '11-presumed.graphql': [{ mailbox: 'alice@contoso.com' }, { mailbox: 'alice@contoso.com', sessionIds: [ids.S_ATTACK] }],
+  '12-notification-list.graphql': [{ mailboxes: ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com'] }, { mailboxes: ['alice@contoso.com'], sessionIds: [ids.S_ATTACK] }],
   '13-activity.graphql': [{ from: '2025-03-01T00:00:00Z', to: '2025-03-15T00:00:00Z', mailbox: 'alice@contoso.com' }],
 };
 
@@ -66,6 +68,8 @@ const BOUNDS: Record<string, number> = {
   '08-records-by-app.graphql': 4,
   '09-mailbox.graphql': 6,
   '10-apps.graphql': 6, // key, mailbox, its apps, their bound messages, apps page with count, their mailboxes
+  '11-presumed.graphql': 7, // key, mailbox, presumed counts, presumed page, folders, sessions, unaudited windows + coverage
+  '12-notification-list.graphql': 4, // key, mailboxes, unaudited windows, rows (+ count)
   '13-activity.graphql': 1,
 };
 

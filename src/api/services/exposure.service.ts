@@ -18,10 +18,14 @@ export interface ExposureTotals {
 }
 
 /** Conditions on a row (alias of ACCESSES('message_access'), ACCESSES('folder_sync') or audit_record) for the question. */
-function exposureWhere(orgId: number, q: ExposureQuery, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
+export function exposureWhere(orgId: number, q: ExposureQuery, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
+  return sql`${sql.ident(alias, 'mailbox_id')} = ${q.mailboxId}::bigint AND ${actorWhere(orgId, q, alias, timeColumn)}`;
+}
+
+/** The question's window and actor filters (not its mailbox) on such a row. */
+export function actorWhere(orgId: number, q: Omit<ExposureQuery, 'mailboxId'>, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
   const column = (name: string) => sql.ident(alias, name);
-  return sql`${column('org_id')} = ${orgId} AND ${column('mailbox_id')} = ${q.mailboxId}::bigint
-    AND ${withinSql(column(timeColumn), q)}
+  return sql`${column('org_id')} = ${orgId} AND ${withinSql(column(timeColumn), q)}
     AND (${q.sessionIds}::text[] IS NULL OR ${column('session_id')} IN (SELECT id FROM session WHERE org_id = ${orgId} AND session_id = ANY(${q.sessionIds}::text[])))
     AND (${q.clientIps}::inet[] IS NULL OR ${column('client_ip_id')} IN (SELECT id FROM client_ip WHERE org_id = ${orgId} AND address = ANY(${q.clientIps}::inet[])))
     AND (${q.clientAppIds}::text[] IS NULL OR ${column('client_app_id')} = ANY(${q.clientAppIds}::text[]))`;

@@ -12,7 +12,9 @@ import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
 import { MessageDetailService } from './message-detail.service';
+import { NotificationListService } from './notification-list.service';
 import { PivotService } from './pivot.service';
+import { PresumedService } from './presumed.service';
 import { SessionService } from './session.service';
 
 export function createServices(dataSource: DataSource, orgId: number) {
@@ -24,6 +26,8 @@ export function createServices(dataSource: DataSource, orgId: number) {
     messageDetails: new MessageDetailService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
     coverage: new CoverageService(dataSource, orgId),
+    presumed: new PresumedService(dataSource, orgId),
+    notificationList: new NotificationListService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),

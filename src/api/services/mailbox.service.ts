@@ -30,6 +30,13 @@ export class MailboxService {
     return rows.length ? mailboxFromRow(rows[0]) : null;
   }
 
+  /** The mailboxes of these UPNs (lower-cased), in the order asked; null where no record names one. */
+  async byUpns(userPrincipalNames: readonly string[]): Promise<(MailboxType | null)[]> {
+    const upns = userPrincipalNames.map((u) => u.trim().toLowerCase());
+    const rows = await run(this.db, sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.user_principal_name = ANY(${upns}::text[])`);
+    return inKeyOrder(upns, rows.map(mailboxFromRow), (m) => m.userPrincipalName);
+  }
+
   /** Ordered by UPN. `throttled` = at least one record with IsThrottled=True. */
   page(filter: MailboxFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<MailboxType>> {
     const where: Sql[] = [sql`m.org_id = ${this.orgId}`];

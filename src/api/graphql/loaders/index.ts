@@ -23,6 +23,7 @@ import { createMailboxesByMessageLoader } from './mailboxes-by-message.loader';
 import { createDetailsByMessageLoader } from './details-by-message.loader';
 import { createMailboxesBySessionLoader } from './mailboxes-by-session.loader';
 import { createMessageAccessesByParentLoaders } from './message-accesses-by-parent.loader';
+import { createExposuresByMessageLoader } from './exposures-by-message.loader';
 import { createOperationsBySessionLoader } from './operations-by-session.loader';
 import { createRecordFacetsBySessionLoader } from './record-facets-by-session.loader';
 import { createRecordsBySessionLoader } from './records-by-session.loader';
@@ -73,6 +74,7 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
     detailsByMessage: createDetailsByMessageLoader(s),
+    exposuresByMessage: createExposuresByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),

@@ -5,7 +5,7 @@ import { pageSize } from '../pagination';
 import { splitCoverage } from '../../services/coverage.service';
 import { windowsOverlapping } from '../../services/mailbox.service';
 import { TimeWindow } from '../types/common.type';
-import { ExposedMessageConnection } from '../types/connections.type';
+import { ExposedMessageConnection, PresumedMessageConnection } from '../types/connections.type';
 import { CoverageType, ExposureWarningType } from '../types/coverage.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
@@ -70,6 +70,20 @@ export class ExposureResolver {
   @FieldResolver(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
   syncedFolders(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.exposure.syncedFolders.load(exposure.query);
+  }
+
+  @FieldResolver(() => PresumedMessageConnection, {
+    description:
+      'presumed: for each matching Sync, the messages known to be in its folder (imported inventory, else a Bind there by anyone before or after), ' +
+      'one edge per (Sync, message) with the strongest evidence; oldest Sync first, then by InternetMessageId. totalCount counts edges.',
+  })
+  presumedMessages(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext, @Args() page: PageArgs) {
+    return ctx.loaders.exposure.presumedMessages.load({ query: exposure.query, first: pageSize(page.first), after: page.after ?? null });
+  }
+
+  @FieldResolver(() => Int, { description: 'presumed: how many distinct messages presumedMessages names (a message synced twice counts once).' })
+  async presumedMessageCount(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.exposure.presumedCounts.load(exposure.query)).messages;
   }
 
   @FieldResolver(() => [TimeWindow], {

@@ -11,6 +11,8 @@ import { CoverageSpanResolver, MailboxResolver } from './mailbox.resolver';
 import { FolderSyncResolver, MessageAccessResolver } from './message-access.resolver';
 import { MessageDetailResolver, MessageResolver } from './message.resolver';
 import { PivotHopResolver, PivotResolver } from './pivot.resolver';
+import { NotificationListResolver } from './notification-list.resolver';
+import { MessageExposureResolver, NotificationEntryResolver, PresumedMessageResolver } from './presumed.resolver';
 import { SessionResolver } from './session.resolver';
 
 export const RESOLVERS = [
@@ -30,6 +32,10 @@ export const RESOLVERS = [
   PivotHopResolver,
   ExposureResolver,
   ExposedMessageResolver,
+  PresumedMessageResolver,
+  MessageExposureResolver,
+  NotificationEntryResolver,
+  NotificationListResolver,
   AccessLogResolver,
   ActivityResolver,
   OrganizationResolver,

@@ -7,6 +7,7 @@ import { MessageDetailType } from '../types/message-detail.type';
 import { MessageType } from '../types/views.type';
 import { batchView } from '../../../import/import-batches';
 import { summarizeDetails } from '../../services/message-detail.service';
+import { MessageExposureType } from '../types/presumed.type';
 import { messageIdArg } from './args';
 import { PageArgs, pageOf } from './page-args';
 
@@ -56,6 +57,14 @@ export class MessageResolver {
     @Args() page: PageArgs,
   ) {
     return ctx.loaders.messageAccesses.byMessage.load(pageOf(message.messageId, page));
+  }
+
+  @FieldResolver(() => [MessageExposureType], {
+    description:
+      'Every way it was exposed, in every mailbox, oldest first: CONFIRMED per folder it was bound in; PRESUMED per synced folder known to hold it and kind of evidence.',
+  })
+  exposures(@Root() message: MessageType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposuresByMessage.load(message.messageId);
   }
 }
 

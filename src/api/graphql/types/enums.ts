@@ -94,3 +94,29 @@ registerEnumType(MessageDetailSourceEnum, {
     'EDISCOVERY: an eDiscovery item report / load file (the mailbox copy of the message). MESSAGE_TRACE: Get-MessageTrace, ' +
     'Get-MessageTraceV2 or a historical search report (the message in transport, one row per recipient).',
 });
+
+/** How sure an exposure is: bound (CONFIRMED), in a synced folder (PRESUMED), or in an unaudited window (UNKNOWN). */
+export enum TierEnum {
+  CONFIRMED = 'CONFIRMED',
+  PRESUMED = 'PRESUMED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(TierEnum, {
+  name: 'Tier',
+  description:
+    'CONFIRMED: a Bind record listed the message. PRESUMED: the message is known to be in a folder that a Sync record downloaded. ' +
+    'UNKNOWN: Bind auditing was off (throttled) in the window, so what was read then is not known.',
+});
+
+/** How a presumed message is known to be in the synced folder, strongest first (the order of the enum). */
+export enum PresumedEvidenceEnum {
+  INVENTORY = 'INVENTORY',
+  BOUND_BEFORE = 'BOUND_BEFORE',
+  BOUND_AFTER = 'BOUND_AFTER',
+}
+registerEnumType(PresumedEvidenceEnum, {
+  name: 'PresumedEvidence',
+  description:
+    'INVENTORY: an imported mailbox inventory lists it in the folder. BOUND_BEFORE: a Bind (by anyone) found it in the folder at or before the Sync. ' +
+    'BOUND_AFTER: only a later Bind found it there (it may have arrived after the Sync: the weakest evidence).',
+});
