@@ -15,7 +15,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence } from '../../evidence/blocks';
-import { messageKeyHash } from '../normalize';
+import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
@@ -40,6 +40,12 @@ async function copyRows(client: PoolClient, copyStatement: string, rows: Iterabl
     if (buffer) yield buffer;
   }
   await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
+}
+
+/** A text[] literal for COPY: every element quoted, so commas, braces and quotes in hostile labels stay data. */
+function textArray(values: string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 function activityArrays<T extends Activity>(map: Map<string, T>) {
@@ -168,15 +174,15 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
- * seen.
+ * Message-dictionary ids by the hash of each access's dictionaryKey for the chunk's bound messages; a new message
+ * keeps the first spelling seen (null for an item known only by its item id).
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
-  const spellings = new Map<string, string>();
+  const spellings = new Map<string, string | null>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
-      const key = messageKeyHash(a.internetMessageId);
+      const key = dictionaryKeyHash(a.dictionaryKey);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
@@ -299,8 +305,8 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
-            a.internetMessageIdOriginal, a.sizeInBytes] as Row;
+          yield [orgId, id.record, messageIds.get(dictionaryKeyHash(a.dictionaryKey)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
         for (const f of r.folderSyncs) yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`)] as Row;
@@ -310,7 +316,8 @@ export async function loadChunk(
   if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
     await copyRows(
       client,
-      'COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes) FROM STDIN',
+      `COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes,
+         item_time, item_id, subject, sensitivity_labels) FROM STDIN`,
       derived('access'),
     );
   }

@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { IP_KINDS, type IpKind } from '../../../enrich';
 import { CLIENT_FAMILIES, type ClientFamily } from '../../../enrich/client-info';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
+import { NOTE_KINDS, noteCode } from '../../../import/normalize/notes';
 
 export enum MailAccessTypeEnum {
   BIND = 'BIND',
@@ -81,4 +82,12 @@ export type ClientFamilyEnum = ClientFamily;
 registerEnumType(ClientFamilyEnum, {
   name: 'ClientFamily',
   description: 'The program a ClientInfoString names: by its user agent when that names an Outlook, else by the access protocol.',
+});
+
+/** Every kind of normalisation note (src/import/normalize/notes.ts), by its stable code. */
+export const ImportNoteCodeEnum = Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), noteCode(kind)])) as Record<string, string>;
+registerEnumType(ImportNoteCodeEnum, {
+  name: 'ImportNoteCode',
+  description: 'A kind of record that an import stored other than exactly as given (ImportBatch.notes).',
+  valuesConfig: Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), { description: kind }])),
 });
