@@ -216,7 +216,7 @@ function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: 
         dictionaryKey = messageKey(id.canonical);
       } else {
         const what = item.messageId === undefined || item.messageId === null || item.messageId === '' ? 'no InternetMessageId' : `InternetMessageId ${describe(item.messageId)} unreadable`;
-        withoutId.push(`'${clip(folder.path ?? folder.id ?? '?', 40)}' ${what}${itemId ? ` (item ${clip(itemId, 40)})` : ' and no item id'}`);
+        withoutId.push(`'${clip(folder.path ?? folder.id ?? '?', 40)}' has ${what}${itemId ? ` (item ${clip(itemId, 40)})` : ' and no item id'}`);
         dictionaryKey = itemKey(record.mailboxUpn, itemId ?? `record:${record.recordKey}\u0001${key}\u0001${position}`);
       }
       const dedup = `${key}\u0000${dictionaryKey}`;
