@@ -21,7 +21,7 @@ describe('normalisation notes in the batch warnings', () => {
     const importer = new ImportService(db.dataSource, pino({ level: 'silent' }), { chunkRecords: 2 });
     const [batch] = await importer.importContent(toNdjson(records), { orgId, source: 'cli', fileName: 'notes.ndjson' });
     expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsRead: 5, rejected: 0 });
-    const ids = records.map((r) => String(r.Id).toLowerCase());
+    const ids = records.map((r) => String((r as Record<string, unknown>).Id).toLowerCase());
     expect(batch.warnings).toEqual([
       `2 records: MailAccessType missing; treated as Bind because the record lists messages (e.g. line 2, record ${ids[1]}: MailAccessType is missing; treated as Bind because the record lists messages)`,
       `1 record: client address is not an IP address; kept as text only (e.g. line 3, record ${ids[2]}: client address 'localhost' is not an IP address)`,
@@ -60,7 +60,7 @@ describe('normalisation notes in the batch warnings', () => {
     const [batch] = await importer.importContent(toNdjson(records), { orgId, source: 'cli', fileName: 'silent.ndjson' });
     expect(batch.error).toBeNull();
     expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsRead: 5, recordsInserted: 5, rejected: 0 });
-    const ids = records.map((r) => String(r.Id).toLowerCase());
+    const ids = records.map((r) => String((r as Record<string, unknown>).Id).toLowerCase());
     expect(batch.warnings).toEqual([
       `1 record (1 item): Bind item without an InternetMessageId; stored as a message access known by its item id (internetMessageIdMissing) (e.g. line 1, record ${ids[0]}: an item of folder '\\Inbox' has no InternetMessageId and no item id)`,
       `1 record: Bind record names folders but no items; no message access stored (e.g. line 2, record ${ids[1]}: folders '\\Archive' list no items)`,
