@@ -40,6 +40,8 @@ describe('per-item Bind details and silent-loss shapes, end to end', () => {
     expect(recordIds('ITEM_WITHOUT_MESSAGE_ID')).toEqual([cases.itemWithoutMessageId, cases.sameItemAgain, cases.otherMailboxSameItemId]);
     expect(byCode.BIND_FOLDERS_WITHOUT_ITEMS).toMatchObject({ records: 1, items: 0 });
     expect(recordIds('BIND_FOLDERS_WITHOUT_ITEMS')).toEqual([cases.bindFoldersWithoutItems]);
+    expect(byCode.ITEM_UNREADABLE).toMatchObject({ records: 1, items: 1 });
+    expect(recordIds('ITEM_UNREADABLE')).toEqual([cases.bindFoldersWithoutItems]);
     expect(recordIds('SYNC_WITHOUT_FOLDER')).toEqual([cases.syncWithoutFolder]);
     expect(recordIds('ACCESS_TYPE_MISSING')).toEqual([cases.accessTypeMissing]);
     expect(recordIds('OPERATION_COUNT_MISSING')).toEqual([cases.operationCountMissing]);

@@ -214,6 +214,8 @@ describe('Bind folders and messages', () => {
     ]);
     const note = notes.find((n) => /without an InternetMessageId/.test(n.kind));
     expect(note).toMatchObject({ items: 2 });
+    // The null entry is no item at all: not an access, but counted.
+    expect(notes.find((n) => /entry that is no item/.test(n.kind))).toMatchObject({ items: 1, text: "1 FolderItems entry of folder '\\Inbox' could not be read as items" });
     expect(note!.text).toBe("an item of folder '\\Inbox' has no InternetMessageId (item x) (+1 more)");
   });
 

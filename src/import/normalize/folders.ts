@@ -7,6 +7,8 @@ export interface RawFolder {
   path: string | null;
   /** null when the folder has no FolderItems at all (a Sync folder); [] when it is present but empty. */
   items: RawItem[] | null;
+  /** FolderItems entries that are no item at all (null, a number, a string that is no message id): counted, not read. */
+  unreadable?: number;
 }
 
 /** One FolderItem as written; newer records add the item's store ids, time, subject and label (quirk 25). */
@@ -40,11 +42,13 @@ export function readFolders(value: unknown): RawFolder[] {
     if (!isObject(entry)) continue;
     const rawItems = field(entry, 'FolderItems');
     let items: RawItem[] | null = null;
+    let unreadable = 0;
     if (rawItems !== undefined && rawItems !== null) {
       const arr = Array.isArray(rawItems) ? rawItems : [rawItems];
       items = arr.map(toRawItem).filter((i): i is RawItem => i !== null);
+      unreadable = arr.length - items.length;
     }
-    out.push({ id: text(field(entry, 'Id')), path: folderPath(entry), items });
+    out.push({ id: text(field(entry, 'Id')), path: folderPath(entry), items, ...(unreadable > 0 ? { unreadable } : {}) });
   }
   return out;
 }

@@ -244,6 +244,11 @@ function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: 
     const more = withoutId.length > 1 ? ` (+${withoutId.length - 1} more)` : '';
     notes.push(new NormalizationNote(NOTE_KINDS.itemWithoutMessageId, `an item of folder ${withoutId[0]}${more}`, withoutId.length));
   }
+  const unreadable = folders.reduce((n, f) => n + (f.unreadable ?? 0), 0);
+  if (unreadable > 0) {
+    const where = folders.find((f) => f.unreadable)!;
+    notes.push(new NormalizationNote(NOTE_KINDS.itemUnreadable, `${unreadable} FolderItems entr${unreadable === 1 ? 'y' : 'ies'} of folder '${clip(where.path ?? where.id ?? '?', 40)}' could not be read as items`, unreadable));
+  }
   if (badTimes > 0) {
     notes.push(new NormalizationNote(NOTE_KINDS.itemTimeUnreadable, `item CreationTime ${describe(firstBadTime)} is not a date`, badTimes));
   }
