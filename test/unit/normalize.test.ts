@@ -241,6 +241,14 @@ describe('Bind folders and messages', () => {
     ]);
   });
 
+  test('an item repeated in the same folder of one record (domain case aside) is stored once, and counted', () => {
+    const { record, notes } = normalizeRecordWithNotes(
+      source({ ...bindRecord(), Folders: [{ Id: 'F1', Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<r@HOST.example>' }, { InternetMessageId: 'r@host.example' }] }] }),
+    );
+    expect(record.messageAccesses.map((a) => a.internetMessageId)).toEqual(['<r@HOST.example>']);
+    expect(notes.find((n) => /listed more than once/.test(n.kind))).toMatchObject({ items: 1 });
+  });
+
   test('the same item id in two mailboxes is two dictionary keys; a message id is one key whatever the domain case', () => {
     expect(itemKey('alice@contoso.com', 'LgAAAI1')).not.toBe(itemKey('bob@contoso.com', 'LgAAAI1'));
     expect(messageKey('<a@HOST.example>')).toBe(messageKey('<a@host.example>'));

@@ -13,6 +13,7 @@ export const NOTE_KINDS = {
   accessTypeMissing: 'MailItemsAccessed without MailAccessType and without messages; stored as a record only (neither Bind nor Sync)',
   itemWithoutMessageId: 'Bind item without an InternetMessageId; stored as a message access known by its item id (internetMessageIdMissing)',
   itemUnreadable: 'Bind FolderItems entry that is no item (null, a number, text that is no message id); not stored as an access',
+  itemRepeated: 'Bind item listed more than once in the same folder of one record (message ids compared with the domain case-insensitive); stored once',
   itemTimeUnreadable: "Bind item CreationTime is not a date; the record's CreationTime is its access time",
   bindFoldersWithoutItems: 'Bind record names folders but no items; no message access stored',
   syncWithoutFolder: 'Sync record names no folder; stored as a sync of an unknown folder (the whole mailbox may have been synced)',

@@ -206,6 +206,7 @@ function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: 
   const withoutId: string[] = [];
   let badTimes = 0;
   let firstBadTime: unknown = null;
+  let repeated = 0;
   for (const folder of folders) {
     const key = folderKey(folder);
     (folder.items ?? []).forEach((item, position) => {
@@ -220,7 +221,10 @@ function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: 
         dictionaryKey = itemKey(record.mailboxUpn, itemId ?? `record:${record.recordKey}\u0001${key}\u0001${position}`);
       }
       const dedup = `${key}\u0000${dictionaryKey}`;
-      if (seen.has(dedup)) return;
+      if (seen.has(dedup)) {
+        repeated++;
+        return;
+      }
       seen.add(dedup);
       const itemTime = typeof item.creationTime === 'string' ? parseAuditTime(item.creationTime) : null;
       if (item.creationTime !== undefined && item.creationTime !== null && item.creationTime !== '' && itemTime === null) {
@@ -248,6 +252,9 @@ function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: 
   if (unreadable > 0) {
     const where = folders.find((f) => f.unreadable)!;
     notes.push(new NormalizationNote(NOTE_KINDS.itemUnreadable, `${unreadable} FolderItems entr${unreadable === 1 ? 'y' : 'ies'} of folder '${clip(where.path ?? where.id ?? '?', 40)}' could not be read as items`, unreadable));
+  }
+  if (repeated > 0) {
+    notes.push(new NormalizationNote(NOTE_KINDS.itemRepeated, `${repeated} repeated item(s) stored once`, repeated));
   }
   if (badTimes > 0) {
     notes.push(new NormalizationNote(NOTE_KINDS.itemTimeUnreadable, `item CreationTime ${describe(firstBadTime)} is not a date`, badTimes));
