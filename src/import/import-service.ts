@@ -19,7 +19,7 @@ import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally } from './normalize';
+import { NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally, type BatchNote } from './normalize';
 import type { StagedDetail } from './load/detail-load';
 import { readAuditExport, type TextIssues } from './read';
 import { NotAnAuditExportError, excerptOf } from './read/errors';
@@ -148,7 +148,7 @@ export class ImportService {
     input.pipe(counted);
 
     const batchIds: string[] = [];
-    const loaded: { id: string; notes: string[] }[] = [];
+    const loaded: { id: string; notes: string[]; counted: BatchNote[] }[] = [];
     let readerBytes = 0;
     const skipped: string[] = [];
     const progress = { fileName: opts.fileName, totalBytes: opts.totalBytes ?? null, records: 0, rejected: 0 };
@@ -176,7 +176,7 @@ export class ImportService {
             progress.rejected += rejected;
             report();
           });
-          loaded.push({ id: batchId, notes: [...notes.warnings(), ...contentNotes(totals, file.text)] });
+          loaded.push({ id: batchId, notes: [...notes.warnings(), ...contentNotes(totals, file.text)], counted: notes.notes() });
         } catch (error) {
           await this.failBatch(batchId, error as Error);
           throw error;
@@ -205,7 +205,7 @@ export class ImportService {
     const size = regularFile ? fs.statSync(opts.filePath!).size : bytesRead;
     await whenDatabaseAvailable(() => this.batches.setHash(batchIds, digest, size));
     // Files that loaded completely succeed even when a later file of the same archive failed.
-    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
+    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
@@ -258,7 +258,7 @@ export class ImportService {
           if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
           try {
             const normalized = normalizeDetail(source);
-            notes.add(normalized.notes, source.line);
+            notes.add(normalized.notes, source.line, null);
             details.push({ detail: normalized.detail, line: source.line, rawText: source.rawText });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
@@ -269,7 +269,7 @@ export class ImportService {
           if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
           try {
             const normalized = normalizeRecordWithNotes(source);
-            notes.add(normalized.notes, source.line);
+            notes.add(normalized.notes, source.line, normalized.record.recordKey);
             records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
           } catch (error) {
             if (!(error instanceof NormalizationError)) throw error;
@@ -286,7 +286,7 @@ export class ImportService {
     }
   }
 
-  private async finishBatch(batchId: string, notes: string[]): Promise<void> {
+  private async finishBatch(batchId: string, notes: string[], counted: BatchNote[]): Promise<void> {
     const recordsRead = await this.batches.recordsRead(batchId);
     const completed = (await this.batches.earlierAttempts(batchId)).map(
       (e) =>
@@ -301,7 +301,7 @@ export class ImportService {
       );
     }
     if (recordsRead === 0) warnings.push('The file holds no records.');
-    await this.batches.finish(batchId, warnings);
+    await this.batches.finish(batchId, warnings, counted);
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {

@@ -55,22 +55,33 @@ export class ExposureService {
     return { boundMessageCount: Number(row.bound), bindOperationCount: Number(row.ops) };
   }
 
-  /** Distinct bound messages, ordered by InternetMessageId, with first/last access, folders and sessions. */
+  /**
+   * Distinct bound messages, ordered by InternetMessageId (items listed without one first, by dictionary id), with
+   * first/last access, folders and sessions.
+   */
   async boundMessages(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<ExposedMessageType>> {
-    const cursor = decodeKeyset(after, ['text']);
-    const afterCursor = cursor ? sql` AND a.internet_message_id > ${cursor[0]}::text` : sql.empty;
+    // Keyed by the InternetMessageId; items without one ('' first) by their dictionary id, so a cursor of an ordinary
+    // message does not depend on internal ids.
+    const tiebreak = sql`CASE WHEN a.internet_message_id IS NULL THEN a.message_id ELSE 0 END`;
+    const cursor = decodeKeyset(after, ['text', 'bigint']);
+    const afterCursor = cursor ? sql` AND (coalesce(a.internet_message_id, ''), ${tiebreak}) > (${cursor[0]}::text, ${cursor[1]}::bigint)` : sql.empty;
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT a.internet_message_id, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
+      sql`SELECT a.internet_message_id, a.message_id::text, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
+         max(a.item_id) AS item_id, max(a.subject) AS subject,
          array_agg(DISTINCT a.folder_id::text) AS folder_ids,
          coalesce(array_agg(DISTINCT a.session_id::text) FILTER (WHERE a.session_id IS NOT NULL), '{}') AS session_ids
        FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}${afterCursor}
-       GROUP BY a.message_id, a.internet_message_id ORDER BY a.internet_message_id LIMIT ${limit + 1}`,
+       GROUP BY a.message_id, a.internet_message_id ORDER BY coalesce(a.internet_message_id, ''), ${tiebreak} LIMIT ${limit + 1}`,
     );
     const nodes = rows.map(
-      (r): ExposedMessageType => ({
+      (r): ExposedMessageType & { tiebreak: string } => ({
         mailboxId: q.mailboxId,
-        internetMessageId: String(r.internet_message_id),
+        tiebreak: r.internet_message_id === null ? String(r.message_id) : '0',
+        internetMessageId: r.internet_message_id === null ? '' : String(r.internet_message_id),
+        internetMessageIdMissing: r.internet_message_id === null,
+        itemId: r.item_id === null ? null : String(r.item_id),
+        subject: r.subject === null ? null : String(r.subject),
         firstAccessedAt: r.first as Date,
         lastAccessedAt: r.last as Date,
         accessCount: Number(r.n),
@@ -78,7 +89,7 @@ export class ExposureService {
         sessionIds: r.session_ids as string[],
       }),
     );
-    return toConnection(nodes, limit, (m) => [m.internetMessageId], total);
+    return toConnection(nodes, limit, (m) => [m.internetMessageId, m.tiebreak], total);
   }
 
   /** Which of the question's filter values are in no imported record, in one statement. */
@@ -95,7 +106,7 @@ export class ExposureService {
     return { sessionIds: row.sessions, clientIps: row.ips, clientAppIds: row.apps };
   }
 
-  /** Presumed exposure: folders synced in the window by the matching actors, oldest first. */
+  /** Presumed exposure: folders synced in the window by the matching actors, oldest first (the unknown folder included). */
   async syncedFolders(q: ExposureQuery, related: RelatedRows): Promise<FolderSyncType[]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,

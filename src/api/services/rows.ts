@@ -95,12 +95,14 @@ export function folderFromRow(r: Row): FolderType {
 const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
 /**
- * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app,
- * type and time are the record's). Filters on them reach audit_record's indexes through the join.
+ * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app
+ * and type are the record's). The access time is the item's own CreationTime when the record gives one (newer Bind
+ * records), else the record's: every filter, order and first/last of accesses uses this one accessed_at.
+ * internet_message_id is null for an item listed without one (item_id then says which item).
  */
 const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, a.size_in_bytes, r.mailbox_id, r.session_id,
-    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at,
-    m.internet_message_id
+    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, coalesce(a.item_time, r.creation_time) AS accessed_at,
+    m.internet_message_id, a.item_id, a.subject, a.sensitivity_labels
   FROM message_access a JOIN audit_record r ON r.id = a.record_id JOIN message m ON m.id = a.message_id)`;
 
 const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id,
@@ -167,7 +169,12 @@ function attributionFromRow(r: Row) {
 export function messageAccessFromRow(r: Row): MessageAccessType {
   return {
     ...attributionFromRow(r),
-    internetMessageId: str(r.internet_message_id),
+    // '' (never null: the field is String!) for an item listed without one; internetMessageIdMissing says so.
+    internetMessageId: strOrNull(r.internet_message_id) ?? '',
+    internetMessageIdMissing: r.internet_message_id === null || r.internet_message_id === undefined,
+    itemId: strOrNull(r.item_id),
+    subject: strOrNull(r.subject),
+    sensitivityLabels: (r.sensitivity_labels as string[] | null) ?? [],
     accessType: str(r.access_type) === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND,
     accessedAt: date(r.accessed_at),
     sizeInBytes: r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1),

@@ -15,7 +15,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence } from '../../evidence/blocks';
-import { messageKeyHash } from '../normalize';
+import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
@@ -40,6 +40,12 @@ export async function copyRows(client: PoolClient, copyStatement: string, rows: 
     if (buffer) yield buffer;
   }
   await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
+}
+
+/** A text[] literal for COPY: every element quoted, so commas, braces and quotes in hostile labels stay data. */
+function textArray(values: string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 function activityArrays<T extends Activity>(map: Map<string, T>) {
@@ -167,12 +173,16 @@ async function resolveFolders(
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
-/** Message-dictionary ids by messageKeyHash for the chunk's bound messages. */
+/**
+ * Message-dictionary ids by the hash of each access's dictionaryKey for the chunk's bound messages; a new message
+ * keeps the first spelling seen (null for an item known only by its item id).
+ * One statement: existing messages are looked up in the same statement that adds new ones.
+ */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
-  const spellings = new Map<string, string>();
+  const spellings = new Map<string, string | null>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
-      const key = messageKeyHash(a.internetMessageId);
+      const key = dictionaryKeyHash(a.dictionaryKey);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
@@ -183,7 +193,7 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
  * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
  * the first spelling seen. One statement: existing messages are looked up in the same statement that adds new ones.
  */
-export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string>): Promise<Map<string, string>> {
+export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string | null>): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
   const { rows } = await execute(
     client,
@@ -303,8 +313,8 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
-            a.internetMessageIdOriginal, a.sizeInBytes] as Row;
+          yield [orgId, id.record, messageIds.get(dictionaryKeyHash(a.dictionaryKey)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
         for (const f of r.folderSyncs) yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`)] as Row;
@@ -314,7 +324,8 @@ export async function loadChunk(
   if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
     await copyRows(
       client,
-      'COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes) FROM STDIN',
+      `COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes,
+         item_time, item_id, subject, sensitivity_labels) FROM STDIN`,
       derived('access'),
     );
   }

@@ -10,6 +10,7 @@ import { CoverageType, ExposureWarningType } from '../types/coverage.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
+import { UNKNOWN_FOLDER_KEY } from '../../../import/types';
 import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ExposureType)
@@ -106,7 +107,11 @@ export class ExposureResolver {
   })
   async warnings(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<ExposureWarningType[]> {
     const q = exposure.query;
-    const [spans, unknown] = await Promise.all([ctx.loaders.coverageByMailbox.load(q.mailboxId), ctx.loaders.exposure.unknownFilterValues.load(q)]);
+    const [spans, unknown, syncs] = await Promise.all([
+      ctx.loaders.coverageByMailbox.load(q.mailboxId),
+      ctx.loaders.exposure.unknownFilterValues.load(q),
+      ctx.loaders.exposure.syncedFolders.load(q),
+    ]);
     const { covered, uncovered } = splitCoverage(spans, q);
     const warnings: ExposureWarningType[] = [];
     if (!covered.length) {
@@ -125,6 +130,19 @@ export class ExposureResolver {
     unknownOf('UNKNOWN_SESSION_ID', 'session id(s)', unknown.sessionIds);
     unknownOf('UNKNOWN_CLIENT_IP', 'client IP(s)', unknown.clientIps);
     unknownOf('UNKNOWN_APP_ID', 'app id(s)', unknown.clientAppIds);
+    // The synced folders' rows came with their folder (primed): no statement of its own.
+    const folders = await ctx.loaders.folderById.loadMany([...new Set(syncs.map((x) => x.folderId))]);
+    const unknownFolder = folders.find((f): f is FolderType => !!f && !(f instanceof Error) && f.folderKey === UNKNOWN_FOLDER_KEY);
+    if (unknownFolder) {
+      const times = syncs.filter((x) => x.folderId === unknownFolder.id).map((x) => x.syncedAt.toISOString());
+      warnings.push({
+        code: 'UNKNOWN_FOLDER_SYNCED',
+        message:
+          `${times.length} Sync record(s) in the answer name no folder: any folder, up to the whole mailbox, may have been synced ` +
+          '(syncedFolders lists them under the folder with unknown: true); values are their times.',
+        values: times,
+      });
+    }
     return warnings;
   }
 }

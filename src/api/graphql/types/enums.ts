@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { IP_KINDS, type IpKind } from '../../../enrich';
 import { CLIENT_FAMILIES, type ClientFamily } from '../../../enrich/client-info';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
+import { NOTE_KINDS, noteCode } from '../../../import/normalize/notes';
 
 export enum MailAccessTypeEnum {
   BIND = 'BIND',
@@ -119,4 +120,12 @@ registerEnumType(PresumedEvidenceEnum, {
   description:
     'INVENTORY: an imported mailbox inventory lists it in the folder. BOUND_BEFORE: a Bind (by anyone) found it in the folder at or before the Sync. ' +
     'BOUND_AFTER: only a later Bind found it there (it may have arrived after the Sync: the weakest evidence).',
+});
+
+/** Every kind of normalisation note (src/import/normalize/notes.ts), by its stable code. */
+export const ImportNoteCodeEnum = Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), noteCode(kind)])) as Record<string, string>;
+registerEnumType(ImportNoteCodeEnum, {
+  name: 'ImportNoteCode',
+  description: 'A kind of record that an import stored other than exactly as given (ImportBatch.notes).',
+  valuesConfig: Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), { description: kind }])),
 });

@@ -20,8 +20,17 @@ export class MessageType {
 export class ExposedMessageType {
   mailboxId!: string;
 
-  @Field({ description: 'Canonical, with angle brackets.' })
+  @Field({ description: 'Canonical, with angle brackets; empty when the Bind records listed the item without one (see internetMessageIdMissing, itemId).' })
   internetMessageId!: string;
+
+  @Field({ description: 'True for an item listed without an InternetMessageId: a confirmed access all the same, known by itemId.' })
+  internetMessageIdMissing!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The item's store id (ImmutableId, else Id) when the records give it." })
+  itemId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The Subject the Bind records listed for it (newer records), if any.' })
+  subject!: string | null;
 
   @Field()
   firstAccessedAt!: Date;
