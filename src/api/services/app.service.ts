@@ -5,9 +5,10 @@ import type { ConnectionResult } from '../../db/pages';
 import type { AppType, MailboxType } from '../graphql/types/entities.type';
 import { keysetPage, timeKey } from './keyset';
 import { APP_COLUMNS, appFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { overlapsSql, type TimeRange } from './time-range';
 
-export interface AppFilter extends TimeRange {
+export interface AppFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN: apps with records in this mailbox (in the window, when given). */
   mailbox: string | null;
 }
@@ -36,6 +37,7 @@ export class AppService {
     } else {
       where.push(overlapsSql(sql`a.first_seen`, sql`a.last_seen`, filter));
     }
+    where.push(...tagFilterSql(this.orgId, 'APP', TAG_KEY_SQL.APP('a'), filter));
     return keysetPage({
       db: this.db,
       from,

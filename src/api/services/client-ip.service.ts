@@ -5,9 +5,10 @@ import type { ClientIpType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { CLIENT_IP_COLUMNS, clientIpFromRow, groupedInKeyOrder, inKeyOrder } from './rows';
-import { overlapsSql, type TimeRange } from './time-range';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
+import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
-export interface ClientIpFilter extends TimeRange {
+export interface ClientIpFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN. */
   mailbox: string | null;
 }
@@ -24,7 +25,7 @@ export class ClientIpService {
     return rows.length ? clientIpFromRow(rows[0]) : null;
   }
 
-  /** Ordered by firstSeen. With a mailbox, from/to apply to the IP's activity in that mailbox (client_ip_mailbox). */
+  /** Ordered by firstSeen. from/to keep IPs with records in the window (in that mailbox when one is given). */
   page(filter: ClientIpFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<ClientIpType>> {
     // With a mailbox, the IP's activity in that mailbox is what must overlap the window.
     const from = filter.mailbox
@@ -36,7 +37,13 @@ export class ClientIpService {
       db: this.db,
       from,
       select: CLIENT_IP_COLUMNS('c'),
-      where: [sql`c.org_id = ${this.orgId}`, span],
+      where: [
+        sql`c.org_id = ${this.orgId}`,
+        span,
+        // The span is a first cut; a record from the IP (in that mailbox) in the window decides.
+        recordsInWindowSql(this.orgId, filter.mailbox ? [sql`r.client_ip_id = c.id`, sql`r.mailbox_id = cm.mailbox_id`] : [sql`r.client_ip_id = c.id`], filter),
+        ...tagFilterSql(this.orgId, 'IP', TAG_KEY_SQL.IP('c'), filter),
+      ],
       order: { columns: [sql`c.first_seen`, sql`c.id`], types: ['timestamptz', 'bigint'] },
       after,
       limit,

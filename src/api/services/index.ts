@@ -13,6 +13,7 @@ import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
 import { PivotService } from './pivot.service';
 import { SessionService } from './session.service';
+import { TagService } from './tag.service';
 
 export function createServices(dataSource: DataSource, orgId: number) {
   return {
@@ -29,6 +30,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     accessLog: new AccessLogService(dataSource, orgId),
     activity: new ActivityService(dataSource, orgId),
     organizations: new OrganizationService(dataSource),
+    tags: new TagService(dataSource, orgId),
   };
 }
 

@@ -6,9 +6,10 @@ import type { SessionType } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { ACCESSES, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
-import { overlapsSql, type TimeRange } from './time-range';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
+import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
-export interface SessionFilter extends TimeRange {
+export interface SessionFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN. */
   mailbox: string | null;
   /** Canonical address. */
@@ -60,6 +61,12 @@ export class SessionService {
       where.push(overlapsSql(sql`sm.first_seen`, sql`sm.last_seen`, filter));
     }
     if (!joins.length) where.push(overlapsSql(sql`s.first_seen`, sql`s.last_seen`, filter));
+    // The spans above are a cheap first cut; a record in the window (on that IP, in that mailbox) decides.
+    const links = [sql`r.session_id = s.id`];
+    if (filter.clientIp) links.push(sql`r.client_ip_id = sci.client_ip_id`);
+    if (filter.mailbox) links.push(sql`r.mailbox_id = sm.mailbox_id`);
+    where.push(recordsInWindowSql(this.orgId, links, filter));
+    where.push(...tagFilterSql(this.orgId, 'SESSION', TAG_KEY_SQL.SESSION('s'), filter));
     return keysetPage({
       db: this.db,
       from: sql`session s ${sql.join(joins, sql` `)}`,
@@ -82,8 +89,8 @@ export class SessionService {
   }
 
   /**
-   * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those whose
-   * activity on that IP / in that mailbox overlaps the window.
+   * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those with
+   * at least one record on that IP / in that mailbox in the window.
    */
   sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange): ChildPageQuery<SessionType> {
     const table = sql.ident(link === 'client_ip' ? 'session_client_ip' : 'session_mailbox');
@@ -93,7 +100,8 @@ export class SessionService {
       parent: { column: 'parent_id', type: 'bigint' },
       sort: { column: 'first_seen', type: 'timestamptz' },
       select: SESSION_COLUMNS('t'),
-      where: overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range),
+      where: sql`${overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range)}
+        AND ${recordsInWindowSql(this.orgId, [sql`r.session_id = t.id`, sql`${sql.ident('r', `${link}_id`)} = t.parent_id`], range)}`,
       toNode: sessionFromRow,
       keyOf: (s) => [timeKey(s.firstSeen), s.id],
     };

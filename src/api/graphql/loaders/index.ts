@@ -28,6 +28,7 @@ import { createRecordsBySessionLoader } from './records-by-session.loader';
 import { createRejectionsByBatchLoader } from './rejections-by-batch.loader';
 import { createSessionByIdLoader } from './session-by-id.loader';
 import { createSessionsByClientIpLoader, createSessionsByMailboxLoader } from './sessions-by-link.loader';
+import { createTagsByTargetLoader } from './tags-by-target.loader';
 import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-mailbox.loader';
 
 /**
@@ -77,6 +78,8 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     appsBySession: createAppsBySessionLoader(s),
     mailboxesByApp: createMailboxesByAppLoader(s),
     boundMessageCountByApp: createBoundMessageCountByAppLoader(s),
+
+    tagsByTarget: createTagsByTargetLoader(s),
 
     messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, related),
     folderSyncs: createFolderSyncsByParentLoaders(s, related),

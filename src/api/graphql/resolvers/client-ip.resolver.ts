@@ -6,6 +6,7 @@ import { ClientIpConnection, SessionConnection } from '../types/connections.type
 import { ClientIpType, MailboxType } from '../types/entities.type';
 import { ClientIpFilter } from '../types/filters.type';
 import { ipArg, optionalUpnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ClientIpType)
@@ -25,14 +26,19 @@ export class ClientIpResolver {
     @Arg('filter', () => ClientIpFilter, { nullable: true }) filter?: ClientIpFilter,
   ) {
     return ctx.services.clientIps.page(
-      { mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'), ...timeRange(filter?.from, filter?.to) },
+      {
+        mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
+        ...timeRange(filter?.from, filter?.to),
+        tagged: tagLabelsArg(filter?.tagged),
+        notTagged: tagLabelsArg(filter?.notTagged),
+      },
       pageSize(page.first),
       page.after,
     );
   }
 
   @FieldResolver(() => SessionConnection, {
-    description: 'Sessions with at least one record from this address, by firstSeen; from/to: their activity on this address overlaps the window.',
+    description: 'Sessions with at least one record from this address, by firstSeen; from/to: with at least one record from it in the window.',
   })
   sessions(
     @Root() ip: ClientIpType,

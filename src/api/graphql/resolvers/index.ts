@@ -12,6 +12,7 @@ import { FolderSyncResolver, MessageAccessResolver } from './message-access.reso
 import { MessageResolver } from './message.resolver';
 import { PivotHopResolver, PivotResolver } from './pivot.resolver';
 import { SessionResolver } from './session.resolver';
+import { AppTagsResolver, ClientIpTagsResolver, MailboxTagsResolver, SessionTagsResolver, TagResolver } from './tag.resolver';
 
 export const RESOLVERS = [
   ImportBatchResolver,
@@ -32,4 +33,9 @@ export const RESOLVERS = [
   AccessLogResolver,
   ActivityResolver,
   OrganizationResolver,
+  TagResolver,
+  ClientIpTagsResolver,
+  SessionTagsResolver,
+  AppTagsResolver,
+  MailboxTagsResolver,
 ] as const;

@@ -8,6 +8,7 @@ import { MailboxConnection, MessageAccessConnection, SessionConnection } from '.
 import { AppType, FolderSyncType, FolderType, ImportBatchType, MailboxType } from '../types/entities.type';
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => MailboxType)
@@ -23,7 +24,11 @@ export class MailboxResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
   ) {
-    return ctx.services.mailboxes.page(filter ?? {}, pageSize(page.first), page.after);
+    return ctx.services.mailboxes.page(
+      { ...filter, tagged: tagLabelsArg(filter?.tagged), notTagged: tagLabelsArg(filter?.notTagged) },
+      pageSize(page.first),
+      page.after,
+    );
   }
 
   @FieldResolver(() => [AppType], { description: 'Applications with records in this mailbox, by firstSeen.' })
@@ -36,7 +41,7 @@ export class MailboxResolver {
     return ctx.loaders.foldersByMailbox.load(mailbox.id);
   }
 
-  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: active in this mailbox in the window.' })
+  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: with at least one record in this mailbox in the window.' })
   sessions(
     @Root() mailbox: MailboxType,
     @Ctx() ctx: RequestContext,

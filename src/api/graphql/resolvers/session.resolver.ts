@@ -8,6 +8,7 @@ import { AuditRecordConnection, MessageAccessConnection, SessionConnection } fro
 import { AppType, ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
 import { optionalIpArg, optionalUpnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => SessionType)
@@ -28,6 +29,8 @@ export class SessionResolver {
         mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
         clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
         ...timeRange(filter?.from, filter?.to),
+        tagged: tagLabelsArg(filter?.tagged),
+        notTagged: tagLabelsArg(filter?.notTagged),
       },
       pageSize(page.first),
       page.after,

@@ -82,3 +82,14 @@ registerEnumType(ClientFamilyEnum, {
   name: 'ClientFamily',
   description: 'The program a ClientInfoString names: by its user agent when that names an Outlook, else by the access protocol.',
 });
+
+export enum TagTargetKindEnum {
+  IP = 'IP',
+  SESSION = 'SESSION',
+  APP = 'APP',
+  MAILBOX = 'MAILBOX',
+}
+registerEnumType(TagTargetKindEnum, {
+  name: 'TagTargetKind',
+  description: 'What an analyst tag is on: a client address (canonical, or verbatim when not an IP), a SessionId, an app id, a mailbox UPN.',
+});

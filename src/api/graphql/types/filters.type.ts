@@ -9,6 +9,12 @@ export class MailboxFilter {
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the UPN.' })
   userPrincipalNameContains?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
@@ -21,12 +27,18 @@ export class SessionFilter {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'Active at or after this instant (on clientIp / in mailbox when given, else overall).',
+    description: 'With at least one record at or after this instant (on clientIp / in mailbox when given, else overall).',
   })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Active at or before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'With at least one record at or before this instant (and at or after from).' })
   to?: Date | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
@@ -34,11 +46,17 @@ export class ClientIpFilter {
   @Field(() => String, { nullable: true, description: 'IPs with records in this mailbox (UPN, any case).' })
   mailbox?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'Used at or after this instant (in mailbox when given).' })
+  @Field(() => Date, { nullable: true, description: 'With at least one record at or after this instant (in mailbox when given).' })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Used at or before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'With at least one record at or before this instant (and at or after from).' })
   to?: Date | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
