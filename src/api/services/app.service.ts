@@ -16,6 +16,9 @@ export interface AppFilter extends TimeRange, TagFilter {
 /** A record's app key, as the importer computes it (src/import/normalize/app-identity.ts). */
 const RECORD_APP_KEY = sql`lower(coalesce(r.client_app_id, r.app_id))`;
 
+/** An app id as the user may write it (any case, {braces}) to the stored key. */
+export const appKeyOf = (appId: string): string => appId.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+
 export class AppService {
   constructor(
     private readonly db: DataSource,
@@ -23,7 +26,7 @@ export class AppService {
   ) {}
 
   async findByAppId(appId: string): Promise<AppType | null> {
-    return (await this.byAppIds([appId.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase()]))[0] ?? null;
+    return (await this.byAppIds([appKeyOf(appId)]))[0] ?? null;
   }
 
   /** Ordered by firstSeen; from/to keep apps active in the window (in that mailbox when one is given). */
@@ -49,6 +52,11 @@ export class AppService {
       toNode: appFromRow,
       keyOf: (a) => [timeKey(a.firstSeen), a.id],
     });
+  }
+
+  async byIds(ids: readonly string[]): Promise<(AppType | null)[]> {
+    const rows = await run(this.db, sql`SELECT ${APP_COLUMNS('a')} FROM app a WHERE a.org_id = ${this.orgId} AND a.id = ANY(${ids}::bigint[])`);
+    return inKeyOrder(ids, rows.map(appFromRow), (a) => a.id);
   }
 
   /** By app key (lower-case ClientAppId / AppId). */

@@ -99,12 +99,12 @@ const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_versio
  * type and time are the record's). Filters on them reach audit_record's indexes through the join.
  */
 const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, a.size_in_bytes, r.mailbox_id, r.session_id,
-    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at,
+    r.client_ip_id, r.client_app_id, r.app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at,
     m.internet_message_id
   FROM message_access a JOIN audit_record r ON r.id = a.record_id JOIN message m ON m.id = a.message_id)`;
 
 const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id,
-    r.creation_time AS synced_at
+    r.app_id, r.creation_time AS synced_at
   FROM folder_sync s JOIN audit_record r ON r.id = s.record_id)`;
 
 /** Message accesses or folder syncs as the API shows them (ACCESS_ROWS / SYNC_ROWS), without the folder. */

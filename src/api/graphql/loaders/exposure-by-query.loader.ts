@@ -26,5 +26,6 @@ export function createExposureByQueryLoaders(s: Services, related: RelatedRows) 
   const unknownFilterValues = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.unknownFilterValues(q))), {
     cacheKeyFn: keyOf,
   });
-  return { totals, boundMessages, syncedFolders, unknownFilterValues };
+  const excluded = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.excluded(q))), { cacheKeyFn: keyOf });
+  return { totals, boundMessages, syncedFolders, unknownFilterValues, excluded };
 }

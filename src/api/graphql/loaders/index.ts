@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Services } from '../../services';
 import type { RelatedRows } from '../../services/rows';
 import { createAppByAppIdLoader } from './app-by-app-id.loader';
+import { createAppByIdLoader } from './app-by-id.loader';
 import { createAppsByMailboxLoader } from './apps-by-mailbox.loader';
 import { createAppsBySessionLoader } from './apps-by-session.loader';
 import { createBoundMessageCountByAppLoader } from './bound-message-count-by-app.loader';
@@ -74,6 +75,7 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     mailboxesByMessage: createMailboxesByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
+    appById: createAppByIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),
     appsBySession: createAppsBySessionLoader(s),
     mailboxesByApp: createMailboxesByAppLoader(s),

@@ -10,6 +10,8 @@ import { CoverageType, ExposureWarningType } from '../types/coverage.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
+import { TagExclusionType } from '../types/tags.type';
 import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ExposureType)
@@ -28,6 +30,11 @@ export class ExposureResolver {
     @Arg('sessionIds', () => [String], { nullable: true }) sessionIds?: string[],
     @Arg('clientIps', () => [String], { nullable: true }) clientIps?: string[],
     @Arg('clientAppIds', () => [String], { nullable: true }) clientAppIds?: string[],
+    @Arg('excludeTagged', () => [String], {
+      nullable: true,
+      description: 'Leave out records whose session, client IP or app carries any of these analyst tag labels ("everything but the office NAT"); see excluded.',
+    })
+    excludeTagged?: string[],
   ): Promise<ExposureType> {
     const range = windowOf(window);
     const upn = upnArg(mailbox, 'mailbox');
@@ -39,7 +46,7 @@ export class ExposureResolver {
     ctx.loaders.mailboxById.prime(found.id, found);
     return {
       ...range,
-      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds) },
+      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds), excludeTagged: tagLabelsArg(excludeTagged) },
     };
   }
 
@@ -67,6 +74,11 @@ export class ExposureResolver {
     return (await ctx.loaders.exposure.totals.load(exposure.query)).bindOperationCount;
   }
 
+  @FieldResolver(() => TagExclusionType, { nullable: true, description: 'What excludeTagged left out (null when it was not given).' })
+  excluded(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposure.excluded.load(exposure.query);
+  }
+
   @FieldResolver(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
   syncedFolders(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.exposure.syncedFolders.load(exposure.query);
@@ -92,7 +104,11 @@ export class ExposureResolver {
   })
   async warnings(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<ExposureWarningType[]> {
     const q = exposure.query;
-    const [spans, unknown] = await Promise.all([ctx.loaders.coverageByMailbox.load(q.mailboxId), ctx.loaders.exposure.unknownFilterValues.load(q)]);
+    const [spans, unknown, excluded] = await Promise.all([
+      ctx.loaders.coverageByMailbox.load(q.mailboxId),
+      ctx.loaders.exposure.unknownFilterValues.load(q),
+      ctx.loaders.exposure.excluded.load(q),
+    ]);
     const { covered, uncovered } = splitCoverage(spans, q);
     const warnings: ExposureWarningType[] = [];
     if (!covered.length) {
@@ -111,6 +127,15 @@ export class ExposureResolver {
     unknownOf('UNKNOWN_SESSION_ID', 'session id(s)', unknown.sessionIds);
     unknownOf('UNKNOWN_CLIENT_IP', 'client IP(s)', unknown.clientIps);
     unknownOf('UNKNOWN_APP_ID', 'app id(s)', unknown.clientAppIds);
+    if (excluded && excluded.recordCount > 0) {
+      warnings.push({
+        code: 'EXCLUDED_BY_TAG',
+        message:
+          `excludeTagged (${excluded.labels.join(', ')}) left out ${excluded.recordCount} record(s): ` +
+          `${excluded.sessionCount} tagged session(s), ${excluded.clientIpCount} tagged client IP(s), ${excluded.appCount} tagged app(s).`,
+        values: excluded.labels,
+      });
+    }
     return warnings;
   }
 }

@@ -105,4 +105,7 @@ export class PivotSeed {
 
   @Field(() => [String], { nullable: true, description: 'Known-bad session ids: SessionId or AADSessionId.' })
   sessionIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Known-bad applications: ClientAppId / AppId, any case, with or without {braces}.' })
+  appIds?: string[] | null;
 }
