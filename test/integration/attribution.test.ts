@@ -169,6 +169,23 @@ describe('every access attributed', () => {
       expect((await ok(q, {})).apps.totalCount).toBe(3);
     });
 
+    test('the app-only reader is found by pivot: app -> the mailboxes it read -> the other apps and sessions there', async () => {
+      const q = `query($apps: [String!]) { pivot(seed: { appIds: $apps }, maxHops: 1) {
+        hops { hop apps { appId appOnly } mailboxes { userPrincipalName } sessions { sessionId } }
+        apps { appId } mailboxes { userPrincipalName } truncated } }`;
+      const { pivot } = await ok(q, { apps: [`{${GRAPH_READER.toUpperCase()}}`] });
+      expect(pivot.hops[0]).toEqual({ hop: 0, apps: [{ appId: GRAPH_READER, appOnly: true }], mailboxes: [], sessions: [] });
+      expect(pivot.hops[1].mailboxes).toEqual([{ userPrincipalName: 'other@example.com' }, { userPrincipalName: 'victim@example.com' }]);
+      expect(pivot.hops[1].apps.map((a: any) => a.appId).sort()).toEqual([EXCHANGE_APP, GRAPH_EXPLORER].sort());
+      expect(pivot.hops[1].sessions.map((s: any) => s.sessionId).sort()).toEqual([OWA_AAD, EXCHANGE, EXPLORER_SESSION, REST_SESSION].sort());
+      expect(pivot.apps.map((a: any) => a.appId).sort()).toEqual([EXCHANGE_APP, GRAPH_EXPLORER, GRAPH_READER].sort());
+      expect(pivot.mailboxes).toEqual([{ userPrincipalName: 'other@example.com' }, { userPrincipalName: 'victim@example.com' }]);
+      expect(pivot.truncated).toBe(false);
+      // From the victim's own session the other way round: its mailbox's apps are reached only through an app seed.
+      const { pivot: unknown } = await ok(q, { apps: ['not-an-app-we-saw'] });
+      expect(unknown.hops).toEqual([{ hop: 0, apps: [], mailboxes: [], sessions: [] }]);
+    });
+
     test('a message access and a session name their app', async () => {
       const { mailbox } = await ok(`{ mailbox(userPrincipalName: "other@example.com") { messageAccesses { edges { node { app { appId appOnly } session { sessionId } } } } } }`);
       expect(mailbox.messageAccesses.edges).toEqual([{ node: { app: { appId: GRAPH_READER, appOnly: true }, session: null } }]);

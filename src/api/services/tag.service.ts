@@ -127,12 +127,14 @@ export class TagService {
 
   /** True when a tag was removed. */
   async untag(input: { kind: TagTargetKind; target: string; label: string }): Promise<boolean> {
-    const rows = await run(
+    // As a SELECT: a bare DELETE answers [rows, count] through TypeORM, not rows.
+    const [row]: { n: string }[] = await run(
       this.db,
-      sql`DELETE FROM analyst_tag WHERE org_id = ${this.orgId} AND target_kind = ${input.kind}
-       AND target_key = ${tagKeyOf(input.kind, input.target)} AND label = ${tagLabelOf(input.label)} RETURNING id`,
+      sql`WITH gone AS (DELETE FROM analyst_tag WHERE org_id = ${this.orgId} AND target_kind = ${input.kind}
+       AND target_key = ${tagKeyOf(input.kind, input.target)} AND label = ${tagLabelOf(input.label)} RETURNING id)
+       SELECT count(*) AS n FROM gone`,
     );
-    return rows.length > 0;
+    return Number(row.n) > 0;
   }
 
   /** Every tag of the organisation (optionally of one kind / label), newest first. */
