@@ -23,7 +23,7 @@ describe('normalisation notes in the batch warnings', () => {
     expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsRead: 5, rejected: 0 });
     expect(batch.warnings).toEqual([
       '2 records: MailAccessType missing; treated as Bind because the record lists messages (e.g. line 2: MailAccessType is missing; treated as Bind because the record lists messages)',
-      "1 record: client address is not an IP address; kept as text only (e.g. line 3: client address 'localhost' is not an IP address)",
+      "1 record: client address is not an IP address; kept as written (a ClientIp of kind NOT_AN_IP) (e.g. line 3: client address 'localhost' is not an IP address)",
     ]);
   });
 

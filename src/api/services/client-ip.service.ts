@@ -4,7 +4,8 @@ import { run, sql } from '../../db/sql';
 import type { ClientIpType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
-import { CLIENT_IP_COLUMNS, clientIpFromRow, groupedInKeyOrder, inKeyOrder } from './rows';
+import { canonicalIp } from '../../import/normalize';
+import { addressIsSql, CLIENT_IP_COLUMNS, clientIpFromRow, groupedInKeyOrder, inKeyOrder } from './rows';
 import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
@@ -19,13 +20,19 @@ export class ClientIpService {
     private readonly orgId: number,
   ) {}
 
-  /** `address` must already be canonical (canonicalIp). */
+  /** A canonical IP (canonicalIp), or the text of an address that is not an IP, as written. */
   async findByAddress(address: string): Promise<ClientIpType | null> {
-    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND c.address = ${address}::inet`);
+    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', address)}`);
     return rows.length ? clientIpFromRow(rows[0]) : null;
   }
 
-  /** Ordered by firstSeen. from/to keep IPs with records in the window (in that mailbox when one is given). */
+  /** True when some record came from this text as its (non-IP) client address. */
+  async isKnownNonIpAddress(value: string): Promise<boolean> {
+    if (canonicalIp(value)) return false;
+    return (await run(this.db, sql`SELECT 1 FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', value)}`)).length > 0;
+  }
+
+  /** Ordered by firstSeen. from/to: with a mailbox, IPs with records in it in the window; else IPs whose span overlaps it. */
   page(filter: ClientIpFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<ClientIpType>> {
     // With a mailbox, the IP's activity in that mailbox is what must overlap the window.
     const from = filter.mailbox
@@ -40,8 +47,8 @@ export class ClientIpService {
       where: [
         sql`c.org_id = ${this.orgId}`,
         span,
-        // The span is a first cut; a record from the IP (in that mailbox) in the window decides.
-        recordsInWindowSql(this.orgId, filter.mailbox ? [sql`r.client_ip_id = c.id`, sql`r.mailbox_id = cm.mailbox_id`] : [sql`r.client_ip_id = c.id`], filter),
+        // In a mailbox the span is a first cut; a record from the IP in that mailbox in the window decides.
+        filter.mailbox ? recordsInWindowSql(this.orgId, [sql`r.client_ip_id = c.id`, sql`r.mailbox_id = cm.mailbox_id`], filter) : sql`true`,
         ...tagFilterSql(this.orgId, 'IP', TAG_KEY_SQL.IP('c'), filter),
       ],
       order: { columns: [sql`c.first_seen`, sql`c.id`], types: ['timestamptz', 'bigint'] },

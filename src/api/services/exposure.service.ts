@@ -29,7 +29,7 @@ function taggedActors(orgId: number, labels: string[], alias: Alias) {
   const tagged = (kind: string) => sql`SELECT tg.target_key FROM analyst_tag tg WHERE tg.org_id = ${orgId} AND tg.target_kind = ${kind} AND tg.label = ANY(${labels}::text[])`;
   return {
     session: sql`coalesce(${column('session_id')} IN (SELECT s.id FROM session s WHERE s.org_id = ${orgId} AND s.session_id IN (${tagged('SESSION')})), false)`,
-    clientIp: sql`coalesce(${column('client_ip_id')} IN (SELECT c.id FROM client_ip c WHERE c.org_id = ${orgId} AND host(c.address) IN (${tagged('IP')})), false)`,
+    clientIp: sql`coalesce(${column('client_ip_id')} IN (SELECT c.id FROM client_ip c WHERE c.org_id = ${orgId} AND coalesce(host(c.address), c.verbatim) IN (${tagged('IP')})), false)`,
     app: sql`coalesce(lower(coalesce(${column('client_app_id')}, ${column('app_id')})) IN (${tagged('APP')}), false)`,
   };
 }

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { run, sql } from '../../db/sql';
 import { enrichIp } from '../../enrich';
 import type { PivotHopType, PivotType } from '../graphql/types/views.type';
+import { ADDRESS_TEXT } from './rows';
 import { taggedSql } from './tag.service';
 
 export interface PivotRequest {
@@ -73,7 +74,7 @@ WITH app_mailboxes AS (
 )
 SELECT 's' AS kind, session_id::text AS id, NULL AS address, excluded FROM marked
 UNION ALL
-SELECT 'i', n.client_ip_id::text, host(c.address), ${taggedSql(h.orgId, 'IP', sql`host(c.address)`, h.excludeTagged)}
+SELECT 'i', n.client_ip_id::text, ${ADDRESS_TEXT('c')}, ${taggedSql(h.orgId, 'IP', ADDRESS_TEXT('c'), h.excludeTagged)}
 FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id
 UNION ALL
 SELECT 'a', n.app_id::text, NULL, ${taggedSql(h.orgId, 'APP', sql`a.app_id`, h.excludeTagged)} FROM new_apps n JOIN app a ON a.id = n.app_id

@@ -1,6 +1,7 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
 import { appDisplayName, enrichIp } from '../../enrich';
+import { canonicalIp } from '../../import/normalize';
 import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
@@ -71,9 +72,20 @@ export function appFromRow(r: Row): AppType {
   };
 }
 
-/** host() drops the /32 or /128 that inet would print. */
+/** The address as the API shows it: host() drops the /32 or /128 that inet would print; a non-IP is as written. */
+export const ADDRESS_TEXT = (a: string) => sql`coalesce(host(${sql.ident(a, 'address')}), ${sql.ident(a, 'verbatim')})`;
+
+/**
+ * The client_ip row(s) named by `key`: a canonical IP (canonicalIp's text) by its inet, anything else by its text as
+ * written (also trimmed), so `localhost` or `fe80::1%eth0` is found exactly as it came.
+ */
+export function addressIsSql(a: string, key: string): Sql {
+  const ip = canonicalIp(key);
+  return ip ? sql`${sql.ident(a, 'address')} = ${ip.address}::inet` : sql`${sql.ident(a, 'verbatim')} IN (${key}::text, btrim(${key}::text))`;
+}
+
 export const CLIENT_IP_COLUMNS = (a: string) =>
-  sql`${sql.ident(a, 'id')}, host(${sql.ident(a, 'address')}) AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
+  sql`${sql.ident(a, 'id')}, ${ADDRESS_TEXT(a)} AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
 
 export function clientIpFromRow(r: Row): ClientIpType {
   return {
@@ -92,7 +104,7 @@ export function folderFromRow(r: Row): FolderType {
 }
 
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
-const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
+const JOINED_CLIENT_IP = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
 /**
  * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app,

@@ -64,7 +64,7 @@ export function tagLabelsArg(labels: string[] | null | undefined): string[] | nu
 
 /** How a row of a list names its target, for the tagged/notTagged filters. */
 export const TAG_KEY_SQL: Record<TagTargetKind, (alias: string) => Sql> = {
-  IP: (a) => sql`host(${sql.ident(a, 'address')})`,
+  IP: (a) => sql`coalesce(host(${sql.ident(a, 'address')}), ${sql.ident(a, 'verbatim')})`,
   SESSION: (a) => sql.ident(a, 'session_id'),
   APP: (a) => sql.ident(a, 'app_id'),
   MAILBOX: (a) => sql.ident(a, 'user_principal_name'),

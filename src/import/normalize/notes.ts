@@ -2,10 +2,14 @@
  * What normalisation decided about a record that the investigator should know (a fallback date, a guessed access
  * type...). Each note has a kind; an import counts them per kind and shows the counts in the batch warnings.
  */
+/** Longest non-IP client address kept as a ClientIp of its own (a unique index key holds ~2.7 kB). */
+export const MAX_VERBATIM_ADDRESS = 500;
+
 export const NOTE_KINDS = {
   timeFallback: 'no usable AuditData CreationTime; time taken from a fallback date',
   ambiguousDate: 'date could be day/month or month/day; read as US month/day',
-  clientIpNotIp: 'client address is not an IP address; kept as text only',
+  clientIpNotIp: 'client address is not an IP address; kept as written (a ClientIp of kind NOT_AN_IP)',
+  clientIpNotIpTooLong: `client address is not an IP address and longer than ${MAX_VERBATIM_ADDRESS} characters; kept as text on the record only`,
   placeholderSessionId: 'session id is a placeholder (anonymised or zero); the record joins no session',
   accessTypeGuessed: 'MailAccessType missing; treated as Bind because the record lists messages',
   accessTypeMissing: 'MailItemsAccessed without MailAccessType and without messages; stored as a record only (neither Bind nor Sync)',

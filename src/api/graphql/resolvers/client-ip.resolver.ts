@@ -5,6 +5,7 @@ import { timeRange } from '../../services/time-range';
 import { ClientIpConnection, SessionConnection } from '../types/connections.type';
 import { ClientIpType, MailboxType } from '../types/entities.type';
 import { ClientIpFilter } from '../types/filters.type';
+import { canonicalIp } from '../../../import/normalize';
 import { ipArg, optionalUpnArg } from './args';
 import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
@@ -15,8 +16,12 @@ export class ClientIpResolver {
     nullable: true,
     description: 'An address in any spelling (port, [brackets], IPv6 case or zeros, IPv4-mapped); null when no record came from it.',
   })
-  clientIp(@Arg('address') address: string, @Ctx() ctx: RequestContext): Promise<ClientIpType | null> {
-    return ctx.services.clientIps.findByAddress(ipArg(address));
+  async clientIp(@Arg('address') address: string, @Ctx() ctx: RequestContext): Promise<ClientIpType | null> {
+    const ip = canonicalIp(address);
+    const found = await ctx.services.clientIps.findByAddress(ip ? ip.address : address);
+    // Text that is not an IP names only an address some record came from (kind NOT_AN_IP); otherwise it is a mistake.
+    if (!found && !ip) ipArg(address);
+    return found;
   }
 
   @Query(() => ClientIpConnection, { description: 'Client IPs by firstSeen.' })

@@ -27,11 +27,11 @@ export class SessionFilter {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'With at least one record at or after this instant (on clientIp / in mailbox when given, else overall).',
+    description: 'On clientIp / in mailbox: at least one record there at or after this instant (and at or before to). Otherwise active at or after it.',
   })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'With at least one record at or before this instant (and at or after from).' })
+  @Field(() => Date, { nullable: true, description: 'See from: at or before this instant.' })
   to?: Date | null;
 
   @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
@@ -46,10 +46,13 @@ export class ClientIpFilter {
   @Field(() => String, { nullable: true, description: 'IPs with records in this mailbox (UPN, any case).' })
   mailbox?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'With at least one record at or after this instant (in mailbox when given).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'With a mailbox: at least one record in it at or after this instant (and at or before to). Without: used at or after it.',
+  })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'With at least one record at or before this instant (and at or after from).' })
+  @Field(() => Date, { nullable: true, description: 'See from: at or before this instant.' })
   to?: Date | null;
 
   @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
