@@ -246,6 +246,23 @@ describe('every access attributed', () => {
       expect(pivot.hops.flatMap((h: any) => h.clientIpsNotFollowed).length).toBe(2);
     });
 
+    test('IP lists filter on class, country and ASN', async () => {
+      const q = `query($f: ClientIpFilter) { clientIps(first: 100, filter: $f) { totalCount edges { node { address kind country asn } } } }`;
+      const list = async (f: object) => (await ok(q, { f })).clientIps.edges.map((e: any) => e.node);
+      expect(await list({ countries: ['us'], asns: [15169] })).toEqual([{ address: '8.8.8.8', kind: 'PUBLIC', country: 'US', asn: 15169 }]);
+      expect((await list({ kinds: ['NOT_AN_IP'] })).map((c: any) => c.address).sort()).toEqual(['fe80::1%eth0', 'localhost']);
+      const microsoft = await list({ kinds: ['MICROSOFT'] });
+      expect(microsoft.map((c: any) => c.address)).toContain('2603:10b6:930:3d::9');
+      expect(microsoft.every((c: any) => c.kind === 'MICROSOFT')).toBe(true);
+      const all = (await ok(q, {})).clientIps.totalCount;
+      const publicOnes = (await ok(q, { f: { kinds: ['PUBLIC'] } })).clientIps.totalCount;
+      expect(publicOnes).toBeLessThan(all);
+      expect(publicOnes + microsoft.length + 2).toBeLessThanOrEqual(all);
+      // Combined with the other filters (AND): victim's US addresses are the Graph reader's and the Microsoft back end,
+      // not 8.8.8.8 (assistant's mailbox only).
+      expect((await list({ mailbox: 'victim@example.com', countries: ['US'] })).map((c: any) => c.address).sort()).toEqual(['20.190.1.1', '2603:10b6:930:3d::9']);
+    });
+
     test('addresses carry their class, country and ASN from the shipped tables', async () => {
       const q = `query($a: String!) { clientIp(address: $a) { address kind country asn asOrganization } }`;
       expect((await ok(q, { a: '2603:10B6:930:3D::9' })).clientIp).toMatchObject({ address: '2603:10b6:930:3d::9', kind: 'MICROSOFT' });

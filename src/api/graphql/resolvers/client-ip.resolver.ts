@@ -8,6 +8,7 @@ import { ClientIpFilter } from '../types/filters.type';
 import { canonicalIp } from '../../../import/normalize';
 import { ipArg, optionalUpnArg } from './args';
 import { tagLabelsArg } from '../../services/tag.service';
+import type { IpKind } from '../../../enrich';
 import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ClientIpType)
@@ -36,6 +37,9 @@ export class ClientIpResolver {
         ...timeRange(filter?.from, filter?.to),
         tagged: tagLabelsArg(filter?.tagged),
         notTagged: tagLabelsArg(filter?.notTagged),
+        kinds: filter?.kinds?.length ? (filter.kinds as IpKind[]) : null,
+        countries: filter?.countries?.length ? filter.countries.map((c) => c.trim().toUpperCase()) : null,
+        asns: filter?.asns?.length ? filter.asns : null,
       },
       pageSize(page.first),
       page.after,

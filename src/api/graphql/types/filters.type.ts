@@ -1,6 +1,6 @@
 /** Input types of the investigation queries. Spelling is forgiven (IPs, UPN case); see each field. */
-import { Field, InputType } from 'type-graphql';
-import { LogonTypeEnum, MailAccessTypeEnum } from './enums';
+import { Field, InputType, Int } from 'type-graphql';
+import { IpKindEnum, LogonTypeEnum, MailAccessTypeEnum } from './enums';
 
 @InputType()
 export class MailboxFilter {
@@ -43,6 +43,15 @@ export class SessionFilter {
 
 @InputType()
 export class ClientIpFilter {
+  @Field(() => [IpKindEnum], { nullable: true, description: 'Any of these address classes (e.g. [PUBLIC]: leave out MICROSOFT back ends, private and non-IP addresses).' })
+  kinds?: IpKindEnum[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these ISO 3166-1 alpha-2 country codes (any case), from the shipped offline table.' })
+  countries?: string[] | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Any of these autonomous system numbers, from the shipped offline table.' })
+  asns?: number[] | null;
+
   @Field(() => String, { nullable: true, description: 'IPs with records in this mailbox (UPN, any case).' })
   mailbox?: string | null;
 
