@@ -92,7 +92,8 @@ describe('analyst tags', () => {
       const { tag } = await ok(TAG, { k: 'IP', t: `[${OFFICE_NAT}]:443`, l: 'Office-NAT', note: 'HQ egress' });
       expect(tag).toMatchObject({ targetKind: 'IP', target: OFFICE_NAT, label: 'office-nat', note: 'HQ egress', createdBy: 'test admin' });
       expect(Date.now() - Date.parse(tag.createdAt)).toBeLessThan(60_000);
-      await ok(TAG, { k: 'SESSION', t: ATTACK, l: 'malicious' });
+      // A session id in another case names the stored session.
+      expect((await ok(TAG, { k: 'SESSION', t: ATTACK.toUpperCase(), l: 'malicious' })).tag.target).toBe(ATTACK);
       await ok(TAG, { k: 'APP', t: `{${READER_APP.toUpperCase()}}`, l: 'suspicious' });
       await ok(TAG, { k: 'MAILBOX', t: 'Alice@Example.com', l: 'vip', note: 'CFO' });
       // Tagging again replaces the note; it does not add a second tag.

@@ -110,6 +110,18 @@ export class TagService {
     private readonly orgId: number,
   ) {}
 
+  /**
+   * The stored key of a target, as SQL. Session ids are kept as the records wrote them, so a session id given in
+   * another case names the stored session when there is one (as session(sessionId:) finds it).
+   */
+  private keySql(kind: TagTargetKind, target: string): Sql {
+    const key = tagKeyOf(kind, target);
+    if (kind !== 'SESSION') return sql`${key}::text`;
+    const spellings = [...new Set([key, key.toLowerCase(), key.toUpperCase()])];
+    return sql`coalesce((SELECT s.session_id FROM session s WHERE s.org_id = ${this.orgId} AND s.session_id = ANY(${spellings}::text[])
+      ORDER BY s.session_id = ${key}::text DESC, s.id LIMIT 1), ${key}::text)`;
+  }
+
   /** Adds the tag, or updates its note (and who/when) when the target already carries that label. */
   async tag(input: { kind: TagTargetKind; target: string; label: string; note?: string | null; createdBy: string }): Promise<AnalystTagView> {
     const note = input.note?.trim() || null;
@@ -117,7 +129,7 @@ export class TagService {
     const [row] = await run(
       this.db,
       sql`INSERT INTO analyst_tag AS t (org_id, target_kind, target_key, label, note, created_by)
-       VALUES (${this.orgId}, ${input.kind}, ${tagKeyOf(input.kind, input.target)}, ${tagLabelOf(input.label)}, ${note}, ${input.createdBy})
+       VALUES (${this.orgId}, ${input.kind}, ${this.keySql(input.kind, input.target)}, ${tagLabelOf(input.label)}, ${note}, ${input.createdBy})
        ON CONFLICT ON CONSTRAINT uq_analyst_tag_target_label
        DO UPDATE SET note = excluded.note, created_by = excluded.created_by, created_at = now()
        RETURNING ${TAG_COLUMNS}`,
@@ -131,7 +143,7 @@ export class TagService {
     const [row]: { n: string }[] = await run(
       this.db,
       sql`WITH gone AS (DELETE FROM analyst_tag WHERE org_id = ${this.orgId} AND target_kind = ${input.kind}
-       AND target_key = ${tagKeyOf(input.kind, input.target)} AND label = ${tagLabelOf(input.label)} RETURNING id)
+       AND target_key = ${this.keySql(input.kind, input.target)} AND label = ${tagLabelOf(input.label)} RETURNING id)
        SELECT count(*) AS n FROM gone`,
     );
     return Number(row.n) > 0;
