@@ -127,6 +127,11 @@ describe('analyst tags', () => {
       const sessions = (f: object) => ok(`query($f: SessionFilter) { sessions(filter: $f) { totalCount edges { node { sessionId } } } }`, { f }).then((d) => d.sessions);
       expect((await sessions({ clientIp: OFFICE_NAT, tagged: ['malicious'] })).edges).toEqual([{ node: { sessionId: ATTACK } }]);
       expect((await sessions({ clientIp: OFFICE_NAT, notTagged: ['malicious'] })).totalCount).toBe(3);
+      // Sessions by IP and by mailbox, as the headline question asks them.
+      const { clientIp, mailbox } = await ok(`{ clientIp(address: "${OFFICE_NAT}") { all: sessions { totalCount } office: sessions(notTagged: ["malicious"]) { totalCount } }
+        mailbox(userPrincipalName: "alice@example.com") { sessions(tagged: ["malicious"]) { edges { node { sessionId } } } } }`);
+      expect(clientIp).toEqual({ all: { totalCount: 4 }, office: { totalCount: 3 } });
+      expect(mailbox.sessions.edges).toEqual([{ node: { sessionId: ATTACK } }]);
       const { mailboxes } = await ok(`{ mailboxes(filter: { tagged: ["vip"] }) { edges { node { userPrincipalName } } } }`);
       expect(mailboxes.edges).toEqual([{ node: { userPrincipalName: 'alice@example.com' } }]);
       expect((await ok(`{ mailboxes(filter: { notTagged: ["vip"] }) { totalCount } }`)).mailboxes.totalCount).toBe(2);

@@ -95,7 +95,7 @@ export class SessionService {
    * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those with
    * at least one record on that IP / in that mailbox in the window.
    */
-  sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange): ChildPageQuery<SessionType> {
+  sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange, tags: TagFilter = {}): ChildPageQuery<SessionType> {
     const table = sql.ident(link === 'client_ip' ? 'session_client_ip' : 'session_mailbox');
     return {
       from: sql`(SELECT ${sql.ident('l', `${link}_id`)} AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
@@ -104,7 +104,8 @@ export class SessionService {
       sort: { column: 'first_seen', type: 'timestamptz' },
       select: SESSION_COLUMNS('t'),
       where: sql`${overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range)}
-        AND ${recordsInWindowSql(this.orgId, [sql`r.session_id = t.id`, sql`${sql.ident('r', `${link}_id`)} = t.parent_id`], range)}`,
+        AND ${recordsInWindowSql(this.orgId, [sql`r.session_id = t.id`, sql`${sql.ident('r', `${link}_id`)} = t.parent_id`], range)}
+        AND ${sql.join([sql`true`, ...tagFilterSql(this.orgId, 'SESSION', TAG_KEY_SQL.SESSION('t'), tags)], sql` AND `)}`,
       toNode: sessionFromRow,
       keyOf: (s) => [timeKey(s.firstSeen), s.id],
     };

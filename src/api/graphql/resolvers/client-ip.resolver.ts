@@ -9,7 +9,7 @@ import { canonicalIp } from '../../../import/normalize';
 import { ipArg, optionalUpnArg } from './args';
 import { tagLabelsArg } from '../../services/tag.service';
 import type { IpKind } from '../../../enrich';
-import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
+import { PageArgs, pageOf, TagFilterArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ClientIpType)
 export class ClientIpResolver {
@@ -54,8 +54,11 @@ export class ClientIpResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Args() window: WindowArgs,
+    @Args() tags: TagFilterArgs,
   ) {
-    return ctx.loaders.sessionsByClientIp(windowOf(window)).load(pageOf(ip.id, page));
+    return ctx.loaders
+      .sessionsByClientIp({ ...windowOf(window), tagged: tagLabelsArg(tags.tagged), notTagged: tagLabelsArg(tags.notTagged) })
+      .load(pageOf(ip.id, page));
   }
 
   @FieldResolver(() => [MailboxType], { description: 'Mailboxes with records from this address.' })

@@ -9,7 +9,7 @@ import { AppType, FolderSyncType, FolderType, ImportBatchType, MailboxType } fro
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
 import { tagLabelsArg } from '../../services/tag.service';
-import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
+import { PageArgs, pageOf, TagFilterArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => MailboxType)
 export class MailboxResolver {
@@ -47,8 +47,11 @@ export class MailboxResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Args() window: WindowArgs,
+    @Args() tags: TagFilterArgs,
   ) {
-    return ctx.loaders.sessionsByMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
+    return ctx.loaders
+      .sessionsByMailbox({ ...windowOf(window), tagged: tagLabelsArg(tags.tagged), notTagged: tagLabelsArg(tags.notTagged) })
+      .load(pageOf(mailbox.id, page));
   }
 
   @FieldResolver(() => MessageAccessConnection, { description: 'Messages bound in this mailbox (confirmed exposure), oldest first.' })
