@@ -8,7 +8,9 @@ import { Apps1796000211405 } from './1796000211405-Apps';
 import { ApiKeyExpiry1796000571012 } from './1796000571012-ApiKeyExpiry';
 import { OrganizationIdentity1796001000000 } from './1796001000000-OrganizationIdentity';
 import { MessageDetails1796005701808 } from './1796005701808-MessageDetails';
+import { AnalystTags1796005702025 } from './1796005702025-AnalystTags';
 import { ItemDetails1796005707091 } from './1796005707091-ItemDetails';
+import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -23,5 +25,7 @@ export const MIGRATIONS: Function[] = [
   ApiKeyExpiry1796000571012,
   OrganizationIdentity1796001000000,
   MessageDetails1796005701808,
+  AnalystTags1796005702025,
   ItemDetails1796005707091,
+  NonIpClientAddresses1796006161698,
 ];

@@ -1,4 +1,5 @@
 import { AccessLog } from './access-log.entity';
+import { AnalystTag } from './analyst-tag.entity';
 import { ApiKey } from './api-key.entity';
 import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
 import { App } from './app.entity';
@@ -18,12 +19,12 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  AccessLog, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, AnalystTag, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, MessageDetail, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
-  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog, AnalystTag,
   MessageDetail, FolderInventory,
 ];

@@ -68,6 +68,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   '11-presumed.graphql': [{ mailbox: 'alice@contoso.com' }, { mailbox: 'alice@contoso.com', sessionIds: [ids.S_ATTACK] }],
   '12-notification-list.graphql': [{ mailboxes: ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com'] }, { mailboxes: ['alice@contoso.com'], sessionIds: [ids.S_ATTACK] }],
   '13-activity.graphql': [{ from: '2025-03-01T00:00:00Z', to: '2025-03-15T00:00:00Z', mailbox: 'alice@contoso.com' }],
+  '14-tags.graphql': [{ ips: [ids.IP_ATTACK_1], apps: [ids.APP_ID], mailbox: 'alice@contoso.com', exclude: ['office-nat'] }],
 };
 
 /** What each operation costs today (statements per request, including the API-key lookup): a regression guard. */
@@ -84,6 +85,10 @@ const BOUNDS: Record<string, number> = {
   '11-presumed.graphql': 7, // key, mailbox, presumed counts, presumed page, folders, sessions, unaudited windows + coverage
   '12-notification-list.graphql': 4, // key, mailboxes, unaudited windows, rows (+ count)
   '13-activity.graphql': 1,
+  // key, pivot seeds + 2 hops, its sessions, IPs, apps, mailboxes (by session, by id); exposure: mailbox, totals,
+  // exclusion counts, coverage, unknown values; IP page with its count; tags list; tags of every kind in one statement
+  // per depth at which they are asked (hop objects, pivot mailboxes, the IP page)
+  '14-tags.graphql': 20,
 };
 
 /** Operations beyond the contract files (item details, unknown folders, batch notes), with their bounds. */
@@ -121,6 +126,13 @@ describe('SQL statements per contract request do not grow with the data', () => 
     [small, large] = await Promise.all([startTestServer(), startTestServer()]);
     await importIncident(small);
     await importIncident(large);
+    // The same analyst tags on both: the office NAT, and the app (so tags answers are not all empty).
+    for (const t of [small, large]) {
+      for (const [kind, target, label] of [['IP', ids.IP_OFFICE, 'office-nat'], ['APP', ids.APP_ID, 'suspicious'], ['MAILBOX', 'alice@contoso.com', 'vip']]) {
+        const { body } = await t.gql(`mutation($k: TagTargetKind!, $t: String!, $l: String!) { tag(targetKind: $k, target: $t, label: $l) { label } }`, { k: kind, t: target, l: label });
+        expect(body.errors).toBeUndefined();
+      }
+    }
     const [batch] = await large.importer.importContent(moreOfTheSame(), { orgId: 1, source: 'cli', fileName: 'more.ndjson' });
     expect(batch.status).toBe('SUCCEEDED');
     expect(batch.rejected).toBe(0);

@@ -24,7 +24,7 @@ describe('normalisation notes in the batch warnings', () => {
     const ids = records.map((r) => String((r as Record<string, unknown>).Id).toLowerCase());
     expect(batch.warnings).toEqual([
       `2 records: MailAccessType missing; treated as Bind because the record lists messages (e.g. line 2, record ${ids[1]}: MailAccessType is missing; treated as Bind because the record lists messages)`,
-      `1 record: client address is not an IP address; kept as text only (e.g. line 3, record ${ids[2]}: client address 'localhost' is not an IP address)`,
+      `1 record: client address is not an IP address; kept as written (a ClientIp of kind NOT_AN_IP) (e.g. line 3, record ${ids[2]}: client address 'localhost' is not an IP address)`,
     ]);
     expect(batch.notes).toEqual([
       {
@@ -37,7 +37,7 @@ describe('normalisation notes in the batch warnings', () => {
           { line: 4, recordId: ids[3], text: 'MailAccessType is missing; treated as Bind because the record lists messages' },
         ],
       },
-      { code: 'CLIENT_IP_NOT_IP', description: 'client address is not an IP address; kept as text only', records: 1, items: 0, examples: [{ line: 3, recordId: ids[2], text: "client address 'localhost' is not an IP address" }] },
+      { code: 'CLIENT_IP_NOT_IP', description: 'client address is not an IP address; kept as written (a ClientIp of kind NOT_AN_IP)', records: 1, items: 0, examples: [{ line: 3, recordId: ids[2], text: "client address 'localhost' is not an IP address" }] },
     ]);
   });
 

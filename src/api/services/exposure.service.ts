@@ -11,21 +11,41 @@ import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.t
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
 import { ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';
+import type { TagExclusionType } from '../graphql/types/tags.type';
 
 export interface ExposureTotals {
   boundMessageCount: number;
   bindOperationCount: number;
 }
 
-/** Conditions on a row (alias of ACCESSES('message_access'), ACCESSES('folder_sync') or audit_record) for the question. */
-export function exposureWhere(orgId: number, q: ExposureQuery, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
-  return sql`${sql.ident(alias, 'mailbox_id')} = ${q.mailboxId}::bigint AND ${actorWhere(orgId, q, alias, timeColumn)}`;
+type Alias = 'a' | 'r' | 's';
+type TimeColumn = 'accessed_at' | 'creation_time' | 'synced_at';
+
+/**
+ * Which of a row's actors carry an excludeTagged label: its session, its client IP, its app (the record's app key,
+ * ClientAppId else AppId). Each is false when the row has no such actor.
+ */
+function taggedActors(orgId: number, labels: string[], alias: Alias) {
+  const column = (name: string) => sql.ident(alias, name);
+  const tagged = (kind: string) => sql`SELECT tg.target_key FROM analyst_tag tg WHERE tg.org_id = ${orgId} AND tg.target_kind = ${kind} AND tg.label = ANY(${labels}::text[])`;
+  return {
+    session: sql`coalesce(${column('session_id')} IN (SELECT s.id FROM session s WHERE s.org_id = ${orgId} AND s.session_id IN (${tagged('SESSION')})), false)`,
+    clientIp: sql`coalesce(${column('client_ip_id')} IN (SELECT c.id FROM client_ip c WHERE c.org_id = ${orgId} AND coalesce(host(c.address), c.verbatim) IN (${tagged('IP')})), false)`,
+    app: sql`coalesce(lower(coalesce(${column('client_app_id')}, ${column('app_id')})) IN (${tagged('APP')}), false)`,
+  };
 }
 
-/** The question's window and actor filters (not its mailbox) on such a row. */
-export function actorWhere(orgId: number, q: Omit<ExposureQuery, 'mailboxId'>, alias: 'a' | 'r' | 's', timeColumn: 'accessed_at' | 'creation_time' | 'synced_at'): Sql {
+/** Conditions on a row (alias of ACCESSES('message_access'), ACCESSES('folder_sync') or audit_record) for the question. */
+export function exposureWhere(orgId: number, q: ExposureQuery, alias: Alias, timeColumn: TimeColumn, applyExclusion = true): Sql {
+  return sql`${sql.ident(alias, 'mailbox_id')} = ${q.mailboxId}::bigint AND ${actorWhere(orgId, q, alias, timeColumn, applyExclusion)}`;
+}
+
+/** The question's window, actor filters and excludeTagged (not its mailbox) on such a row. */
+export function actorWhere(orgId: number, q: Omit<ExposureQuery, 'mailboxId'>, alias: Alias, timeColumn: TimeColumn, applyExclusion = true): Sql {
   const column = (name: string) => sql.ident(alias, name);
-  return sql`${column('org_id')} = ${orgId} AND ${withinSql(column(timeColumn), q)}
+  const tagged = q.excludeTagged && applyExclusion ? taggedActors(orgId, q.excludeTagged, alias) : null;
+  const exclusion = tagged ? sql` AND NOT (${tagged.session} OR ${tagged.clientIp} OR ${tagged.app})` : sql.empty;
+  return sql`${column('org_id')} = ${orgId}${exclusion} AND ${withinSql(column(timeColumn), q)}
     AND (${q.sessionIds}::text[] IS NULL OR ${column('session_id')} IN (SELECT id FROM session WHERE org_id = ${orgId} AND session_id = ANY(${q.sessionIds}::text[])))
     AND (${q.clientIps}::inet[] IS NULL OR ${column('client_ip_id')} IN (SELECT id FROM client_ip WHERE org_id = ${orgId} AND address = ANY(${q.clientIps}::inet[])))
     AND (${q.clientAppIds}::text[] IS NULL OR ${column('client_app_id')} = ANY(${q.clientAppIds}::text[]))`;
@@ -90,6 +110,27 @@ export class ExposureService {
       }),
     );
     return toConnection(nodes, limit, (m) => [m.internetMessageId, m.tiebreak], total);
+  }
+
+  /** What excludeTagged left out: records (of the question without it) whose session, IP or app is tagged, and those actors. */
+  async excluded(q: ExposureQuery): Promise<TagExclusionType | null> {
+    if (!q.excludeTagged) return null;
+    const t = taggedActors(this.orgId, q.excludeTagged, 'r');
+    const [row] = await run(
+      this.db,
+      sql`SELECT count(*) AS records,
+         count(DISTINCT r.session_id) FILTER (WHERE ${t.session}) AS sessions,
+         count(DISTINCT r.client_ip_id) FILTER (WHERE ${t.clientIp}) AS ips,
+         count(DISTINCT lower(coalesce(r.client_app_id, r.app_id))) FILTER (WHERE ${t.app}) AS apps
+       FROM audit_record r WHERE ${exposureWhere(this.orgId, q, 'r', 'creation_time', false)} AND (${t.session} OR ${t.clientIp} OR ${t.app})`,
+    );
+    return {
+      labels: q.excludeTagged,
+      recordCount: Number(row.records),
+      sessionCount: Number(row.sessions),
+      clientIpCount: Number(row.ips),
+      appCount: Number(row.apps),
+    };
   }
 
   /** Which of the question's filter values are in no imported record, in one statement. */

@@ -16,6 +16,7 @@ import { NotificationListService } from './notification-list.service';
 import { PivotService } from './pivot.service';
 import { PresumedService } from './presumed.service';
 import { SessionService } from './session.service';
+import { TagService } from './tag.service';
 
 export function createServices(dataSource: DataSource, orgId: number) {
   return {
@@ -35,6 +36,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     accessLog: new AccessLogService(dataSource, orgId),
     activity: new ActivityService(dataSource, orgId),
     organizations: new OrganizationService(dataSource),
+    tags: new TagService(dataSource, orgId),
   };
 }
 

@@ -5,9 +5,10 @@ import type { TimeWindow } from '../graphql/types/common.type';
 import type { FolderType, MailboxType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { ACCESSES, folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
 
-export interface MailboxFilter {
+export interface MailboxFilter extends TagFilter {
   throttled?: boolean | null;
   userPrincipalNameContains?: string | null;
 }
@@ -46,6 +47,7 @@ export class MailboxService {
       const pattern = `%${filter.userPrincipalNameContains.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(sql`m.user_principal_name LIKE ${pattern}`);
     }
+    where.push(...tagFilterSql(this.orgId, 'MAILBOX', TAG_KEY_SQL.MAILBOX('m'), filter));
     return keysetPage({
       db: this.db,
       from: sql`mailbox m`,

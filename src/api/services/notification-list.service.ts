@@ -25,6 +25,8 @@ export interface NotificationQuery extends TimeRange {
   sessionIds: string[] | null;
   clientIps: string[] | null;
   clientAppIds: string[] | null;
+  /** Not offered on the notification list yet: it would leave rows out without a count beside them. */
+  excludeTagged: null;
 }
 
 /** Tier order within a mailbox. */

@@ -18,7 +18,7 @@ import { packEvidence } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
-import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
+import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
@@ -104,8 +104,23 @@ async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnTyp
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
 
+/** Ids of the chunk's addresses that are not IPs, by their text (never a canonical IP's text, so one map serves both). */
+async function upsertNonIpAddresses(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<[string, string][]> {
+  if (plan.nonIpAddresses.size === 0) return [];
+  const a = activityArrays(plan.nonIpAddresses);
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO client_ip AS t (org_id, address, verbatim, version, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, NULL, u.* FROM unnest(${a.keys}::text[], ${a.keys.map(() => 0)}::smallint[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_client_ip_org_verbatim DO UPDATE SET ${ACTIVITY_UPDATE}
+     RETURNING id::text, verbatim AS key`,
+  );
+  return rows.map((r: { id: string; key: string }) => [r.key, r.id]);
+}
+
 async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
-  if (plan.clientIps.size === 0) return new Map();
+  const nonIp = await upsertNonIpAddresses(client, orgId, plan);
+  if (plan.clientIps.size === 0) return new Map(nonIp);
   const a = activityArrays(plan.clientIps);
   const versions = a.keys.map((k) => plan.clientIps.get(k)!.version);
   await execute(
@@ -119,7 +134,7 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
     client,
     sql`SELECT u.key, c.id::text FROM unnest(${a.keys}::text[]) AS u(key) JOIN client_ip c ON c.org_id = ${orgId} AND c.address = u.key::inet`,
   );
-  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+  return new Map([...nonIp, ...rows.map((r: { id: string; key: string }): [string, string] => [r.key, r.id])]);
 }
 
 async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
@@ -274,7 +289,7 @@ export async function loadChunk(
       record: idRows[i].id as string,
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
       session: r.session ? sessionIds.get(r.session.key) : undefined,
-      clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
+      clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : clientIpIds.get(verbatimAddress(r) ?? ''),
       app: appIds.get(appKey(r) ?? ''),
     };
   });

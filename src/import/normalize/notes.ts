@@ -4,10 +4,14 @@
  * the first few records as examples (line and record id), and stores both in the batch (ImportBatch.notes) and its
  * warnings: nothing is changed or set aside in silence.
  */
+/** Longest non-IP client address kept as a ClientIp of its own (a unique index key holds ~2.7 kB). */
+export const MAX_VERBATIM_ADDRESS = 500;
+
 export const NOTE_KINDS = {
   timeFallback: 'no usable AuditData CreationTime; time taken from a fallback date',
   ambiguousDate: 'date could be day/month or month/day; read as US month/day',
-  clientIpNotIp: 'client address is not an IP address; kept as text only',
+  clientIpNotIp: 'client address is not an IP address; kept as written (a ClientIp of kind NOT_AN_IP)',
+  clientIpNotIpTooLong: `client address is not an IP address and longer than ${MAX_VERBATIM_ADDRESS} characters; kept as text on the record only`,
   placeholderSessionId: 'session id is a placeholder (anonymised or zero); the record joins no session',
   accessTypeGuessed: 'MailAccessType missing; treated as Bind because the record lists messages',
   accessTypeMissing: 'MailItemsAccessed without MailAccessType and without messages; stored as a record only (neither Bind nor Sync)',

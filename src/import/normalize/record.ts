@@ -7,7 +7,7 @@ import {
   type SourceRecord,
 } from '../types';
 import { NormalizationError } from './errors';
-import { NOTE_KINDS, NormalizationNote } from './notes';
+import { MAX_VERBATIM_ADDRESS, NOTE_KINDS, NormalizationNote } from './notes';
 import { readFolders, readParentFolder, type RawFolder, type RawItem } from './folders';
 import { canonicalIp } from './ip';
 import { canonicalMessageId, itemKey, messageKey } from './message-id';
@@ -71,7 +71,8 @@ function normalize(src: SourceRecord): NormalizeResult {
   const clientIpRaw = nonBlank(field(ad, 'ClientIPAddress')) ?? nonBlank(field(ad, 'ClientIP')) ?? nonBlank(wrapper.clientIp);
   const clientIp = clientIpRaw === null ? null : canonicalIp(clientIpRaw);
   if (clientIpRaw !== null && clientIp === null) {
-    notes.push(new NormalizationNote(NOTE_KINDS.clientIpNotIp, `client address '${clip(clientIpRaw)}' is not an IP address`));
+    const kind = clientIpRaw.length > MAX_VERBATIM_ADDRESS ? NOTE_KINDS.clientIpNotIpTooLong : NOTE_KINDS.clientIpNotIp;
+    notes.push(new NormalizationNote(kind, `client address '${clip(clientIpRaw)}' is not an IP address`));
   }
 
   const record: NormalizedRecord = {

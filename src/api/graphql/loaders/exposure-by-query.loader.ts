@@ -34,5 +34,6 @@ export function createExposureByQueryLoaders(s: Services, related: RelatedRows) 
       ),
     { cacheKeyFn: (r) => `${keyOf(r.query)}|${r.first}|${r.after ?? ''}` },
   );
-  return { totals, boundMessages, syncedFolders, unknownFilterValues, presumedCounts, presumedMessages };
+    const excluded = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.excluded(q))), { cacheKeyFn: keyOf });
+  return { totals, boundMessages, syncedFolders, unknownFilterValues, presumedCounts, presumedMessages, excluded };
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Services } from '../../services';
 import type { RelatedRows } from '../../services/rows';
 import { createAppByAppIdLoader } from './app-by-app-id.loader';
+import { createAppByIdLoader } from './app-by-id.loader';
 import { createAppsByMailboxLoader } from './apps-by-mailbox.loader';
 import { createAppsBySessionLoader } from './apps-by-session.loader';
 import { createBoundMessageCountByAppLoader } from './bound-message-count-by-app.loader';
@@ -30,6 +31,7 @@ import { createRecordsBySessionLoader } from './records-by-session.loader';
 import { createRejectionsByBatchLoader } from './rejections-by-batch.loader';
 import { createSessionByIdLoader } from './session-by-id.loader';
 import { createSessionsByClientIpLoader, createSessionsByMailboxLoader } from './sessions-by-link.loader';
+import { createTagsByTargetLoader } from './tags-by-target.loader';
 import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-mailbox.loader';
 
 /**
@@ -77,10 +79,13 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     exposuresByMessage: createExposuresByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
+    appById: createAppByIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),
     appsBySession: createAppsBySessionLoader(s),
     mailboxesByApp: createMailboxesByAppLoader(s),
     boundMessageCountByApp: createBoundMessageCountByAppLoader(s),
+
+    tagsByTarget: createTagsByTargetLoader(s),
 
     messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, related),
     folderSyncs: createFolderSyncsByParentLoaders(s, related),

@@ -11,6 +11,8 @@ import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/e
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
 import { UNKNOWN_FOLDER_KEY } from '../../../import/types';
+import { tagLabelsArg } from '../../services/tag.service';
+import { TagExclusionType } from '../types/tags.type';
 import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ExposureType)
@@ -29,6 +31,11 @@ export class ExposureResolver {
     @Arg('sessionIds', () => [String], { nullable: true }) sessionIds?: string[],
     @Arg('clientIps', () => [String], { nullable: true }) clientIps?: string[],
     @Arg('clientAppIds', () => [String], { nullable: true }) clientAppIds?: string[],
+    @Arg('excludeTagged', () => [String], {
+      nullable: true,
+      description: 'Leave out records whose session, client IP or app carries any of these analyst tag labels ("everything but the office NAT"); see excluded.',
+    })
+    excludeTagged?: string[],
   ): Promise<ExposureType> {
     const range = windowOf(window);
     const upn = upnArg(mailbox, 'mailbox');
@@ -40,7 +47,7 @@ export class ExposureResolver {
     ctx.loaders.mailboxById.prime(found.id, found);
     return {
       ...range,
-      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds) },
+      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds), excludeTagged: tagLabelsArg(excludeTagged) },
     };
   }
 
@@ -66,6 +73,11 @@ export class ExposureResolver {
   @FieldResolver(() => Int, { description: 'sum of OperationCount over the matching Bind records' })
   async bindOperationCount(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.exposure.totals.load(exposure.query)).bindOperationCount;
+  }
+
+  @FieldResolver(() => TagExclusionType, { nullable: true, description: 'What excludeTagged left out (null when it was not given).' })
+  excluded(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposure.excluded.load(exposure.query);
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
@@ -107,10 +119,11 @@ export class ExposureResolver {
   })
   async warnings(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<ExposureWarningType[]> {
     const q = exposure.query;
-    const [spans, unknown, syncs] = await Promise.all([
+    const [spans, unknown, syncs, excluded] = await Promise.all([
       ctx.loaders.coverageByMailbox.load(q.mailboxId),
       ctx.loaders.exposure.unknownFilterValues.load(q),
       ctx.loaders.exposure.syncedFolders.load(q),
+      ctx.loaders.exposure.excluded.load(q),
     ]);
     const { covered, uncovered } = splitCoverage(spans, q);
     const warnings: ExposureWarningType[] = [];
@@ -141,6 +154,15 @@ export class ExposureResolver {
           `${times.length} Sync record(s) in the answer name no folder: any folder, up to the whole mailbox, may have been synced ` +
           '(syncedFolders lists them under the folder with unknown: true); values are their times.',
         values: times,
+      });
+    }
+    if (excluded && excluded.recordCount > 0) {
+      warnings.push({
+        code: 'EXCLUDED_BY_TAG',
+        message:
+          `excludeTagged (${excluded.labels.join(', ')}) left out ${excluded.recordCount} record(s): ` +
+          `${excluded.sessionCount} tagged session(s), ${excluded.clientIpCount} tagged client IP(s), ${excluded.appCount} tagged app(s).`,
+        values: excluded.labels,
       });
     }
     return warnings;

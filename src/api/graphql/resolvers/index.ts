@@ -14,6 +14,7 @@ import { PivotHopResolver, PivotResolver } from './pivot.resolver';
 import { NotificationListResolver } from './notification-list.resolver';
 import { MessageExposureResolver, NotificationEntryResolver, PresumedMessageResolver } from './presumed.resolver';
 import { SessionResolver } from './session.resolver';
+import { AppTagsResolver, ClientIpTagsResolver, MailboxTagsResolver, SessionTagsResolver, TagResolver } from './tag.resolver';
 
 export const RESOLVERS = [
   ImportBatchResolver,
@@ -39,4 +40,9 @@ export const RESOLVERS = [
   AccessLogResolver,
   ActivityResolver,
   OrganizationResolver,
+  TagResolver,
+  ClientIpTagsResolver,
+  SessionTagsResolver,
+  AppTagsResolver,
+  MailboxTagsResolver,
 ] as const;

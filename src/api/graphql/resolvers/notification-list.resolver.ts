@@ -64,6 +64,7 @@ export async function notificationQuery(
     sessionIds: textListArg(args.sessionIds),
     clientIps: ipListArg(args.clientIps, 'clientIps'),
     clientAppIds: textListArg(args.clientAppIds),
+    excludeTagged: null,
   };
 }
 

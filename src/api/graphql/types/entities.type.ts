@@ -76,14 +76,18 @@ export class AppType extends SeenActivity {
 
 }
 
-@ObjectType('ClientIp', { description: 'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4.' })
+@ObjectType('ClientIp', {
+  description:
+    'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4. Text that is not an IP ' +
+    '(localhost, fe80::1%eth0) is kept as written, with kind NOT_AN_IP and version 0, and found by that exact text.',
+})
 export class ClientIpType extends SeenActivity {
   id!: string;
 
   @Field()
   address!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '4 or 6; 0 when the address is not an IP (kind NOT_AN_IP).' })
   version!: number;
 
   @Field(() => IpKindEnum, { description: 'Address class from the shipped ranges; pivot follows only PUBLIC addresses unless asked.' })

@@ -129,3 +129,14 @@ registerEnumType(ImportNoteCodeEnum, {
   description: 'A kind of record that an import stored other than exactly as given (ImportBatch.notes).',
   valuesConfig: Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), { description: kind }])),
 });
+
+export enum TagTargetKindEnum {
+  IP = 'IP',
+  SESSION = 'SESSION',
+  APP = 'APP',
+  MAILBOX = 'MAILBOX',
+}
+registerEnumType(TagTargetKindEnum, {
+  name: 'TagTargetKind',
+  description: 'What an analyst tag is on: a client address (canonical, or verbatim when not an IP), a SessionId, an app id, a mailbox UPN.',
+});
