@@ -48,6 +48,13 @@ function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
         `original text verbatim and each NUL as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
     );
   }
+  if (totals.conflicts > 0) {
+    const examples = totals.conflictExamples.map((c) => `line ${c.line}: Id ${c.key}`).join('; ');
+    notes.push(
+      `${totals.conflicts} records have the Id of a stored record but different content: both are kept, and each of these ` +
+        `names the record it conflicts with (AuditRecord.conflictsWith) (e.g. ${examples}).`,
+    );
+  }
   if (text.invalidSequences > 0) {
     notes.push(
       `${text.invalidSequences} invalid UTF-8 byte sequences were replaced by U+FFFD (first at line ${text.firstInvalidLine}): ` +
