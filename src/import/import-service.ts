@@ -17,6 +17,7 @@ import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
 import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
+import { DEFER_INDEXES_FROM_BYTES, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { StagedRecord } from './load/chunk-plan';
 import type { ChunkTotals } from './load/chunk-writer';
 import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
@@ -94,7 +95,12 @@ export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly opts: { chunkRecords: number; statementTimeoutMs?: number },
+    private readonly opts: {
+      chunkRecords: number;
+      statementTimeoutMs?: number;
+      /** Inputs at least this large defer index builds into empty tables (deferred-indexes.ts); 0: any input. */
+      deferIndexesFromBytes?: number;
+    },
   ) {
     this.batches = new ImportBatches(dataSource);
   }
@@ -156,8 +162,14 @@ export class ImportService {
     const report = () => opts.onProgress?.({ ...progress, bytesRead: Math.max(bytesRead, readerBytes) });
     let failure: Error | null = null;
     let connection: ImportConnection | null = null;
+    let deferred = false;
     try {
       connection = await ImportConnection.open(this.pool, this.opts.statementTimeoutMs ?? 0);
+      // Indexes an importer that died had deferred are built before anything else (no-op when there are none).
+      await this.rebuildIndexes(connection.client, false);
+      const deferFrom = this.opts.deferIndexesFromBytes ?? DEFER_INDEXES_FROM_BYTES;
+      if (deferFrom === 0 || (opts.totalBytes ?? 0) >= deferFrom) deferred = await deferIndexes(connection.client, opts.orgId);
+      if (deferred) this.logger.info({ fileName: opts.fileName }, 'bulk load into empty tables: search indexes are built after it');
       const files = readAuditExport(counted, {
         fileName: opts.fileName ?? undefined,
         filePath: opts.filePath,
@@ -191,6 +203,8 @@ export class ImportService {
         batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
       }
     } finally {
+      // Whatever happened, the indexes are built again before the import returns.
+      if (deferred) await this.rebuildIndexes(connection!.client, true);
       connection?.close();
     }
     // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
@@ -211,6 +225,30 @@ export class ImportService {
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
+  }
+
+  /**
+   * Builds indexes deferred by a bulk load. A failure costs query speed, not evidence: the definitions stay in
+   * deferred_index and the next import or server start builds them.
+   */
+  private async rebuildIndexes(client: import('pg').PoolClient, holdingLock: boolean): Promise<void> {
+    const started = Date.now();
+    try {
+      const built = await rebuildDeferredIndexes(client, holdingLock);
+      if (built > 0) this.logger.info({ indexes: built, ms: Date.now() - started }, 'built the deferred search indexes');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'building deferred search indexes failed; the next import or server start retries');
+    }
+  }
+
+  /** Builds indexes a dead importer left deferred (server start); returns how many. */
+  async rebuildLeftoverIndexes(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      return await rebuildDeferredIndexes(client, false);
+    } finally {
+      client.release(true);
+    }
   }
 
   /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */

@@ -4,6 +4,7 @@ import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './
 import { App } from './app.entity';
 import { AuditRecord } from './audit-record.entity';
 import { ClientIp } from './client-ip.entity';
+import { DeferredIndex } from './deferred-index.entity';
 import { EvidenceBlock } from './evidence-block.entity';
 import { Folder } from './folder.entity';
 import { FolderSync } from './folder-sync.entity';
@@ -16,11 +17,11 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  AccessLog, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, DeferredIndex, EvidenceBlock, Folder, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
-  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog, DeferredIndex,
 ];

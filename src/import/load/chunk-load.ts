@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
-import { packEvidence } from '../../evidence/blocks';
+import { packEvidenceLater } from '../../evidence/blocks';
 import { messageKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
@@ -169,15 +169,19 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
+ * Message-dictionary ids by canonical spelling for the chunk's bound messages; a new message keeps the first spelling
  * seen.
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
+  // Hashed once per spelling: a chunk names the same messages many times.
+  const hashes = new Map<string, string>();
   const spellings = new Map<string, string>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
+      if (hashes.has(a.internetMessageId)) continue;
       const key = messageKeyHash(a.internetMessageId);
+      hashes.set(a.internetMessageId, key);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
@@ -193,7 +197,9 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
      UNION ALL
      SELECT m.id::text, encode(m.key_hash, 'hex') FROM message m JOIN wanted w ON m.org_id = ${orgId} AND m.key_hash = w.key_hash`,
   );
-  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+  const ids = new Map<string, string>(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+  // By spelling, so writing the accesses needs no hashing.
+  return new Map([...hashes].map(([spelling, key]) => [spelling, ids.get(key)!]));
 }
 
 /** Who-used-what link tables and their two key columns. */
@@ -243,6 +249,9 @@ export async function loadChunk(
   const plan = planChunk(identity.fresh, new Set());
   const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
   if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts };
+  // Compressed in the thread pool while the statements below run.
+  const packing = packEvidenceLater(plan.fresh.map((s) => s.rawJson));
+  packing.catch(() => undefined);
 
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
@@ -269,7 +278,7 @@ export async function loadChunk(
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
     s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
-  const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
+  const evidence = (await packing)(ids.map((id) => id.record));
   await copyRows(
     client,
     'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
@@ -303,7 +312,7 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+          yield [orgId, id.record, messageIds.get(a.internetMessageId), folderCache.get(`${id.mailbox}|${a.folderKey}`),
             a.internetMessageIdOriginal, a.sizeInBytes] as Row;
         }
       } else {
