@@ -5,7 +5,6 @@
  * SHA-256 of its bytes so `mailtrail verify` can prove nothing changed.
  */
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 export const RECORDS_PER_BLOCK = 64;
@@ -28,18 +27,10 @@ export interface EvidenceRef {
 
 export const sha256 = (bytes: Buffer): Buffer => crypto.createHash('sha256').update(bytes).digest();
 
-const brotliOptions = (size: number): zlib.BrotliOptions => ({
-  params: {
-    [zlib.constants.BROTLI_PARAM_QUALITY]: QUALITY,
-    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
-  },
-});
-
-/** Splits texts into blocks of RECORDS_PER_BLOCK: each block's plain bytes and each text's place in it. */
-function layout(texts: readonly string[]): { plain: Buffer[]; refs: Omit<EvidenceRef, 'blockId'>[] } {
-  const plain: Buffer[] = [];
-  const refs: Omit<EvidenceRef, 'blockId'>[] = [];
+/** Packs texts (with their record ids) into blocks; returns the blocks and each text's reference, in order. */
+export function packEvidence(texts: readonly string[], recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
+  const blocks: EvidenceBlock[] = [];
+  const refs: EvidenceRef[] = [];
   for (let start = 0; start < texts.length; start += RECORDS_PER_BLOCK) {
     const end = Math.min(start + RECORDS_PER_BLOCK, texts.length);
     const parts: Buffer[] = [];
@@ -47,39 +38,20 @@ function layout(texts: readonly string[]): { plain: Buffer[]; refs: Omit<Evidenc
     for (let i = start; i < end; i++) {
       const bytes = Buffer.from(texts[i], 'utf8');
       parts.push(bytes);
-      refs.push({ offset, length: bytes.length, sha256: sha256(bytes) });
+      refs.push({ blockId: recordIds[start], offset, length: bytes.length, sha256: sha256(bytes) });
       offset += bytes.length;
     }
-    plain.push(Buffer.concat(parts, offset));
+    const plain = Buffer.concat(parts, offset);
+    const data = zlib.brotliCompressSync(plain, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: QUALITY,
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+      },
+    });
+    blocks.push({ id: recordIds[start], recordCount: end - start, data });
   }
-  return { plain, refs };
-}
-
-/** Names each block after its first record's id. */
-function named(datas: Buffer[], refs: Omit<EvidenceRef, 'blockId'>[], recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
-  const blocks = datas.map((data, b) => {
-    const start = b * RECORDS_PER_BLOCK;
-    return { id: recordIds[start], recordCount: Math.min(RECORDS_PER_BLOCK, recordIds.length - start), data };
-  });
-  return { blocks, refs: refs.map((r, i) => ({ ...r, blockId: recordIds[i - (i % RECORDS_PER_BLOCK)] })) };
-}
-
-/** Packs texts (with their record ids) into blocks; returns the blocks and each text's reference, in order. */
-export function packEvidence(texts: readonly string[], recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
-  const { plain, refs } = layout(texts);
-  return named(plain.map((p) => zlib.brotliCompressSync(p, brotliOptions(p.length))), refs, recordIds);
-}
-
-const brotliCompress = promisify(zlib.brotliCompress);
-
-/**
- * packEvidence in two steps, the compression off the main thread (libuv's thread pool, blocks in parallel): start it
- * before the record ids are known, so it overlaps the loader's round trips, then name the blocks.
- */
-export function packEvidenceLater(texts: readonly string[]): Promise<(recordIds: readonly string[]) => { blocks: EvidenceBlock[]; refs: EvidenceRef[] }> {
-  const { plain, refs } = layout(texts);
-  const compressed = Promise.all(plain.map((p) => brotliCompress(p, brotliOptions(p.length))));
-  return compressed.then((datas) => (recordIds: readonly string[]) => named(datas, refs, recordIds));
+  return { blocks, refs };
 }
 
 /** The uncompressed bytes of a block. */

@@ -1,6 +1,6 @@
 /**
  * Reads, parses and normalises a file on disk in a worker thread (prepare.ts), posting chunks to the importing
- * thread, which only loads them. At most MAX_UNACKED chunks are in flight: a slow database holds the reader back, so
+ * thread, which only loads them. At most MAX_UNACKED chunks wait for the loader: a slow database holds the reader back, so
  * memory stays bounded whatever the file's size.
  *
  * The importing side is `preparedInWorker` (below); this module is also the worker's entry point.
@@ -14,7 +14,9 @@ import { readAuditExport } from './read';
 import { NotAnAuditExportError, UnsafeArchiveError } from './read/errors';
 import type { ImportFormat } from './types';
 
-const MAX_UNACKED = 2;
+const MAX_UNACKED = 1;
+/** The worker's own heap: a chunk being prepared and the reader's buffers (the importer runs with 256 MB). */
+const WORKER_HEAP_MB = 128;
 
 export interface WorkerJob {
   filePath: string;
@@ -102,7 +104,8 @@ function rebuilt(message: Extract<WorkerMessage, { kind: 'error' }>): Error {
  */
 function startWorker(job: WorkerJob): Worker {
   const script = path.join(__dirname, `prepare-worker${path.extname(__filename)}`);
-  if (script.endsWith('.js')) return new Worker(script, { workerData: { prepareJob: job } });
+  const options = { workerData: { prepareJob: job }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  if (script.endsWith('.js')) return new Worker(script, options);
   const swc = require.resolve('@swc/core');
   const boot = `
     const fs = require('node:fs');
@@ -112,7 +115,7 @@ function startWorker(job: WorkerJob): Worker {
       jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } },
     }).code, filename);
     require(${JSON.stringify(script)});`;
-  return new Worker(boot, { eval: true, workerData: { prepareJob: job } });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 /**

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
-import { packEvidenceLater } from '../../evidence/blocks';
+import { packEvidence } from '../../evidence/blocks';
 import { messageKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
@@ -249,9 +249,6 @@ export async function loadChunk(
   const plan = planChunk(identity.fresh, new Set());
   const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
   if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts };
-  // Compressed in the thread pool while the statements below run.
-  const packing = packEvidenceLater(plan.fresh.map((s) => s.rawJson));
-  packing.catch(() => undefined);
 
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
@@ -278,7 +275,7 @@ export async function loadChunk(
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
     s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
-  const evidence = (await packing)(ids.map((id) => id.record));
+  const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
   await copyRows(
     client,
     'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
