@@ -12,4 +12,16 @@ import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Initial1795830465438, ApiKeyLastUsed1795995631739, NarrowAccesses1795998900000, VerbatimEvidence1795999000000, AccessLog1795999870851, SessionKinds1796000100000, Apps1796000211405, ApiKeyExpiry1796000571012, OrganizationIdentity1796001000000, RecordIdConflicts1796005911548, DeferredIndexes1796006174831];
+export const MIGRATIONS: Function[] = [
+  Initial1795830465438,
+  ApiKeyLastUsed1795995631739,
+  NarrowAccesses1795998900000,
+  VerbatimEvidence1795999000000,
+  AccessLog1795999870851,
+  SessionKinds1796000100000,
+  Apps1796000211405,
+  ApiKeyExpiry1796000571012,
+  OrganizationIdentity1796001000000,
+  RecordIdConflicts1796005911548,
+  DeferredIndexes1796006174831,
+];
