@@ -10,7 +10,9 @@ import { OrganizationIdentity1796001000000 } from './1796001000000-OrganizationI
 import { MessageDetails1796005701808 } from './1796005701808-MessageDetails';
 import { AnalystTags1796005702025 } from './1796005702025-AnalystTags';
 import { ItemDetails1796005707091 } from './1796005707091-ItemDetails';
+import { RecordIdConflicts1796005911548 } from './1796005911548-RecordIdConflicts';
 import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
+import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,5 +29,7 @@ export const MIGRATIONS: Function[] = [
   MessageDetails1796005701808,
   AnalystTags1796005702025,
   ItemDetails1796005707091,
+  RecordIdConflicts1796005911548,
   NonIpClientAddresses1796006161698,
+  DeferredIndexes1796006174831,
 ];

@@ -5,6 +5,7 @@ import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './
 import { App } from './app.entity';
 import { AuditRecord } from './audit-record.entity';
 import { ClientIp } from './client-ip.entity';
+import { DeferredIndex } from './deferred-index.entity';
 import { EvidenceBlock } from './evidence-block.entity';
 import { Folder } from './folder.entity';
 import { FolderInventory } from './folder-inventory.entity';
@@ -19,12 +20,12 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  AccessLog, AnalystTag, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, AnalystTag, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, DeferredIndex, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, MessageDetail, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
   Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
-  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog, AnalystTag,
+  Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog, AnalystTag, DeferredIndex,
   MessageDetail, FolderInventory,
 ];

@@ -136,7 +136,7 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
 export const RECORD_COLUMNS = (a: string) =>
   columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'user_type', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'unique_token_id', 'logon_type', 'mail_access_type',
-    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact']);
+    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact', 'conflicts_with_id']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
 export const RECORD_WITH_CLIENT_IP = sql`(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id)`;
@@ -209,6 +209,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     sessionId: strOrNull(r.session_id),
     clientIpId: strOrNull(r.client_ip_id),
     batchId: str(r.batch_id),
+    conflictsWithId: strOrNull(r.conflicts_with_id),
     creationTime: date(r.creation_time),
     operation: str(r.operation),
     recordType: num(r.record_type),

@@ -19,6 +19,7 @@ import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
+import { resolveIdentities, type ResolvedRecord } from './record-identity';
 
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
@@ -189,19 +190,25 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by the hash of each access's dictionaryKey for the chunk's bound messages; a new message
- * keeps the first spelling seen (null for an item known only by its item id).
+ * Message-dictionary ids by each access's dictionaryKey for the chunk's bound messages; a new message keeps the
+ * first spelling seen (null for an item known only by its item id).
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
+  // Hashed once per key: a chunk names the same messages many times.
+  const hashes = new Map<string, string>();
   const spellings = new Map<string, string | null>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
+      if (hashes.has(a.dictionaryKey)) continue;
       const key = dictionaryKeyHash(a.dictionaryKey);
+      hashes.set(a.dictionaryKey, key);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
-  return messageIdsByKey(client, orgId, spellings);
+  const ids = await messageIdsByKey(client, orgId, spellings);
+  // By dictionary key, so writing the accesses needs no hashing.
+  return new Map([...hashes].map(([dictionaryKey, key]) => [dictionaryKey, ids.get(key)!]));
 }
 
 /**
@@ -250,6 +257,8 @@ async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeo
 export interface ChunkLoadResult {
   inserted: number;
   unattributedBindRecords: number;
+  /** Records kept although their Id was taken by a record with other content (record-identity.ts). */
+  conflicts: { line: number; key: string }[];
 }
 
 /**
@@ -262,15 +271,13 @@ export async function loadChunk(
   batchId: string,
   records: StagedRecord[],
   folderCache: Map<string, string>,
+  lookup = true,
 ): Promise<ChunkLoadResult> {
   await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOAD_LOCK_CLASS, orgId]);
-  const keys = [...new Set(records.map((s) => s.record.recordKey))];
-  const { rows: existing } = await client.query(
-    'SELECT record_key FROM audit_record WHERE org_id = $1 AND record_key = ANY($2::text[])',
-    [orgId, keys],
-  );
-  const plan = planChunk(records, new Set(existing.map((r: { record_key: string }) => r.record_key)));
-  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0 };
+  const identity = await resolveIdentities(client, orgId, records, lookup);
+  const plan = planChunk(identity.fresh, new Set());
+  const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
+  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts };
 
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
@@ -294,6 +301,9 @@ export async function loadChunk(
     };
   });
 
+  const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
+  const conflictTarget = (s: ResolvedRecord) =>
+    s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
   const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
   await copyRows(
     client,
@@ -305,7 +315,7 @@ export async function loadChunk(
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
-       batch_id, source_line) FROM STDIN`,
+       conflicts_with_id, batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
         const { record: r, line, rawExact } = plan.fresh[i];
@@ -315,7 +325,7 @@ export async function loadChunk(
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
-          batchId, line,
+          conflictTarget(plan.fresh[i]), batchId, line,
         ];
       }
     })(),
@@ -328,7 +338,7 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(dictionaryKeyHash(a.dictionaryKey)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+          yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderCache.get(`${id.mailbox}|${a.folderKey}`),
             a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
@@ -357,5 +367,5 @@ export async function loadChunk(
   await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
   await upsertLinks(client, orgId, 'app_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.app, id.mailbox])));
 
-  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
+  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords, conflicts };
 }

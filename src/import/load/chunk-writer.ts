@@ -29,10 +29,24 @@ export interface ChunkTotals {
   firstNulLine: number | null;
   /** Message details (message trace, eDiscovery) read as items of a mailbox folder: folder_inventory rows added. */
   inventoried: number;
+  /** Records kept although a stored record had their Id with other content, and the first few of them. */
+  conflicts: number;
+  conflictExamples: { line: number; key: string }[];
 }
 
+const CONFLICT_EXAMPLES = 3;
+
 export class ChunkWriter {
-  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0, nulRecords: 0, firstNulLine: null, inventoried: 0 };
+  readonly totals: ChunkTotals = {
+    read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0, nulRecords: 0, firstNulLine: null, conflicts: 0, conflictExamples: [], inventoried: 0,
+  };
+  /**
+   * Whether chunks must look their keys up before inserting. Not while the organisation held no record when the
+   * batch started: then only this batch's earlier chunks can hold a key, and the unique index says so (the chunk
+   * is then redone with the lookup, as are all later ones).
+   */
+  private lookup = true;
+  private started = false;
   /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
   private readonly folderCache = new Map<string, string>();
 
@@ -46,10 +60,19 @@ export class ChunkWriter {
   async write(staged: StagedRecord[], rejections: Rejection[], details: StagedDetail[] = []): Promise<void> {
     this.connection.throwIfLost();
     const client = this.connection.client;
+    if (!this.started) {
+      this.started = true;
+      const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM audit_record WHERE org_id = $1) AS stored', [this.orgId]);
+      this.lookup = rows[0].stored;
+    }
     const records = staged.map(storableRecord);
     try {
       await this.commitChunk(client, records, rejections, details);
     } catch (error) {
+      if (!this.lookup && isUniqueViolation(error)) {
+        this.lookup = true;
+        return this.write(staged, rejections, details);
+      }
       if (!isRefusedData(error)) throw error;
       if (details.length > 0) await this.isolateRefusedDetails(client, details, rejections);
       else if (records.length > 0) await this.isolateRefused(client, records, rejections);
@@ -70,10 +93,12 @@ export class ChunkWriter {
       await client.query('SET LOCAL synchronous_commit = off');
       let inserted = 0;
       let unattributed = 0;
+      let conflicts: { line: number; key: string }[] = [];
       if (records.length > 0) {
-        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache);
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
+        conflicts = result.conflicts;
       }
       let inventoried = 0;
       if (details.length > 0) {
@@ -93,6 +118,8 @@ export class ChunkWriter {
       this.totals.duplicates += duplicates;
       this.totals.rejected += rejections.length;
       this.totals.unattributedBindRecords += unattributed;
+      this.totals.conflicts += conflicts.length;
+      for (const c of conflicts) if (this.totals.conflictExamples.length < CONFLICT_EXAMPLES) this.totals.conflictExamples.push(c);
       for (const r of records) {
         if (!r.nul) continue;
         this.totals.nulRecords += 1;
@@ -183,6 +210,11 @@ export class ChunkWriter {
 function isRefusedData(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** A key another chunk of the batch already stored (23505 unique_violation). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505';
 }
 
 /** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */

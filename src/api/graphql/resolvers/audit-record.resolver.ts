@@ -69,6 +69,15 @@ export class AuditRecordResolver {
     return record.clientIpId ? ctx.loaders.clientIpById.load(record.clientIpId) : null;
   }
 
+  @FieldResolver(() => AuditRecordType, {
+    nullable: true,
+    description:
+      'The record stored earlier with the same AuditData.Id but different content. Both are kept; this one\'s id is then <Id>#<sha256 of its canonical content>. null for nearly every record.',
+  })
+  conflictsWith(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.conflictsWithId ? ctx.loaders.auditRecordById.load(record.conflictsWithId) : null;
+  }
+
   @FieldResolver(() => ImportBatchType, { description: 'The import that added it.' })
   async importBatch(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     const batch = await ctx.loaders.importBatchById.load(record.batchId);

@@ -181,6 +181,8 @@ export class AuditRecordType {
   sessionId!: string | null;
   clientIpId!: string | null;
   batchId!: string;
+  /** The stored record whose Id this one shares with different content (internal id), if any. */
+  conflictsWithId!: string | null;
 
   @Field()
   creationTime!: Date;
