@@ -88,7 +88,7 @@ const BOUNDS: Record<string, number> = {
   // key, pivot seeds + 2 hops, its sessions, IPs, apps, mailboxes (by session, by id); exposure: mailbox, totals,
   // exclusion counts, coverage, unknown values; IP page with its count; tags list; tags of every kind in one statement
   // per depth at which they are asked (hop objects, pivot mailboxes, the IP page)
-  '14-tags.graphql': 20,
+  '14-tags.graphql': 21, // + the exposure's synced folders, read for the unknown-folder warning
 };
 
 /** Operations beyond the contract files (item details, unknown folders, batch notes), with their bounds. */
