@@ -211,6 +211,45 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   {
+    operationId: 'listNotifications',
+    path: '/notification-list',
+    summary: 'Who must be told what: the notification list',
+    description:
+      'One row per (mailbox, message) with its tier, ordered by mailbox, tier (CONFIRMED, PRESUMED, UNKNOWN), InternetMessageId. ' +
+      'CONFIRMED: bound in the window by the actors asked; PRESUMED: in a folder they synced, not confirmed; UNKNOWN: an unaudited window of the mailbox (internetMessageId "*"). ' +
+      'Actor filters as exposure. An unknown mailbox is a 400 naming it. Same answer as GraphQL `notificationList` (XLSX: GET /exports/notification-list).',
+    params: [
+      { name: 'mailboxes', in: 'query', type: 'string', list: true, required: true, graphqlType: '[String!]!', description: 'Mailbox owner UPNs (repeat or comma-separate).' },
+      from,
+      to,
+      { name: 'sessionIds', in: 'query', type: 'string', list: true, graphqlType: '[String!]', description: 'Only what these sessions bound or synced.' },
+      { name: 'clientIps', in: 'query', type: 'ip', list: true, graphqlType: '[String!]', description: 'Only what was bound or synced from these addresses.' },
+      { name: 'clientAppIds', in: 'query', type: 'string', list: true, graphqlType: '[String!]', description: 'Only what these applications bound or synced.' },
+    ],
+    graphql:
+      'notificationList(PAGE, mailboxes: $mailboxes, from: $from, to: $to, sessionIds: $sessionIds, clientIps: $clientIps, clientAppIds: $clientAppIds) { ROWS }',
+    shape: 'page',
+    at: 'notificationList',
+    columns: [
+      { name: 'mailbox', path: 'mailbox.userPrincipalName', type: 'string', description: 'The mailbox owner.' },
+      { name: 'internetMessageId', type: 'string', description: 'Canonical, with angle brackets; "*" for an UNKNOWN row.' },
+      { name: 'tier', type: 'string', description: 'CONFIRMED, PRESUMED or UNKNOWN.' },
+      { name: 'evidence', type: 'string', nullable: true, description: 'PRESUMED: INVENTORY, BOUND_BEFORE or BOUND_AFTER.' },
+      { name: 'firstAccessedAt', type: 'date-time', nullable: true, description: 'First Bind, first matching Sync, or window start.' },
+      { name: 'lastAccessedAt', type: 'date-time', nullable: true, description: 'Last Bind, last matching Sync, or window end.' },
+      { name: 'subject', type: 'string', nullable: true, description: 'eDiscovery, then message trace, then the Bind records.' },
+      { name: 'sender', type: 'string', nullable: true, description: 'eDiscovery (header From), then message trace (envelope sender).' },
+      { name: 'recipients', type: 'string[]', description: 'From the imported message details.' },
+      { name: 'folders', path: 'folders.path', type: 'string[]', description: 'Folders it was bound in or synced with.' },
+      { name: 'sessions', path: 'sessions.sessionId', type: 'string[]', description: 'Sessions of the Binds or Syncs.' },
+      { name: 'clientIps', path: 'clientIps.address', type: 'string[]', description: 'Client IPs of the Binds or Syncs.' },
+      { name: 'apps', path: 'apps.appId', type: 'string[]', description: 'Apps of the Binds or Syncs.' },
+      { name: 'evidenceRecordIds', type: 'string[]', description: 'AuditRecord ids behind the row.' },
+      { name: 'unauditedReason', type: 'string', nullable: true, description: "UNKNOWN: the window's reason." },
+      { name: 'unauditedDetail', type: 'string', nullable: true, description: 'UNKNOWN: the window in words.' },
+    ],
+  },
+  {
     operationId: 'listMessageAccesses',
     path: '/messages/{id}',
     summary: 'Who read a message',
@@ -220,7 +259,7 @@ export const REST_ROUTES: RestRoute[] = [
     shape: 'page',
     at: 'message.accesses',
     columns: ACCESS_COLUMNS,
-    notFound: { at: 'message', message: (p) => `Message ${JSON.stringify(p.id)} was never bound in the imported records.` },
+    notFound: { at: 'message', message: (p) => `No imported record names message ${JSON.stringify(p.id)}.` },
   },
   {
     operationId: 'pivot',

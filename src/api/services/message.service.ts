@@ -22,18 +22,21 @@ export class MessageService {
 
   /**
    * `internetMessageId` must be canonical (with brackets); any case of its domain finds the message, shown as first
-   * spelt. null when it was never bound.
+   * spelt. Any message the dictionary holds is known: bound, or only named by a message trace / eDiscovery row or an
+   * inventory (then its access times are null and its exposures say what is presumed). null when nothing names it.
+   * One statement; the subject the Bind records listed comes with it (Message.subject's last resort).
    */
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
-    const [row] = await run<{ id: string; shown: string; first: Date | null; last: Date }>(
+    const [row] = await run<{ id: string; shown: string; first: Date | null; last: Date | null; bind_subject: string | null }>(
       this.db,
       sql`SELECT m.id::text, m.internet_message_id AS shown, min(coalesce(a.item_time, r.creation_time)) AS first,
-         max(coalesce(a.item_time, r.creation_time)) AS last
-       FROM message m JOIN message_access a ON a.message_id = m.id JOIN audit_record r ON r.id = a.record_id
+         max(coalesce(a.item_time, r.creation_time)) AS last,
+         (array_agg(a.subject ORDER BY coalesce(a.item_time, r.creation_time), a.id) FILTER (WHERE a.subject ~ '[^[:space:]]'))[1] AS bind_subject
+       FROM message m LEFT JOIN message_access a ON a.org_id = m.org_id AND a.message_id = m.id LEFT JOIN audit_record r ON r.id = a.record_id
        WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id`,
     );
-    if (!row?.first) return null;
-    return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last };
+    if (!row) return null;
+    return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last, bindSubject: row.bind_subject };
   }
 
   /** Accesses under a parent (session, mailbox, folder, or a message across mailboxes), oldest first. */

@@ -174,15 +174,20 @@ export class NotificationListService {
  * Subject, sender and recipients as Message.subject/sender/recipients pick them from message_detail: sources in
  * DETAIL_SOURCE_ORDER (an eDiscovery item is the mailbox's own copy; a trace row the message in transport), within a
  * source by received time then row; subject and sender the first non-blank value; recipients every recipient of
- * the strongest source that names any, deduplicated case-insensitively, in order of appearance.
+ * the strongest source that names any, deduplicated case-insensitively, in order of appearance. The subject's last
+ * resort, as Message.subject's: the Subject the earliest Bind record naming one listed (message_access.subject).
  */
 const DETAIL_SOURCE_ORDER = ['EDISCOVERY', 'MESSAGE_TRACE'];
 const detailOrder = (d: string) => sql`array_position(${DETAIL_SOURCE_ORDER}::text[], ${sql.ident(d, 'source')}::text), ${sql.ident(d, 'received_at')} NULLS LAST, ${sql.ident(d, 'id')}`;
 
 function firstDetailSql(orgId: number, column: 'subject' | 'sender'): Sql {
   const value = sql.ident('d', column);
-  return sql`(SELECT ${value} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${value} ~ '[^[:space:]]'
+  const detail = sql`(SELECT ${value} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${value} ~ '[^[:space:]]'
     ORDER BY ${detailOrder('d')} LIMIT 1)`;
+  if (column === 'sender') return detail;
+  return sql`coalesce(${detail}, (SELECT a.subject FROM message_access a JOIN audit_record r ON r.id = a.record_id
+    WHERE a.org_id = ${orgId} AND a.message_id = e.message_id AND a.subject ~ '[^[:space:]]'
+    ORDER BY coalesce(a.item_time, r.creation_time), a.id LIMIT 1))`;
 }
 
 function recipientsSql(orgId: number): Sql {

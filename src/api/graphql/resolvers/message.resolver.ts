@@ -13,7 +13,11 @@ import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => MessageType)
 export class MessageResolver {
-  @Query(() => MessageType, { nullable: true, description: 'A message by InternetMessageId, with or without <angle brackets>; null when never bound.' })
+  @Query(() => MessageType, {
+    nullable: true,
+    description:
+      'A message by InternetMessageId, with or without <angle brackets>: bound, or named only by a message trace, eDiscovery or inventory row (then accesses are empty and exposures say what is presumed). null when nothing imported names it.',
+  })
   message(@Arg('internetMessageId') internetMessageId: string, @Ctx() ctx: RequestContext): Promise<MessageType | null> {
     return ctx.services.messages.findMessage(messageIdArg(internetMessageId));
   }
@@ -25,10 +29,11 @@ export class MessageResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'From the imported message details, strongest source first: eDiscovery, then message trace. null when none names it.',
+    description:
+      'First non-blank of: eDiscovery, then message trace (imported message details), then the Subject the earliest Bind record naming one listed for it. null when none names it.',
   })
   async subject(@Root() message: MessageType, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return summarizeDetails(await ctx.loaders.detailsByMessage.load(message.messageId)).subject;
+    return summarizeDetails(await ctx.loaders.detailsByMessage.load(message.messageId)).subject ?? message.bindSubject;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'As subject: eDiscovery (header From) first, then message trace (envelope sender).' })
@@ -50,7 +55,7 @@ export class MessageResolver {
     return ctx.loaders.detailsByMessage.load(message.messageId);
   }
 
-  @FieldResolver(() => MessageAccessConnection, { description: 'Every bind of it in every mailbox, oldest first: who, when, from where.' })
+  @FieldResolver(() => MessageAccessConnection, { description: 'Every bind of it in every mailbox, oldest first: who, when, from where (empty when never bound).' })
   accesses(
     @Root() message: MessageType,
     @Ctx() ctx: RequestContext,

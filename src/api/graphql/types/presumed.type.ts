@@ -86,7 +86,7 @@ export class NotificationEntryType {
   @Field(() => Date, { nullable: true, description: 'Last Bind, last matching Sync, or window end.' })
   lastAccessedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'From an imported message source when one names the message; else null.' })
+  @Field(() => String, { nullable: true, description: 'As Message.subject: eDiscovery, then message trace, then the Subject the earliest Bind record naming one listed; else null.' })
   subject!: string | null;
 
   @Field(() => String, { nullable: true })
