@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeBindRecord, toNdjson } from '../fixtures/generate.cjs';
+import { makeBindRecord, makeSyncRecord, toNdjson } from '../fixtures/generate.cjs';
 import { unpackBlock } from '../../src/evidence/blocks';
 import { verifyEvidence } from '../../src/evidence/verify';
 import type { QueryCounter } from '../../src/db/query-counter';
@@ -192,5 +192,61 @@ describe('message details: message trace and eDiscovery exports', () => {
     const five = await statements(M1); // five rows, from three batches
     expect(five).toBe(one);
     expect(five).toBeLessThanOrEqual(4); // (key), message, details, their batches
+  });
+
+  // Last: it adds audit records (the evidence test above counts them).
+  test('a message known only from a trace or an inventory is a Message; the subject falls back to what a Bind listed', async () => {
+    const M3_INVENTORY = '<m3-payroll@contoso.com>'; // alice's \Inbox\Finance per the eDiscovery items; never bound
+    const M5_TRACE = '<m5-trace-only@contoso.com>'; // one message trace row; never bound, in no inventory
+    const M8_BIND = '<m8-bind-subject@contoso.com>'; // bound with a Subject; no trace, no eDiscovery row
+    const [more] = await t.importer.importContent(
+      toNdjson([
+        makeBindRecord({
+          time: '2025-03-10T04:00:00', mailbox: 'alice@contoso.com', sessionId: '11111111-2222-3333-4444-555555555555', clientIp: '203.0.113.10',
+          folders: [{ path: '\\Inbox', items: [
+            { InternetMessageId: M8_BIND, Subject: '   ' }, // blank: not a subject
+            { InternetMessageId: M4, Subject: 'A Bind spelling that loses to eDiscovery' },
+          ] }],
+        }),
+        makeBindRecord({ time: '2025-03-10T04:10:00', mailbox: 'alice@contoso.com', sessionId: '11111111-2222-3333-4444-555555555555', clientIp: '203.0.113.10', folders: [{ path: '\\Inbox', items: [{ InternetMessageId: M8_BIND, Subject: 'Listed by the Bind' }] }] }),
+        makeBindRecord({ time: '2025-03-10T04:30:00', mailbox: 'alice@contoso.com', sessionId: '11111111-2222-3333-4444-555555555555', clientIp: '203.0.113.10', folders: [{ path: '\\Inbox', items: [{ InternetMessageId: M8_BIND, Subject: 'A later Bind' }] }] }),
+        makeSyncRecord({ time: '2025-03-10T04:05:00', mailbox: 'alice@contoso.com', sessionId: '11111111-2222-3333-4444-555555555555', clientIp: '203.0.113.10', folder: { path: '\\Inbox\\Finance' } }),
+      ]),
+      { orgId: 1, source: 'cli', fileName: 'more.ndjson' },
+    );
+    expect(more.status).toBe('SUCCEEDED');
+    const query = `query($id: String!) { message(internetMessageId: $id) { internetMessageId firstAccessedAt lastAccessedAt subject sender recipients
+      details { source } mailboxes { userPrincipalName } accesses(first: 10) { totalCount edges { node { accessedAt } } }
+      exposures { tier evidence mailbox { userPrincipalName } folder { path } firstAt } } }`;
+    const ask = async (id: string) => {
+      const { body } = await t.gql(query, { id });
+      expect(body.errors).toBeUndefined();
+      return body.data.message;
+    };
+    const inventory = await ask(M3_INVENTORY);
+    expect(inventory).toMatchObject({
+      internetMessageId: M3_INVENTORY, firstAccessedAt: null, lastAccessedAt: null, subject: 'Payroll March', sender: 'payroll@contoso.com',
+      recipients: ['alice@contoso.com'], details: [{ source: 'EDISCOVERY' }], mailboxes: [], accesses: { totalCount: 0, edges: [] },
+    });
+    expect(inventory.exposures).toEqual([
+      { tier: 'PRESUMED', evidence: 'INVENTORY', mailbox: { userPrincipalName: 'alice@contoso.com' }, folder: { path: expect.stringMatching(/^\\Inbox\\Finance$/i) }, firstAt: '2025-03-10T04:05:00.000Z' },
+    ]);
+    const trace = await ask(M5_TRACE.toUpperCase().replace('<M5-TRACE-ONLY', '<m5-trace-only')); // any case of the domain
+    expect(trace).toMatchObject({ internetMessageId: M5_TRACE, firstAccessedAt: null, subject: 'Benefits enrolment', sender: 'hr@contoso.com', exposures: [], accesses: { totalCount: 0 } });
+    expect((await t.gql(query, { id: '<never-named@contoso.com>' })).body.data.message).toBeNull();
+
+    // Subject: eDiscovery, then message trace, then the earliest Bind that lists a non-blank one.
+    const bound = await ask(M8_BIND);
+    expect(bound).toMatchObject({ subject: 'Listed by the Bind', sender: null, recipients: [], details: [], firstAccessedAt: '2025-03-10T04:00:00.000Z' });
+    expect((await ask(M4)).subject).toBe('RE: Invoice 4471');
+
+    // The notification list picks the same subjects (its SQL copy of the rule).
+    const { body } = await t.gql(`{ notificationList(mailboxes: ["alice@contoso.com"], first: 100) { edges { node { internetMessageId tier subject } } } }`);
+    expect(body.errors).toBeUndefined();
+    const subjects = Object.fromEntries(body.data.notificationList.edges.map((e: any) => [e.node.internetMessageId, [e.node.tier, e.node.subject]]));
+    expect(subjects[M8_BIND]).toEqual(['CONFIRMED', 'Listed by the Bind']);
+    expect(subjects[M4]).toEqual(['CONFIRMED', 'RE: Invoice 4471']);
+    expect(subjects[M3_INVENTORY]).toEqual(['PRESUMED', 'Payroll March']);
+    expect(subjects[M7]).toEqual(['CONFIRMED', null]);
   });
 });
