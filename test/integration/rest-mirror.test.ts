@@ -111,6 +111,64 @@ describe('REST mirror /api/v1', () => {
     }
   });
 
+  test('the notification list followed through nextLink is the GraphQL answer, every tier; its CSV equals its JSON', async () => {
+    const graphqlRows = async (mailboxes: string[], sessionIds?: string[]) => {
+      const { body } = await t.gql(
+        `query($m: [String!]!, $s: [String!]) { notificationList(mailboxes: $m, sessionIds: $s, first: 500) { totalCount edges { node {
+           mailbox { userPrincipalName } internetMessageId tier evidence firstAccessedAt lastAccessedAt subject sender recipients
+           folders { path } sessions { sessionId } clientIps { address } apps { appId } evidenceRecordIds unauditedReason unauditedDetail } } } }`,
+        { m: mailboxes, s: sessionIds },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data.notificationList.edges).toHaveLength(body.data.notificationList.totalCount);
+      return body.data.notificationList.edges.map(({ node: e }: any) => ({
+        mailbox: e.mailbox.userPrincipalName,
+        internetMessageId: e.internetMessageId,
+        tier: e.tier,
+        evidence: e.evidence,
+        firstAccessedAt: e.firstAccessedAt,
+        lastAccessedAt: e.lastAccessedAt,
+        subject: e.subject,
+        sender: e.sender,
+        recipients: e.recipients,
+        folders: e.folders.map((f: any) => f.path),
+        sessions: e.sessions.map((x: any) => x.sessionId),
+        clientIps: e.clientIps.map((c: any) => c.address),
+        apps: e.apps.map((a: any) => a.appId),
+        evidenceRecordIds: e.evidenceRecordIds,
+        unauditedReason: e.unauditedReason,
+        unauditedDetail: e.unauditedDetail,
+      }));
+    };
+    // Everyone in three mailboxes (CONFIRMED and UNKNOWN rows); any spelling of the UPNs, repeated and
+    // comma-separated parameters ask the same question.
+    const everyone = await graphqlRows(['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com']);
+    const path = '/notification-list?mailboxes=Alice@Contoso.com,bob@contoso.com&mailboxes=CAROL@contoso.com';
+    const { rows, pages } = await followAll(`${base}${path}&top=7`, t.key);
+    expect(pages).toBe(Math.ceil(everyone.length / 7));
+    expect(rows).toEqual(everyone);
+    // Alice's Outlook desktop, which only synced: PRESUMED rows, through the sessionIds filter.
+    const outlook = await graphqlRows(['alice@contoso.com'], [ids.S_ALICE_OUTLOOK]);
+    const narrowed = await followAll(`${base}/notification-list?mailboxes=alice@contoso.com&sessionIds=${ids.S_ALICE_OUTLOOK}&top=5`, t.key);
+    expect(narrowed.rows).toEqual(outlook);
+    expect(new Set([...rows, ...narrowed.rows].map((r) => r.tier))).toEqual(new Set(['CONFIRMED', 'PRESUMED', 'UNKNOWN']));
+
+    const csv = await get(`${path}&format=csv&top=7`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const records: Record<string, string>[] = parseCsv(await csv.text(), { columns: true });
+    const cell = (v: unknown) => (v === null ? '' : Array.isArray(v) ? JSON.stringify(v) : String(v));
+    expect(records).toEqual(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cell(v)]))));
+
+    // A missing or unknown mailbox is a 400 naming what to fix, never an empty list.
+    const missing = await get('/notification-list');
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'mailboxes' });
+    const unknown = await get('/notification-list?mailboxes=nobody@contoso.com');
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).errors[0].message).toMatch(/nobody@contoso\.com/);
+  });
+
   test('a session, its messages, a message, a mailbox, apps, pivot, timeline and activity answer like GraphQL', async () => {
     const session = await json(await get(`/sessions/${ids.S_ATTACK.toUpperCase()}`));
     expect(session.sessionId).toBe(ids.S_ATTACK);
