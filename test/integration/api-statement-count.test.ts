@@ -169,7 +169,7 @@ describe('SQL statements per contract request do not grow with the data', () => 
     ['/timeline?mailbox=alice@contoso.com', 4],
     ['/activity?interval=DAY&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com', 1],
     ['/apps', 3],
-    [`/notification-list?mailboxes=alice@contoso.com,bob@contoso.com,carol@contoso.com&sessionIds=${ids.S_ATTACK},${guidFrom('office', '0')}`, 7], // key, mailboxes, windows, rows, then mailbox/folders/sessions/IPs/apps of the rows
+    [`/notification-list?mailboxes=alice@contoso.com,bob@contoso.com,carol@contoso.com&sessionIds=${ids.S_ATTACK},${guidFrom('office', '0')}`, 7], // key, mailboxes, windows, rows, then one per relation of the rows
   ];
   test.each(REST)('REST %s', async (path, bound) => {
     const counted = async (t: TestServer) => {
