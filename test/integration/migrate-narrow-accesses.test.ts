@@ -98,7 +98,7 @@ describe('migrating a database built by the previous migrations, with data in it
   test('the services answer from the moved rows: message, exposure, syncs, per organisation', async () => {
     const s = createServices(db.dataSource, 1);
     const message = await s.messages.findMessage('<m1@host.example.COM>');
-    expect(message).toEqual({ messageId: expect.any(String), internetMessageId: '<m1@HOST.Example.com>', firstAccessedAt: new Date('2025-03-10T03:00Z'), lastAccessedAt: new Date('2025-03-10T04:00Z') });
+    expect(message).toEqual({ messageId: expect.any(String), internetMessageId: '<m1@HOST.Example.com>', firstAccessedAt: new Date('2025-03-10T03:00Z'), lastAccessedAt: new Date('2025-03-10T04:00Z'), bindSubject: null });
     expect(await s.messages.findMessage('<m1@nowhere.example.com>')).toBeNull();
     const totals = await s.exposure.totals({ mailboxId: '10', from: null, to: null, sessionIds: null, clientIps: null, clientAppIds: null } as never);
     expect(totals).toEqual({ boundMessageCount: 3, bindOperationCount: 4 });

@@ -163,10 +163,10 @@ describe('REST mirror /api/v1', () => {
     // A missing or unknown mailbox is a 400 naming what to fix, never an empty list.
     const missing = await get('/notification-list');
     expect(missing.status).toBe(400);
-    expect((await missing.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'mailboxes' });
+    expect((await json(missing)).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'mailboxes' });
     const unknown = await get('/notification-list?mailboxes=nobody@contoso.com');
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).errors[0].message).toMatch(/nobody@contoso\.com/);
+    expect((await json(unknown)).errors[0].message).toMatch(/nobody@contoso\.com/);
   });
 
   test('a session, its messages, a message, a mailbox, apps, pivot, timeline and activity answer like GraphQL', async () => {
