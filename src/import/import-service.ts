@@ -73,6 +73,8 @@ export interface ImportOptions {
   orgId: number;
   fileName: string | null;
   source: ImportSource;
+  /** Name of the API key that sent the file (import_batch.imported_by); unset for the CLI. */
+  importedBy?: string | null;
   format?: ImportFormat | 'AUTO';
   /** Size of the input when known (a file), for progress and ETA. */
   totalBytes?: number | null;
@@ -160,7 +162,7 @@ export class ImportService {
       });
       for await (const file of files) {
         const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
-        const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, file.format, fileDigest);
+        const batchId = await connection.createBatch(opts, fileName, file.format, fileDigest);
         batchIds.push(batchId);
         try {
           const notes = new NoteTally();
@@ -181,7 +183,7 @@ export class ImportService {
       failure = error as Error;
       if (batchIds.length === 0) {
         const message = failureMessage(failure);
-        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
+        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts, opts.fileName, fileDigest, message)));
       }
     } finally {
       connection?.close();

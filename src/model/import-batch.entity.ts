@@ -40,6 +40,10 @@ export class ImportBatch {
   @Column({ type: 'varchar', length: 16 })
   source!: ImportSource;
 
+  /** Name of the API key that sent the file (GraphQL or POST /imports); null for the CLI, which needs no key. */
+  @Column({ name: 'imported_by', type: 'text', nullable: true })
+  importedBy!: string | null;
+
   @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
   startedAt!: Date;
 

@@ -274,6 +274,9 @@ export class ImportBatchType {
 
   @Field(() => ImportStatusEnum)
   status!: ImportStatusEnum;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that sent the file (GraphQL or POST /imports); null for `mailtrail import`, which needs no key.' })
+  importedBy!: string | null;
 }
 
 export { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum };
