@@ -1,5 +1,6 @@
 /**
- * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | emit-schema | generate-migration.
+ * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | org create|list|rename |
+ * emit-schema | generate-migration.
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
  */
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, ORG_SPECS, SERVE_SPEC, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -24,6 +25,8 @@ const USAGE = `usage: mailtrail <command> [options]
                              list API keys (name, role, created, last used; never the key)
   api-key revoke <name> | --id ID
                              revoke an API key
+  org create <name> | org list | org rename <id|slug> <new name>   [--json]
+                             organisations (client tenants or cases) whose data keys see
   emit-schema                write schema/schema.graphql from the code
   generate-migration <Name>  (developers) write a migration for entity changes
 
@@ -34,7 +37,7 @@ Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_D
 `;
 
 /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
+const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'org create', 'org list', 'org rename', 'emit-schema']);
 
 const SPECS: Record<string, CommandSpec> = {
   serve: SERVE_SPEC,
@@ -45,6 +48,9 @@ const SPECS: Record<string, CommandSpec> = {
   'api-key create': API_KEY_SPECS.create,
   'api-key list': API_KEY_SPECS.list,
   'api-key revoke': API_KEY_SPECS.revoke,
+  'org create': ORG_SPECS.create,
+  'org list': ORG_SPECS.list,
+  'org rename': ORG_SPECS.rename,
   'emit-schema': EMIT_SCHEMA_SPEC,
   'generate-migration': GENERATE_MIGRATION_SPEC,
 };
@@ -53,10 +59,13 @@ function version(): string {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 }
 
-/** The command named by argv and its own arguments (`api-key` takes a subcommand). */
+/** Commands that take a subcommand, and theirs. */
+const GROUPS: Record<string, Record<string, CommandSpec>> = { 'api-key': API_KEY_SPECS, org: ORG_SPECS };
+
+/** The command named by argv and its own arguments (`api-key` and `org` take a subcommand). */
 function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
   const [first, ...rest] = argv;
-  const name = first === 'api-key' && rest[0] && !rest[0].startsWith('-') ? `api-key ${rest.shift()}` : first;
+  const name = Object.hasOwn(GROUPS, first) && rest[0] && !rest[0].startsWith('-') ? `${first} ${rest.shift()}` : first;
   return { name, spec: Object.hasOwn(SPECS, name) ? SPECS[name] : undefined, args: rest };
 }
 
@@ -82,12 +91,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { name, spec, args } = resolveCommand(argv);
   if (!spec) {
-    if (name === 'api-key') {
+    if (Object.hasOwn(GROUPS, name)) {
       if (args.includes('--help') || args.includes('-h')) {
-        process.stdout.write(Object.values(API_KEY_SPECS).map(helpText).join('\n'));
+        process.stdout.write(Object.values(GROUPS[name]).map(helpText).join('\n'));
         return 0;
       }
-      return usageError('api-key needs a subcommand: create, list or revoke', 'mailtrail api-key create|list|revoke ...');
+      const subcommands = Object.keys(GROUPS[name]);
+      return usageError(`${name} needs a subcommand: ${subcommands.join(', ')}`, `mailtrail ${name} ${subcommands.join('|')} ...`);
     }
     return usageError(`unknown command '${name}'`, 'mailtrail <command> [options]   (mailtrail --help lists them)');
   }
