@@ -103,7 +103,7 @@ describe('docs/integrations recipes run against the real server', () => {
       .replaceAll('$session', ids.S_ATTACK);
     const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.errors).toBeUndefined();
     const rows = select(body, selector!);
     expect(Array.isArray(rows) && rows.length > 0).toBe(true);
@@ -142,7 +142,7 @@ describe('docs/integrations recipes run against the real server', () => {
   test('XSOAR connection test: the full introspection query with the instance header answers the schema', async () => {
     const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: xsoarHeaders(), body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true }) }) });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.errors).toBeUndefined();
     expect(body.data.__schema.types.map((x: any) => x.name)).toEqual(expect.arrayContaining(['Query', 'ActivityTopRow', 'Session']));
   });
@@ -154,7 +154,7 @@ describe('docs/integrations recipes run against the real server', () => {
     // Scalars only: every value reaches the server as a string.
     const variables = Object.fromEntries(names.map((n, i) => [n.trim(), values[i]]));
     const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: xsoarHeaders(), body: JSON.stringify({ query: args.query, variables }) });
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.errors).toBeUndefined();
     return body.data;
   };
