@@ -1,7 +1,7 @@
 /**
  * Query benchmark: latency of each contract operation over HTTP against a large imported dataset.
  *
- *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench]
+ *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench] [--only TEXT]
  *
  * Beside the API: the same question in plain SQL over one jsonb table of the raw AuditData (a do-it-yourself
  * baseline) and, for contract 01, 04 and 05, in DuckDB over the same NDJSON loaded with read_json.
@@ -11,7 +11,7 @@
  * manifest.json), is COPYed verbatim into raw_audit(data jsonb), loaded into DuckDB (bench/data/<records>/bench.duckdb,
  * see duckdb-side.ts) and, last, imported with ImportService.importFile, so the first calls measure mailtrail right
  * after an import, as a user would meet it (the importer's own ANALYZE included, nothing else). Each question is then
- * asked warm. With --reuse an already loaded database with the same record count is used as it is (the first calls
+ * asked warm (--only TEXT: just the cases whose name contains TEXT). With --reuse an already loaded database with the same record count is used as it is (the first calls
  * are then not "after an import"). Figures go to bench/results/query-<records>.json.
  *
  * The DIY baseline gets the indexes a careful DIY user would add (listed in DIY_INDEXES) and, for IPs, the benefit
@@ -42,10 +42,11 @@ interface Options {
   diyRuns: number;
   db: string;
   data: string;
+  only: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { records: 1_000_000, reuse: false, runs: 30, warmup: 3, diyRuns: 10, db: 'mailtrail_bench', data: '' };
+  const o: Options = { records: 1_000_000, reuse: false, runs: 30, warmup: 3, diyRuns: 10, db: 'mailtrail_bench', data: '', only: '' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -62,6 +63,7 @@ function parseArgs(argv: string[]): Options {
     else if (k === '--reuse') o.reuse = true;
     else if (k === '--db') { o.db = v; i++; }
     else if (k === '--data') { o.data = v; i++; }
+    else if (k === '--only') { o.only = v; i++; }
     else throw new Error(`unknown argument ${k} (see the header of bench/query-bench.ts)`);
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(o.db)) throw new Error(`--db must be a plain lower-case identifier, got ${o.db}`);
@@ -151,6 +153,8 @@ async function load(o: Options, admin: string, url: string, manifest: Manifest):
 interface Case {
   name: string;
   file: string;
+  /** An operation outside the contract (dashboard aggregates); `file` then only names it. */
+  query?: string;
   variables: Record<string, unknown>;
   /** The same question in plain SQL over raw_audit; null when there is no DIY equivalent. */
   diy: { sql: string; params: unknown[] } | null;
@@ -272,6 +276,22 @@ function cases(m: Manifest): Case[] {
       variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString(), mailbox: m.throttled.mailbox },
       diy: null,
     },
+    {
+      // The same window as a top-N table: which client IPs of the mailbox bound the most messages.
+      name: '13 activityTop by client IP, 30 days',
+      file: 'activityTop',
+      query: 'query($from: DateTime!, $to: DateTime!, $mailbox: String) { activityTop(groupBy: CLIENT_IP, from: $from, to: $to, mailbox: $mailbox, first: 10) { key messages records firstSeen lastSeen } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString(), mailbox: m.throttled.mailbox },
+      diy: null,
+    },
+    {
+      // COUNTRY reads the window's addresses once and keys them with the offline tables before the series.
+      name: '13 activity by country, 30 days hourly, all mailboxes',
+      file: 'activity-country',
+      query: 'query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: COUNTRY, top: 5) { key buckets { start records messages } } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString() },
+      diy: null,
+    },
   ];
 }
 
@@ -334,9 +354,9 @@ async function main(): Promise<void> {
   const duckSql = duckDbQuestions(manifest);
 
   const results: CaseResult[] = [];
-  for (const c of cases(manifest)) {
+  for (const c of cases(manifest).filter((x) => x.name.includes(o.only))) {
     if (c.file === '07-import.graphql') c.variables.content = smallBlob(manifest.files!.ndjson.path);
-    const query = fs.readFileSync(path.join(contractDir, c.file), 'utf8');
+    const query = c.query ?? fs.readFileSync(path.join(contractDir, c.file), 'utf8');
     const body = JSON.stringify({ query, variables: c.variables });
     let statements = 0;
     const counter = dataSource.logger as unknown as { count: number };
@@ -370,7 +390,8 @@ async function main(): Promise<void> {
       markdownTable(header, rows) +
       '\n',
   );
-  const file = writeResults(`query-${manifest.records}`, {
+  // A partial run (--only) keeps the full run's file.
+  const file = writeResults(`query-${manifest.records}${o.only ? `-only-${o.only.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}` : ''}`, {
     when: new Date().toISOString(),
     records: manifest.records,
     database: o.db,

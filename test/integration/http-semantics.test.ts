@@ -101,7 +101,7 @@ describe('HTTP semantics of GraphQL requests', () => {
     expect(await bogus.text()).not.toMatch(/Did you mean|sessions/);
     const known = await post(t, { query: '{ sesions { totalCount } }' });
     expect(known.status).toBe(400);
-    expect((await known.json()).errors[0].message).toMatch(/Did you mean "sessions"/);
+    expect(((await known.json()) as any).errors[0].message).toMatch(/Did you mean "sessions"/);
   });
 
   test('application/graphql-response+json is answered in kind, with 400 for a request error', async () => {
