@@ -102,6 +102,10 @@ function labelOf(groupBy: ActivityGroup, group: Grouping, key: string | null): s
   return group.labels?.get(key) ?? null;
 }
 
+const checkWindow = (q: ActivityScope) => {
+  if (q.from > q.to) throw new UserInputError(`from (${q.from.toISOString()}) is after to (${q.to.toISOString()}): swap them.`);
+};
+
 const checkCount = (name: string, value: number) => {
   if (!Number.isInteger(value) || value < 1 || value > MAX_TOP) throw new UserInputError(`${name} must be between 1 and ${MAX_TOP} (got ${value}).`);
 };
@@ -113,7 +117,7 @@ export class ActivityService {
   ) {}
 
   async series(q: ActivityQuery): Promise<ActivitySeries[]> {
-    if (q.from > q.to) throw new UserInputError(`from (${q.from.toISOString()}) is after to (${q.to.toISOString()}): swap them.`);
+    checkWindow(q);
     const step = INTERVAL_MS[q.interval];
     const buckets = Math.floor(q.to.getTime() / step) - Math.floor(q.from.getTime() / step) + 1;
     if (buckets > MAX_BUCKETS) {
@@ -165,7 +169,7 @@ export class ActivityService {
 
   /** The group values ranked by distinct messages bound, then records: "which IPs / apps / sessions read the most". */
   async top(q: ActivityTopQuery): Promise<ActivityTopRow[]> {
-    if (q.from > q.to) throw new UserInputError(`from (${q.from.toISOString()}) is after to (${q.to.toISOString()}): swap them.`);
+    checkWindow(q);
     checkCount('first', q.first);
     const group = await this.groupOf(q);
     const rows: { key: string | null; records: string; operations: string; messages: string; first_seen: Date; last_seen: Date }[] = await run(
