@@ -285,6 +285,14 @@ function cases(m: Manifest): Case[] {
       diy: null,
     },
     {
+      // The whole organisation's series, the baseline of the COUNTRY case below (same records, keys from a column).
+      name: '13 activity by client IP, 30 days hourly, all mailboxes',
+      file: 'activity-client-ip',
+      query: 'query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: CLIENT_IP, top: 5) { key buckets { start records messages } } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString() },
+      diy: null,
+    },
+    {
       // COUNTRY reads the window's addresses once and keys them with the offline tables before the series.
       name: '13 activity by country, 30 days hourly, all mailboxes',
       file: 'activity-country',
