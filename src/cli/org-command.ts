@@ -3,13 +3,10 @@ import type { DataSource } from 'typeorm';
 import { OrganizationService, type OrganizationNode } from '../api/services/organization.service';
 import { UserInputError } from '../errors';
 import type { Parsed } from './args';
+import { formatTable } from './table';
 
-function table(orgs: OrganizationNode[]): string {
-  const header = ['ID', 'SLUG', 'NAME', 'CREATED'];
-  const rows = orgs.map((o) => [String(o.id), o.slug, o.name, o.createdAt.toISOString().slice(0, 16).replace('T', ' ') + 'Z']);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
-}
+const table = (orgs: OrganizationNode[]) =>
+  formatTable(['ID', 'SLUG', 'NAME', 'CREATED'], orgs.map((o) => [String(o.id), o.slug, o.name, o.createdAt.toISOString().slice(0, 16).replace('T', ' ') + 'Z']));
 
 const print = (parsed: Parsed, org: OrganizationNode, words: string) =>
   process.stdout.write(parsed.values.json ? JSON.stringify(org) + '\n' : `${words} organisation ${org.id} '${org.name}' (slug ${org.slug})\n`);
