@@ -142,6 +142,37 @@ describe('SQL statements per contract request do not grow with the data', () => 
     expect(JSON.stringify(b.data).length).toBeGreaterThan(JSON.stringify(a.data).length);
   });
 
+  // The REST mirror runs the same resolvers: one page of each route costs the same on both databases (bounds: as
+  // measured, API-key lookup included).
+  const REST: [string, number][] = [
+    [`/ips/${ids.IP_OFFICE}/sessions`, 6],
+    [`/sessions/${ids.S_ATTACK}`, 5],
+    [`/sessions/${ids.S_ATTACK}/messages`, 5],
+    ['/mailboxes/alice@contoso.com', 2],
+    ['/mailboxes/alice@contoso.com/exposure', 9],
+    [`/messages/${encodeURIComponent(SHARED)}`, 5],
+    [`/pivot?ip=${ids.IP_ATTACK_1}&hops=3`, 7],
+    ['/timeline?mailbox=alice@contoso.com', 4],
+    ['/activity?interval=DAY&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com', 1],
+    ['/apps', 3],
+  ];
+  test.each(REST)('REST %s', async (path, bound) => {
+    const counted = async (t: TestServer) => {
+      const counter = t.db.dataSource.logger as QueryCounter;
+      const before = counter.count;
+      const response = await fetch(`${t.url}/api/v1${path}`, { headers: { authorization: `Bearer ${t.key}` } });
+      const body = await response.text();
+      expect([path, response.status]).toEqual([path, 200]);
+      return { count: counter.count - before, size: body.length };
+    };
+    const a = await counted(small);
+    const b = await counted(large);
+    report.push(`  REST ${path.slice(0, 60).padEnd(89)} ${a.count} / ${b.count}`);
+    expect(b.count).toBe(a.count);
+    expect(a.count).toBeLessThanOrEqual(bound);
+    expect(b.size).toBeGreaterThanOrEqual(a.size);
+  });
+
   test('the generated data makes the answers bigger: 100 office sessions, many attacker IPs, more app records', async () => {
     const office = (await statementsFor(large, '01-sessions-by-ip.graphql', { ip: ids.IP_OFFICE })).data.clientIp.sessions;
     expect(office.edges).toHaveLength(100);

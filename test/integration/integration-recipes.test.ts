@@ -221,6 +221,54 @@ describe('docs/integrations recipes run against the real server', () => {
     expect((await api(`{ importBatch(id: "${id}") { fileName } }`)).importBatch.fileName).toBe('audit.ndjson');
   };
 
+  // --- Plain HTTP (REST mirror): the request line and headers as written, <...> replaced by the key ---
+  const http = async (block: Block) => {
+    const [requestLine, ...headerLines] = block.text.trimEnd().split('\n');
+    const [method, target] = requestLine.split(' ');
+    const url = target
+      .replaceAll('${__from}', String(FROM_MS))
+      .replaceAll('${__to}', String(TO_MS))
+      .replaceAll('$mailbox', encodeURIComponent(ALICE));
+    const headers: Record<string, string> = {};
+    for (const line of headerLines) {
+      const [name, ...rest] = line.split(':');
+      if (name.toLowerCase() !== 'host') headers[name.trim()] = rest.join(':').trim().replace(/<[^>]*>/, t.key);
+    }
+    const response = await fetch(`${t.url}${url}`, { method, headers });
+    expect(response.status).toBe(200);
+    return response.json() as Promise<any>;
+  };
+  CHECKS['logic-apps-openapi'] = async (block) => {
+    const doc = await http(block);
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.values(doc.components.securitySchemes)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' })]));
+    expect(doc.paths['/ips/{ip}/sessions'].get['x-ms-pageable']).toEqual({ nextLinkName: 'nextLink', itemName: 'value' });
+  };
+  CHECKS['logic-apps-sessions-by-ip'] = async (block) => {
+    let page = await http(block);
+    const got: string[] = page.value.map((s: any) => s.sessionId);
+    // Logic Apps' pagination: follow nextLink, with the same key, until it is null.
+    while (page.nextLink) {
+      page = await (await fetch(page.nextLink, { headers: { 'X-API-Key': t.key } })).json();
+      got.push(...page.value.map((s: any) => s.sessionId));
+    }
+    const want = await api(`{ clientIp(address: "${ids.IP_OFFICE}") { sessions(first: 100) { edges { node { sessionId } } } } }`);
+    expect(want.clientIp.sessions.edges.length).toBeGreaterThan(2);
+    expect(got).toEqual(want.clientIp.sessions.edges.map((e: any) => e.node.sessionId));
+  };
+  CHECKS['splunk-soar-exposure'] = async (block) => {
+    const answer = await http(block);
+    const want = await api(`{ exposure(mailbox: "${ALICE}", sessionIds: ["${ids.S_ATTACK}"]) { boundMessageCount } }`);
+    expect(answer.boundMessageCount).toBe(want.exposure.boundMessageCount);
+    expect(answer.value).toHaveLength(want.exposure.boundMessageCount);
+  };
+  CHECKS['grafana-rest-activity'] = async (block) => {
+    const { value } = await http(block);
+    const want = await api(`{ activity(interval: HOUR, from: ${FROM_MS}, to: ${TO_MS}, groupBy: CLIENT_IP, mailbox: "${ALICE}", top: 5) { key buckets { records } } }`);
+    const total = (key: string | null) => value.filter((r: any) => r.key === key).reduce((n: number, r: any) => n + r.records, 0);
+    for (const series of want.activity) expect(total(series.key)).toBe(series.buckets.reduce((n: number, b: any) => n + b.records, 0));
+  };
+
   test('every runnable block is named and has a check, and every check has its block', () => {
     const runnable = ALL.filter((b) => RUNNABLE.has(b.lang) || (b.name !== null && b.name in CHECKS));
     expect(runnable.filter((b) => b.name === null).map((b) => `${b.file}: ${b.text.slice(0, 60)}`)).toEqual([]);

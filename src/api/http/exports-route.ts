@@ -9,6 +9,7 @@ import type { Logger } from '../../logger';
 import { UserInputError } from '../../errors';
 import { CONTENT_TYPES, timelineQuery, writeTimeline } from '../../export/timeline';
 import type { Principal } from './auth';
+import { sendError } from './http-errors';
 
 export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
   const router = express.Router();
@@ -19,7 +20,7 @@ export function exportsRouter(deps: { pool: Pool; logger: Logger }): Router {
       asked = timelineQuery({ mailbox: text('mailbox'), sessionId: text('sessionId'), clientIp: text('clientIp'), from: text('from'), to: text('to'), format: text('format') });
     } catch (error) {
       if (!(error instanceof UserInputError)) throw error;
-      res.status(400).json({ error: error.message });
+      sendError(res, 400, 'BAD_USER_INPUT', error.message);
       return;
     }
     const principal = (req as unknown as { principal: Principal }).principal;
