@@ -15,6 +15,7 @@ import { createOrg, listOrgs, renameOrg } from './org-command';
 import { importOptions, runImport } from './import-command';
 import { serve } from './serve-command';
 import { runTimeline } from './timeline-command';
+import { addTag, listTags, removeTag } from './tag-command';
 import { generateMigration } from './generate-migration';
 import { onShutdown } from './shutdown';
 import { GENERATE_MIGRATION_SPEC } from './specs';
@@ -80,6 +81,9 @@ export const RUN: Record<string, Run> = {
   'org create': withDataSource(createOrg),
   'org list': withDataSource(listOrgs),
   'org rename': withDataSource(renameOrg),
+  'tag add': (parsed, config, logger) => withDatabase(config, logger, (db) => addTag(db.dataSource, parsed)),
+  'tag remove': (parsed, config, logger) => withDatabase(config, logger, (db) => removeTag(db.dataSource, parsed)),
+  'tag list': (parsed, config, logger) => withDatabase(config, logger, (db) => listTags(db.dataSource, parsed)),
   async 'emit-schema'() {
     const file = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -1,5 +1,6 @@
 /**
  * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | org create|list|rename |
+ * tag add|remove|list |
  * emit-schema | generate-migration.
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
@@ -8,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, ORG_SPECS, SERVE_SPEC, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, ORG_SPECS, SERVE_SPEC, TAG_SPECS, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -27,6 +28,12 @@ const USAGE = `usage: mailtrail <command> [options]
                              revoke an API key
   org create <name> | org list | org rename <id|slug> <new name>   [--json]
                              organisations (client tenants or cases) whose data keys see
+  tag add <IP|SESSION|APP|MAILBOX> <target> <label> [--note TEXT]
+                             tag an IP, session, app or mailbox (malicious, office-nat, ...)
+  tag remove <kind> <target> <label>
+                             remove a tag
+  tag list [--kind K] [--label L] [--json]
+                             list the tags
   emit-schema                write schema/schema.graphql from the code
   generate-migration <Name>  (developers) write a migration for entity changes
 
@@ -37,7 +44,7 @@ Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_D
 `;
 
 /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'org create', 'org list', 'org rename', 'emit-schema']);
+const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'org create', 'org list', 'org rename', 'tag add', 'tag remove', 'tag list', 'emit-schema']);
 
 const SPECS: Record<string, CommandSpec> = {
   serve: SERVE_SPEC,
@@ -51,6 +58,9 @@ const SPECS: Record<string, CommandSpec> = {
   'org create': ORG_SPECS.create,
   'org list': ORG_SPECS.list,
   'org rename': ORG_SPECS.rename,
+  'tag add': TAG_SPECS.add,
+  'tag remove': TAG_SPECS.remove,
+  'tag list': TAG_SPECS.list,
   'emit-schema': EMIT_SCHEMA_SPEC,
   'generate-migration': GENERATE_MIGRATION_SPEC,
 };
@@ -60,9 +70,9 @@ function version(): string {
 }
 
 /** Commands that take a subcommand, and theirs. */
-const GROUPS: Record<string, Record<string, CommandSpec>> = { 'api-key': API_KEY_SPECS, org: ORG_SPECS };
+const GROUPS: Record<string, Record<string, CommandSpec>> = { 'api-key': API_KEY_SPECS, org: ORG_SPECS, tag: TAG_SPECS };
 
-/** The command named by argv and its own arguments (`api-key` and `org` take a subcommand). */
+/** The command named by argv and its own arguments (`api-key`, `org` and `tag` take a subcommand). */
 function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
   const [first, ...rest] = argv;
   const name = Object.hasOwn(GROUPS, first) && rest[0] && !rest[0].startsWith('-') ? `${first} ${rest.shift()}` : first;

@@ -243,7 +243,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     rest.api,
   );
 
-  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, logger }));
+  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, dataSource, logger }));
   app.use(
     '/access-log',
     requireKey,

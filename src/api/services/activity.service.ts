@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import { UserInputError } from '../../errors';
 import { appDisplayName, ipAsn, ipCountry } from '../../enrich';
+import { addressIsSql } from './rows';
 import { overlapsSql } from './time-range';
 
 export type ActivityInterval = 'MINUTE' | 'HOUR' | 'DAY';
@@ -70,7 +71,7 @@ type ColumnGroup = Exclude<ActivityGroup, 'COUNTRY' | 'ASN'>;
 const GROUP_KEY: Record<ColumnGroup, { key: Sql; join: Sql }> = {
   NONE: { key: sql`NULL::text`, join: sql.empty },
   MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id` },
-  CLIENT_IP: { key: sql`host(c.address)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id` },
+  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id` },
   SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id` },
   APP: { key: sql`coalesce(r.client_app_id, r.app_id)`, join: sql.empty },
   OPERATION: { key: sql`r.operation`, join: sql.empty },
@@ -207,7 +208,7 @@ export class ActivityService {
     const org = this.orgId;
     const where: Sql[] = [sql`r.org_id = ${org}`, sql`r.creation_time >= ${q.from}`, sql`r.creation_time <= ${q.to}`];
     if (q.mailbox) where.push(sql`r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})`);
-    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT id FROM client_ip WHERE org_id = ${org} AND address = ${q.clientIp}::inet)`);
+    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${org} AND ${addressIsSql('c', q.clientIp)})`);
     if (q.sessionId) where.push(sql`r.session_id IN (SELECT id FROM session WHERE org_id = ${org} AND session_id IN (${q.sessionId}, lower(${q.sessionId})))`);
     if (q.appId) where.push(sql`coalesce(r.client_app_id, r.app_id) IN (${q.appId}, lower(${q.appId}))`);
     if (q.operation) where.push(sql`r.operation = ${q.operation}`);
@@ -226,8 +227,9 @@ export class ActivityService {
       q.mailbox
         ? sql`SELECT c.id::text, host(c.address) AS address FROM client_ip_mailbox cm JOIN client_ip c ON c.id = cm.client_ip_id
               WHERE cm.org_id = ${org} AND cm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})
-                AND ${overlapsSql(sql`cm.first_seen`, sql`cm.last_seen`, q)}`
-        : sql`SELECT c.id::text, host(c.address) AS address FROM client_ip c WHERE c.org_id = ${org} AND ${overlapsSql(sql`c.first_seen`, sql`c.last_seen`, q)}`,
+                AND c.address IS NOT NULL AND ${overlapsSql(sql`cm.first_seen`, sql`cm.last_seen`, q)}`
+        : sql`SELECT c.id::text, host(c.address) AS address FROM client_ip c
+              WHERE c.org_id = ${org} AND c.address IS NOT NULL AND ${overlapsSql(sql`c.first_seen`, sql`c.last_seen`, q)}`,
     );
     const enrich = ENRICHED_KEY[q.groupBy];
     const ids: string[] = [];

@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { ActivityGroup, ActivityInterval, ActivityScope } from '../../services/activity.service';
 import type { RequestContext } from '../context';
-import { optionalIpArg, optionalUpnArg } from './args';
+import { addressArg, optionalUpnArg } from './args';
 
 const IntervalEnum = { MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' } as const satisfies Record<ActivityInterval, ActivityInterval>;
 registerEnumType(IntervalEnum, { name: 'Interval', description: 'Bucket width; buckets are aligned to it in UTC.' });
@@ -103,13 +103,14 @@ class ActivityFilterArgs {
 }
 
 /** The arguments canonicalised as the service expects them (args.ts). */
-function scopeOf(groupBy: ActivityGroup, f: ActivityFilterArgs): ActivityScope {
+async function scopeOf(ctx: RequestContext, groupBy: ActivityGroup, f: ActivityFilterArgs): Promise<ActivityScope> {
   return {
     from: f.from,
     to: f.to,
     groupBy,
     mailbox: optionalUpnArg(f.mailbox ?? null, 'mailbox'),
-    clientIp: optionalIpArg(f.clientIp ?? null, 'clientIp'),
+    // A recorded non-IP address (NOT_AN_IP) is accepted as written; anything else must be an IP.
+    clientIp: await addressArg(f.clientIp, 'clientIp', (v) => ctx.services.clientIps.isKnownNonIpAddress(v)),
     sessionId: f.sessionId?.trim() || null,
     appId: f.appId?.trim() || null,
     operation: f.operation?.trim() || null,
@@ -121,26 +122,26 @@ export class ActivityResolver {
   @Query(() => [ActivitySeriesType], {
     description: 'Records, operations and messages per time bucket for dashboards; series ordered by total records, at most `top`. from/to inclusive (epoch ms accepted).',
   })
-  activity(
+  async activity(
     @Ctx() ctx: RequestContext,
     @Arg('interval', () => IntervalEnum) interval: ActivityInterval,
     @Arg('groupBy', () => ActivityGroupEnum, { defaultValue: 'NONE' }) groupBy: ActivityGroup,
     @Args() filter: ActivityFilterArgs,
     @Arg('top', () => Int, { defaultValue: 10 }) top: number,
   ) {
-    return ctx.services.activity.series({ ...scopeOf(groupBy, filter), interval, top });
+    return ctx.services.activity.series({ ...(await scopeOf(ctx, groupBy, filter)), interval, top });
   }
 
   @Query(() => [ActivityTopRowType], {
     description:
       'A top-N table for dashboards: the client IPs, apps, sessions, mailboxes, operations, countries or ASNs (groupBy) whose records in the window bound the most distinct messages, then the most records. from/to inclusive (epoch ms accepted); at most `first` rows (1-100).',
   })
-  activityTop(
+  async activityTop(
     @Ctx() ctx: RequestContext,
     @Arg('groupBy', () => ActivityGroupEnum) groupBy: ActivityGroup,
     @Args() filter: ActivityFilterArgs,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
   ) {
-    return ctx.services.activity.top({ ...scopeOf(groupBy, filter), first });
+    return ctx.services.activity.top({ ...(await scopeOf(ctx, groupBy, filter)), first });
   }
 }
