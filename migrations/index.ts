@@ -7,6 +7,7 @@ import { Apps1796000211405 } from './1796000211405-Apps';
 import { AccessLog1795999870851 } from './1795999870851-AccessLog';
 import { ApiKeyExpiry1796000571012 } from './1796000571012-ApiKeyExpiry';
 import { OrganizationIdentity1796001000000 } from './1796001000000-OrganizationIdentity';
+import { OrgInEveryKey1796005770082 } from './1796005770082-OrgInEveryKey';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   Apps1796000211405,
   ApiKeyExpiry1796000571012,
   OrganizationIdentity1796001000000,
+  OrgInEveryKey1796005770082,
 ];
