@@ -28,8 +28,8 @@ export class MessageService {
     const [row] = await run<{ id: string; shown: string; first: Date | null; last: Date }>(
       this.db,
       sql`SELECT m.id::text, m.internet_message_id AS shown, min(r.creation_time) AS first, max(r.creation_time) AS last
-       FROM message m JOIN message_access a ON a.message_id = m.id JOIN audit_record r ON r.id = a.record_id
-       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id`,
+       FROM message m JOIN message_access a ON a.message_id = m.id AND a.org_id = m.org_id JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
+       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id, m.org_id`,
     );
     if (!row?.first) return null;
     return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last };

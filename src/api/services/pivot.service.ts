@@ -45,7 +45,7 @@ WITH reached AS (
 )
 SELECT 's' AS kind, session_id::text AS id, NULL AS address FROM reached
 UNION ALL
-SELECT 'i', n.client_ip_id::text, host(c.address) FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id`;
+SELECT 'i', n.client_ip_id::text, host(c.address) FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id AND c.org_id = ${h.orgId}`;
 
 /**
  * Shared infrastructure links unrelated actors: a Microsoft back-end address serves every tenant's REST traffic,
