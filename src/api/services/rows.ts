@@ -159,6 +159,10 @@ function attributionFromRow(r: Row) {
     id: str(r.id),
     recordId: str(r.record_id),
     folderId: str(r.folder_id),
+    joinedFolder:
+      r.f_folder_key === undefined || r.f_folder_key === null
+        ? undefined
+        : { id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) },
     mailboxId: str(r.mailbox_id),
     sessionId: strOrNull(r.session_id),
     clientIpId: strOrNull(r.client_ip_id),
