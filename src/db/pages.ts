@@ -95,6 +95,8 @@ export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => Cur
 export interface ChildPageQuery<Node> {
   /** Table, or subquery in parentheses, with the rows; the loader names it t. */
   from: Sql;
+  /** A narrower `from` with the same rows for totalCount (no joins that only add columns); `from` when absent. */
+  countFrom?: Sql;
   /** Column of t holding the parent key, e.g. session_id, and its type (bigint ids, or text like an InternetMessageId). */
   parent: { column: string; type: 'bigint' | 'text' };
   /** Ordering column of t (ascending, ties broken by t.id) and its type, to check cursors. */

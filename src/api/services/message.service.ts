@@ -9,7 +9,7 @@ import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
 import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
-import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { COUNTED_ACCESSES, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
@@ -39,6 +39,7 @@ export class MessageService {
   accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
+      countFrom: COUNTED_ACCESSES('message_access'),
       parent: { column: `${parent}_id`, type: 'bigint' },
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,

@@ -103,6 +103,17 @@ const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.mess
     m.internet_message_id
   FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id JOIN message m ON m.id = a.message_id AND m.org_id = a.org_id)`;
 
+/**
+ * ACCESS_ROWS without the message dictionary join: ids, attribution and time, which is all counts and filters read
+ * (every access has its message, so the counts are the same; the join was a third of their cost at 1M records).
+ */
+const ACCESS_KEY_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, r.mailbox_id, r.session_id,
+    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at
+  FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id)`;
+
+/** Message accesses as counts and filters read them (ACCESS_KEY_ROWS), or folder syncs (SYNC_ROWS). */
+export const COUNTED_ACCESSES = (table: 'message_access' | 'folder_sync') => (table === 'message_access' ? ACCESS_KEY_ROWS : SYNC_ROWS);
+
 const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id,
     r.creation_time AS synced_at
   FROM folder_sync s JOIN audit_record r ON r.id = s.record_id AND r.org_id = s.org_id)`;

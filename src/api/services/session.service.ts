@@ -5,7 +5,7 @@ import type { OperationTally } from '../graphql/types/common.type';
 import type { SessionType } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
-import { ACCESSES, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
+import { COUNTED_ACCESSES, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
 import { overlapsSql, type TimeRange } from './time-range';
 
 export interface SessionFilter extends TimeRange {
@@ -132,7 +132,7 @@ export class SessionService {
   async boundMessageCountBySessionIds(sessionIds: readonly string[]): Promise<number[]> {
     const rows: { key: string; n: string }[] = await run(
       this.db,
-      sql`SELECT a.session_id::text AS key, count(DISTINCT a.message_id) AS n FROM ${ACCESSES('message_access')} a
+      sql`SELECT a.session_id::text AS key, count(DISTINCT a.message_id) AS n FROM ${COUNTED_ACCESSES('message_access')} a
        WHERE a.org_id = ${this.orgId} AND a.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1`,
     );
     const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
