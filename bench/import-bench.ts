@@ -1,5 +1,5 @@
 /**
- * npm run bench:import [-- --records 200000] [--rounds 1] [--csv] [--chunk 5000] [--db mailtrail_bench_import_<pid>]
+ * npm run bench:import [-- --records 200000] [--rounds 1] [--csv] [--chunk 5000] [--worker-from BYTES] [--defer-from BYTES] [--db mailtrail_bench_import_<pid>]
  *
  * Loads the same generated NDJSON (bench/generate-dataset.ts, in bench/data/<records>/) three ways, each in its own
  * process (so peak RSS is per load) and a fresh store:
@@ -121,7 +121,14 @@ async function importIntoMailtrail(file: string, url: string, measuring: Client)
         else if (entry.level >= 40) process.stderr.write(line);
       },
     };
-    const importer = new ImportService(dataSource, pino({ level: 'info' }, logStream), { chunkRecords: Number(argValue(process.argv, '--chunk') ?? 5000) });
+    // --worker-from / --defer-from (bytes) override when a file is prepared in a worker thread and when index builds
+    // are deferred (the importer's defaults otherwise), to measure each on its own.
+    const bytesArg = (name: string) => (argValue(process.argv, name) === undefined ? undefined : Number(argValue(process.argv, name)));
+    const importer = new ImportService(dataSource, pino({ level: 'info' }, logStream), {
+      chunkRecords: Number(argValue(process.argv, '--chunk') ?? 5000),
+      workerFromBytes: bytesArg('--worker-from'),
+      deferIndexesFromBytes: bytesArg('--defer-from'),
+    });
     const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
     const failed = batches.filter((b) => b.status !== 'SUCCEEDED');
     if (failed.length) throw new Error(`import failed: ${failed.map((b) => b.error).join('; ')}`);

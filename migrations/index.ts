@@ -2,12 +2,18 @@ import { Initial1795830465438 } from './1795830465438-Initial';
 import { ApiKeyLastUsed1795995631739 } from './1795995631739-ApiKeyLastUsed';
 import { NarrowAccesses1795998900000 } from './1795998900000-NarrowAccesses';
 import { VerbatimEvidence1795999000000 } from './1795999000000-VerbatimEvidence';
+import { AccessLog1795999870851 } from './1795999870851-AccessLog';
 import { SessionKinds1796000100000 } from './1796000100000-SessionKinds';
 import { Apps1796000211405 } from './1796000211405-Apps';
-import { AccessLog1795999870851 } from './1795999870851-AccessLog';
 import { ApiKeyExpiry1796000571012 } from './1796000571012-ApiKeyExpiry';
 import { OrganizationIdentity1796001000000 } from './1796001000000-OrganizationIdentity';
+import { MessageDetails1796005701808 } from './1796005701808-MessageDetails';
+import { AnalystTags1796005702025 } from './1796005702025-AnalystTags';
+import { ItemDetails1796005707091 } from './1796005707091-ItemDetails';
 import { OrgInEveryKey1796005770082 } from './1796005770082-OrgInEveryKey';
+import { RecordIdConflicts1796005911548 } from './1796005911548-RecordIdConflicts';
+import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
+import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -21,5 +27,11 @@ export const MIGRATIONS: Function[] = [
   Apps1796000211405,
   ApiKeyExpiry1796000571012,
   OrganizationIdentity1796001000000,
+  MessageDetails1796005701808,
+  AnalystTags1796005702025,
+  ItemDetails1796005707091,
   OrgInEveryKey1796005770082,
+  RecordIdConflicts1796005911548,
+  NonIpClientAddresses1796006161698,
+  DeferredIndexes1796006174831,
 ];

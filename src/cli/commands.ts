@@ -14,6 +14,7 @@ import { createKey, listKeys, revokeKey } from './api-key-command';
 import { importOptions, runImport } from './import-command';
 import { serve } from './serve-command';
 import { runTimeline } from './timeline-command';
+import { addTag, listTags, removeTag } from './tag-command';
 import { generateMigration } from './generate-migration';
 import { onShutdown } from './shutdown';
 import { GENERATE_MIGRATION_SPEC } from './specs';
@@ -71,6 +72,9 @@ export const RUN: Record<string, Run> = {
   'api-key create': withKeys(createKey),
   'api-key list': withKeys(listKeys),
   'api-key revoke': withKeys(revokeKey),
+  'tag add': (parsed, config, logger) => withDatabase(config, logger, (db) => addTag(db.dataSource, parsed)),
+  'tag remove': (parsed, config, logger) => withDatabase(config, logger, (db) => removeTag(db.dataSource, parsed)),
+  'tag list': (parsed, config, logger) => withDatabase(config, logger, (db) => listTags(db.dataSource, parsed)),
   async 'emit-schema'() {
     const file = path.join(PROJECT_ROOT, 'schema', 'schema.graphql');
     fs.mkdirSync(path.dirname(file), { recursive: true });

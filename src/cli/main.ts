@@ -1,5 +1,6 @@
 /**
- * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | emit-schema | generate-migration.
+ * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | tag add|remove|list |
+ * emit-schema | generate-migration.
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
  */
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC, TAG_SPECS, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -24,6 +25,12 @@ const USAGE = `usage: mailtrail <command> [options]
                              list API keys (name, role, created, last used; never the key)
   api-key revoke <name> | --id ID
                              revoke an API key
+  tag add <IP|SESSION|APP|MAILBOX> <target> <label> [--note TEXT]
+                             tag an IP, session, app or mailbox (malicious, office-nat, ...)
+  tag remove <kind> <target> <label>
+                             remove a tag
+  tag list [--kind K] [--label L] [--json]
+                             list the tags
   emit-schema                write schema/schema.graphql from the code
   generate-migration <Name>  (developers) write a migration for entity changes
 
@@ -34,7 +41,7 @@ Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_D
 `;
 
 /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'emit-schema']);
+const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'tag add', 'tag remove', 'tag list', 'emit-schema']);
 
 const SPECS: Record<string, CommandSpec> = {
   serve: SERVE_SPEC,
@@ -45,6 +52,9 @@ const SPECS: Record<string, CommandSpec> = {
   'api-key create': API_KEY_SPECS.create,
   'api-key list': API_KEY_SPECS.list,
   'api-key revoke': API_KEY_SPECS.revoke,
+  'tag add': TAG_SPECS.add,
+  'tag remove': TAG_SPECS.remove,
+  'tag list': TAG_SPECS.list,
   'emit-schema': EMIT_SCHEMA_SPEC,
   'generate-migration': GENERATE_MIGRATION_SPEC,
 };
@@ -53,10 +63,10 @@ function version(): string {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 }
 
-/** The command named by argv and its own arguments (`api-key` takes a subcommand). */
+/** The command named by argv and its own arguments (`api-key` and `tag` take a subcommand). */
 function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
   const [first, ...rest] = argv;
-  const name = first === 'api-key' && rest[0] && !rest[0].startsWith('-') ? `api-key ${rest.shift()}` : first;
+  const name = (first === 'api-key' || first === 'tag') && rest[0] && !rest[0].startsWith('-') ? `${first} ${rest.shift()}` : first;
   return { name, spec: Object.hasOwn(SPECS, name) ? SPECS[name] : undefined, args: rest };
 }
 
@@ -88,6 +98,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return usageError('api-key needs a subcommand: create, list or revoke', 'mailtrail api-key create|list|revoke ...');
+    }
+    if (name === 'tag') {
+      if (args.includes('--help') || args.includes('-h')) {
+        process.stdout.write(Object.values(TAG_SPECS).map(helpText).join('\n'));
+        return 0;
+      }
+      return usageError('tag needs a subcommand: add, remove or list', 'mailtrail tag add|remove|list ...');
     }
     return usageError(`unknown command '${name}'`, 'mailtrail <command> [options]   (mailtrail --help lists them)');
   }

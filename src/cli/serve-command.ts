@@ -51,6 +51,11 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     const markInterrupted = async () => {
       const interrupted = await importer.markInterruptedBatches().catch(() => 0);
       if (interrupted) logger.warn({ batches: interrupted }, 'marked interrupted imports as FAILED; import those files again to complete them');
+      // Search indexes such an import had deferred (a bulk load into empty tables) are built again, in the background.
+      void importer.rebuildLeftoverIndexes().then(
+        (built) => built && logger.warn({ indexes: built }, 'built the search indexes an interrupted import had deferred'),
+        (err) => logger.warn({ err }, 'building the search indexes an interrupted import had deferred failed; retrying in a minute'),
+      );
     };
     await markInterrupted();
     setInterval(() => void markInterrupted(), 60_000).unref();

@@ -120,6 +120,43 @@ from its next request on.`,
   },
 };
 
+const TAG_KINDS = ['IP', 'SESSION', 'APP', 'MAILBOX'];
+const kindCheck = (kind: unknown) =>
+  typeof kind === 'string' && TAG_KINDS.includes(kind.toUpperCase()) ? null : `the kind must be one of ${TAG_KINDS.join(', ')} (got '${kind}')`;
+
+export const TAG_SPECS: Record<'add' | 'remove' | 'list', CommandSpec> = {
+  add: {
+    usage: 'mailtrail tag add <IP|SESSION|APP|MAILBOX> <target> <label> [--note TEXT] [--org ORG]',
+    help: `Tags an IP (any spelling), a session id, an app id or a mailbox UPN with a label: malicious, suspicious, benign,
+office-nat, microsoft, or your own. Recorded as set by 'cli', now. Tagging again with the same label replaces the note.
+Tags show on every object in the API, filter the lists (tagged / notTagged) and can leave targets out of pivot
+and exposure (excludeTagged).
+
+  --note TEXT   why
+  --org ORG     the organisation (id or slug); default 1`,
+    options: { note: { type: 'string' }, org: { type: 'string' } },
+    minPositionals: 3,
+    maxPositionals: 3,
+    check: ({ positionals }) => kindCheck(positionals[0]),
+  },
+  remove: {
+    usage: 'mailtrail tag remove <IP|SESSION|APP|MAILBOX> <target> <label> [--org ORG]',
+    help: 'Removes a tag. Exit status 1 when the target did not carry that label.',
+    options: { org: { type: 'string' } },
+    minPositionals: 3,
+    maxPositionals: 3,
+    check: ({ positionals }) => kindCheck(positionals[0]),
+  },
+  list: {
+    usage: 'mailtrail tag list [--kind IP|SESSION|APP|MAILBOX] [--label LABEL] [--org ORG] [--json]',
+    help: `Lists the tags, newest first: kind, target, label, who set it and when, note.
+
+  --json   print JSON instead of a table`,
+    options: { kind: { type: 'string' }, label: { type: 'string' }, org: { type: 'string' }, json: { type: 'boolean' } },
+    check: ({ values }) => (values.kind === undefined ? null : kindCheck(values.kind)),
+  },
+};
+
 export const VERIFY_SPEC: CommandSpec = {
   usage: 'mailtrail verify [--json]',
   help: `Re-reads every stored record's original text and re-computes its SHA-256 against the one taken at import.

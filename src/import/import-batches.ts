@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../db/sql';
 import { ImportBatch, type ImportSource, type ImportStatus } from '../model/import-batch.entity';
 import { decodeCursor, toConnection, type ChildPageQuery, type ConnectionResult } from '../db/pages';
+import type { BatchNote } from './normalize/notes';
 import type { ImportFormat } from './types';
 
 /** A batch as the API and the CLI show it (sha256 and format are empty/AUTO until the file was read). */
@@ -23,6 +24,8 @@ export interface ImportBatchView {
   duplicates: number;
   rejected: number;
   warnings: string[];
+  /** The normalisation notes of the batch, per kind (records, items, examples). */
+  notes: BatchNote[];
   error: string | null;
 }
 
@@ -76,6 +79,7 @@ export function batchView(batch: ImportBatch): ImportBatchView {
     duplicates: batch.duplicates,
     rejected: batch.rejected,
     warnings: batch.warnings,
+    notes: batch.notes ?? [],
     error: batch.error,
   };
 }
@@ -117,10 +121,11 @@ export class ImportBatches {
     return row.records_read;
   }
 
-  async finish(batchId: string, warnings: string[]): Promise<void> {
+  async finish(batchId: string, warnings: string[], notes: BatchNote[] = []): Promise<void> {
     await run(
       this.db,
-      sql`UPDATE import_batch SET status = 'SUCCEEDED', finished_at = now(), warnings = warnings || ${JSON.stringify(warnings)}::jsonb WHERE id = ${batchId}`,
+      sql`UPDATE import_batch SET status = 'SUCCEEDED', finished_at = now(), warnings = warnings || ${JSON.stringify(warnings)}::jsonb,
+        notes = notes || ${JSON.stringify(notes)}::jsonb WHERE id = ${batchId}`,
     );
   }
 

@@ -1,7 +1,7 @@
 /**
  * Orchestrates an import: bytes -> read (unpack, decode, detect, parse) -> normalise -> load (COPY + merge), one
- * ImportBatch per file (or zip entry). Memory stays flat: records flow in chunks, and the next chunk is parsed
- * while PostgreSQL merges the previous one.
+ * ImportBatch per file (or zip entry). Memory stays flat: records flow in chunks, and the next chunk is prepared
+ * (in a worker thread for a file on disk, prepare-worker.ts) while PostgreSQL merges the previous one.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,12 +17,16 @@ import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
 import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
-import type { StagedRecord } from './load/chunk-plan';
+import { DEFER_INDEXES_FROM_BYTES, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
-import { NormalizationError, normalizeRecordWithNotes, NoteTally } from './normalize';
+import { type BatchNote } from './normalize';
+import { prepareFiles } from './prepare';
+import { preparedInWorker } from './prepare-worker';
 import { readAuditExport, type TextIssues } from './read';
-import { NotAnAuditExportError, excerptOf } from './read/errors';
-import type { ImportFormat, Rejection } from './types';
+import { NotAnAuditExportError } from './read/errors';
+import type { ImportFormat } from './types';
+
+const WORKER_FROM_BYTES = 1 << 20;
 
 /** The caps of Microsoft's export tools: a file holding exactly this many records was probably cut off. */
 const EXPORT_CAPS = [5_000, 10_000, 50_000];
@@ -48,6 +52,19 @@ function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
         `original text verbatim and each NUL as U+FFFD in the searchable fields (first at line ${totals.firstNulLine}).`,
     );
   }
+  if (totals.inventoried > 0) {
+    notes.push(
+      `${totals.inventoried} items were placed in a mailbox folder (Location_name / Compound_path): recorded as that folder's inventory, ` +
+        'the strongest evidence of what a synced folder held.',
+    );
+  }
+  if (totals.conflicts > 0) {
+    const examples = totals.conflictExamples.map((c) => `line ${c.line}: Id ${c.key}`).join('; ');
+    notes.push(
+      `${totals.conflicts} records have the Id of a stored record but different content: both are kept, and each of these ` +
+        `names the record it conflicts with (AuditRecord.conflictsWith) (e.g. ${examples}).`,
+    );
+  }
   if (text.invalidSequences > 0) {
     notes.push(
       `${text.invalidSequences} invalid UTF-8 byte sequences were replaced by U+FFFD (first at line ${text.firstInvalidLine}): ` +
@@ -56,10 +73,6 @@ function contentNotes(totals: ChunkTotals, text: TextIssues): string[] {
   }
   return notes;
 }
-
-/** source_line is an integer column: a file with more lines is refused with a message, not an overflow. */
-const MAX_SOURCE_LINE = 2 ** 31 - 1;
-const TOO_MANY_LINES = `the file has more than ${MAX_SOURCE_LINE.toLocaleString('en')} lines, more than one batch can number; split it into smaller files`;
 
 export interface ImportProgress {
   fileName: string | null;
@@ -87,7 +100,14 @@ export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly opts: { chunkRecords: number; statementTimeoutMs?: number },
+    private readonly opts: {
+      chunkRecords: number;
+      statementTimeoutMs?: number;
+      /** Inputs at least this large defer index builds into empty tables (deferred-indexes.ts); 0: any input. */
+      deferIndexesFromBytes?: number;
+      /** Files on disk at least this large are prepared in a worker thread (default 1 MiB: below, starting one costs more than it saves). */
+      workerFromBytes?: number;
+    },
   ) {
     this.batches = new ImportBatches(dataSource);
   }
@@ -141,7 +161,7 @@ export class ImportService {
     input.pipe(counted);
 
     const batchIds: string[] = [];
-    const loaded: { id: string; notes: string[] }[] = [];
+    const loaded: { id: string; notes: string[]; counted: BatchNote[] }[] = [];
     let readerBytes = 0;
     const skipped: string[] = [];
     const progress = { fileName: opts.fileName, totalBytes: opts.totalBytes ?? null, records: 0, rejected: 0 };
@@ -149,33 +169,62 @@ export class ImportService {
     const report = () => opts.onProgress?.({ ...progress, bytesRead: Math.max(bytesRead, readerBytes) });
     let failure: Error | null = null;
     let connection: ImportConnection | null = null;
+    let deferred = false;
     try {
       connection = await ImportConnection.open(this.pool, this.opts.statementTimeoutMs ?? 0);
-      const files = readAuditExport(counted, {
-        fileName: opts.fileName ?? undefined,
-        filePath: opts.filePath,
-        format: opts.format ?? 'AUTO',
-        onBytes: (n) => (readerBytes += n),
-        onSkippedEntry: (entry, reason) => skipped.push(`Skipped ${entry} in the archive: ${reason}`),
-      });
-      for await (const file of files) {
-        const fileName = file.entryName ? `${opts.fileName ?? 'upload'}:${file.entryName}` : opts.fileName;
-        const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, file.format, fileDigest);
-        batchIds.push(batchId);
-        try {
-          const notes = new NoteTally();
-          const totals = await this.loadEvents(connection, batchId, opts.orgId, file.events, notes, (records, rejected) => {
-            progress.records += records;
-            progress.rejected += rejected;
-            report();
-          });
-          loaded.push({ id: batchId, notes: [...notes.warnings(), ...contentNotes(totals, file.text)] });
-        } catch (error) {
-          await this.failBatch(batchId, error as Error);
-          throw error;
-        } finally {
-          await connection.releaseBatch(batchId);
+      // Indexes an importer that died had deferred are built before anything else (no-op when there are none).
+      await this.rebuildIndexes(connection.client, false);
+      const deferFrom = this.opts.deferIndexesFromBytes ?? DEFER_INDEXES_FROM_BYTES;
+      if (deferFrom === 0 || (opts.totalBytes ?? 0) >= deferFrom) deferred = await deferIndexes(connection.client, opts.orgId);
+      if (deferred) this.logger.info({ fileName: opts.fileName }, 'bulk load into empty tables: search indexes are built after it');
+      const onBytes = (n: number) => (readerBytes += n);
+      const onSkippedEntry = (entry: string, reason: string) => skipped.push(`Skipped ${entry} in the archive: ${reason}`);
+      const format = opts.format ?? 'AUTO';
+      // A file on disk is read, parsed and normalised by a worker thread, overlapping the loading here; a stream
+      // (an upload) is prepared in this thread.
+      const inWorker = regularFile && (opts.totalBytes ?? 0) >= (this.opts.workerFromBytes ?? WORKER_FROM_BYTES);
+      if (inWorker) this.logger.debug({ fileName: opts.fileName }, 'preparing the file in a worker thread');
+      const events =
+        inWorker
+          ? preparedInWorker({ filePath: opts.filePath!, fileName: opts.fileName ?? undefined, format, chunkRecords: this.opts.chunkRecords }, { onBytes, onSkippedEntry })
+          : prepareFiles(readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format, onBytes, onSkippedEntry }), this.opts.chunkRecords);
+      // The file being loaded: one chunk is written while the next is prepared.
+      let open: { id: string; writer: ChunkWriter; inFlight: Promise<void> | null } | null = null;
+      try {
+        for await (const event of events) {
+          if (event.kind === 'file') {
+            const fileName = event.entryName ? `${opts.fileName ?? 'upload'}:${event.entryName}` : opts.fileName;
+            const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, event.format, fileDigest);
+            batchIds.push(batchId);
+            open = { id: batchId, writer: new ChunkWriter(connection, opts.orgId, batchId), inFlight: null };
+          } else if (event.kind === 'chunk') {
+            const batch = open!;
+            if (batch.inFlight) await batch.inFlight;
+            const { records, rejections } = event;
+            const { details } = event;
+            batch.inFlight = batch.writer.write(records, rejections, details).then(() => {
+              progress.records += records.length + details.length;
+              progress.rejected += rejections.length;
+              report();
+            });
+            // Handled when awaited; this only keeps Node from calling it unhandled meanwhile.
+            batch.inFlight.catch(() => undefined);
+          } else {
+            const batch = open!;
+            if (batch.inFlight) await batch.inFlight;
+            open = null;
+            loaded.push({ id: batch.id, notes: [...event.notes, ...contentNotes(batch.writer.totals, event.text)], counted: event.counted });
+            await connection.releaseBatch(batch.id);
+          }
         }
+      } catch (error) {
+        if (open) {
+          const batch: { id: string; inFlight: Promise<void> | null } = open;
+          await batch.inFlight?.catch(() => undefined);
+          await this.failBatch(batch.id, error as Error);
+          await connection.releaseBatch(batch.id);
+        }
+        throw error;
       }
     } catch (error) {
       failure = error as Error;
@@ -184,6 +233,8 @@ export class ImportService {
         batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
       }
     } finally {
+      // Whatever happened, the indexes are built again before the import returns.
+      if (deferred) await this.rebuildIndexes(connection!.client, true);
       connection?.close();
     }
     // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
@@ -198,12 +249,36 @@ export class ImportService {
     const size = regularFile ? fs.statSync(opts.filePath!).size : bytesRead;
     await whenDatabaseAvailable(() => this.batches.setHash(batchIds, digest, size));
     // Files that loaded completely succeed even when a later file of the same archive failed.
-    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped]));
+    for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
+  }
+
+  /**
+   * Builds indexes deferred by a bulk load. A failure costs query speed, not evidence: the definitions stay in
+   * deferred_index and the next import or server start builds them.
+   */
+  private async rebuildIndexes(client: import('pg').PoolClient, holdingLock: boolean): Promise<void> {
+    const started = Date.now();
+    try {
+      const built = await rebuildDeferredIndexes(client, holdingLock);
+      if (built > 0) this.logger.info({ indexes: built, ms: Date.now() - started }, 'built the deferred search indexes');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'building deferred search indexes failed; the next import or server start retries');
+    }
+  }
+
+  /** Builds indexes a dead importer left deferred (server start); returns how many. */
+  async rebuildLeftoverIndexes(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      return await rebuildDeferredIndexes(client, false);
+    } finally {
+      client.release(true);
+    }
   }
 
   /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */
@@ -218,55 +293,7 @@ export class ImportService {
     }
   }
 
-  /** Normalises read events into chunks (tallying their notes) and writes them, one chunk in flight while the next is parsed. */
-  private async loadEvents(
-    connection: ImportConnection,
-    batchId: string,
-    orgId: number,
-    events: AsyncIterable<import('./types').ReadEvent>,
-    notes: NoteTally,
-    onChunk: (records: number, rejected: number) => void,
-  ): Promise<ChunkTotals> {
-    const writer = new ChunkWriter(connection, orgId, batchId);
-    let records: StagedRecord[] = [];
-    let rejections: Rejection[] = [];
-    let inFlight: Promise<void> | null = null;
-    const flush = async () => {
-      const [r, j] = [records, rejections];
-      records = [];
-      rejections = [];
-      if (inFlight) await inFlight;
-      inFlight = writer.write(r, j).then(() => onChunk(r.length, j.length));
-      // Handled when awaited at the next flush; this only keeps Node from calling it unhandled meanwhile.
-      inFlight.catch(() => undefined);
-    };
-    try {
-      for await (const event of events) {
-        if (event.kind === 'rejection') {
-          rejections.push(event.rejection);
-        } else {
-          const source = event.record;
-          if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
-          try {
-            const normalized = normalizeRecordWithNotes(source);
-            notes.add(normalized.notes, source.line);
-            records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
-          } catch (error) {
-            if (!(error instanceof NormalizationError)) throw error;
-            rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
-          }
-        }
-        if (records.length + rejections.length >= this.opts.chunkRecords) await flush();
-      }
-      await flush();
-      if (inFlight) await inFlight;
-      return writer.totals;
-    } finally {
-      if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
-    }
-  }
-
-  private async finishBatch(batchId: string, notes: string[]): Promise<void> {
+  private async finishBatch(batchId: string, notes: string[], counted: BatchNote[]): Promise<void> {
     const recordsRead = await this.batches.recordsRead(batchId);
     const completed = (await this.batches.earlierAttempts(batchId)).map(
       (e) =>
@@ -281,7 +308,7 @@ export class ImportService {
       );
     }
     if (recordsRead === 0) warnings.push('The file holds no records.');
-    await this.batches.finish(batchId, warnings);
+    await this.batches.finish(batchId, warnings, counted);
   }
 
   private async failBatch(batchId: string, error: Error): Promise<void> {

@@ -49,7 +49,35 @@ export interface Rejection {
   excerpt: string;
 }
 
-export type ReadEvent = { kind: 'record'; record: SourceRecord } | { kind: 'rejection'; rejection: Rejection };
+/**
+ * One row of a message-detail export (message trace, eDiscovery item report), before normalisation: the cells of
+ * the columns its format maps, as text (undefined when the column is absent).
+ */
+export interface SourceDetail {
+  line: number;
+  source: 'MESSAGE_TRACE' | 'EDISCOVERY';
+  messageId?: string;
+  subject?: string;
+  sender?: string;
+  /** Cells holding recipients, `;`-separated within a cell. */
+  recipients: string[];
+  /** Historical search's recipient_status (`address##events;...`). */
+  recipientStatus?: string;
+  receivedAt?: string;
+  size?: string;
+  mailbox?: string;
+  folderPath?: string;
+  itemClass?: string;
+  /** Further values that tell rows of one message apart (part of the row key). */
+  distinct: string[];
+  /** The row as read (without its line break): kept verbatim as evidence. */
+  rawText: string;
+}
+
+export type ReadEvent =
+  | { kind: 'record'; record: SourceRecord }
+  | { kind: 'detail'; detail: SourceDetail }
+  | { kind: 'rejection'; rejection: Rejection };
 
 export type MailAccessType = 'BIND' | 'SYNC';
 
@@ -64,18 +92,37 @@ export interface NormalizedMessageAccess {
   /** The folder's store Id, or `path:<Path>` when the record gives no Id. */
   folderKey: string;
   folderPath: string;
-  /** Canonical: with angle brackets. */
-  internetMessageId: string;
+  /** Canonical: with angle brackets; null when the item was listed without one (it is then known by itemId). */
+  internetMessageId: string | null;
   /** The id exactly as written in the record, when it differs from the canonical form. */
   internetMessageIdOriginal: string | null;
+  /**
+   * The message dictionary key: messageKey(internetMessageId), else itemKey(mailbox, ImmutableId or Id), else an
+   * itemKey unique to this record and position (an item with no id at all is still one access).
+   */
+  dictionaryKey: string;
   sizeInBytes: number | null;
+  /** FolderItems[].ImmutableId (when usable), else FolderItems[].Id: the item's store id, as written. */
+  itemId: string | null;
+  /** FolderItems[].CreationTime: when this item was accessed (the API shows it instead of the record's time). */
+  itemTime: Date | null;
+  subject: string | null;
+  /** FolderItems[].Sensitivity: the sensitivity label id(s). */
+  sensitivityLabels: string[] | null;
 }
 
 /** One folder a Sync record says was downloaded whole. */
 export interface NormalizedFolderSync {
+  /** UNKNOWN_FOLDER_KEY when the record named no folder: the whole mailbox may have been synced. */
   folderKey: string;
   folderPath: string;
 }
+
+/**
+ * The folder key of the stand-in folder a Sync record without any folder is stored against, so the sync is kept
+ * (and exposure warns that any folder may have been synced) instead of disappearing.
+ */
+export const UNKNOWN_FOLDER_KEY = 'unknown:';
 
 export type SessionKind = 'EXCHANGE' | 'ENTRA';
 

@@ -123,6 +123,13 @@ export class AuditRecord {
   @Column({ name: 'raw_exact', type: 'boolean', default: true })
   rawExact!: boolean;
 
+  /**
+   * Set when this record's Id (record_key) was already taken by a stored record with different content: both are
+   * kept, this one under the key `<Id>#<content sha256>`, pointing at the record it conflicts with.
+   */
+  @Column({ name: 'conflicts_with_id', type: 'bigint', nullable: true })
+  conflictsWithId!: string | null;
+
   @Column({ name: 'batch_id', type: 'bigint' })
   batchId!: string;
 

@@ -65,6 +65,13 @@ export class ImportBatch {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   warnings!: string[];
 
+  /**
+   * What normalisation noted, per kind: records (and items) counted, the first records as examples (line and record
+   * id). The same facts as the note lines of `warnings`, kept structured so they can be queried (ImportBatch.notes).
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  notes!: { code: string; description: string; records: number; items: number; examples: { line: number; recordId: string; text: string }[] }[];
+
   /** Why a FAILED batch failed, in words for the user. */
   @Column({ type: 'text', nullable: true })
   error!: string | null;

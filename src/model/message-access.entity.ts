@@ -31,4 +31,21 @@ export class MessageAccess extends RecordAttribution {
 
   @Column({ name: 'size_in_bytes', type: 'bigint', nullable: true })
   sizeInBytes!: string | null;
+
+  // Per-item details of newer Bind records (FolderItems[].CreationTime, ImmutableId/Id, Subject, Sensitivity); null
+  // when the record does not give them, which costs nothing in a row (the null bitmap).
+
+  /** When the item was accessed; the API's accessedAt is this, else the record's CreationTime. */
+  @Column({ name: 'item_time', type: 'timestamptz', nullable: true })
+  itemTime!: Date | null;
+
+  /** The item's store id (ImmutableId when usable, else Id); how an item without an InternetMessageId is known. */
+  @Column({ name: 'item_id', type: 'text', nullable: true })
+  itemId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
+
+  @Column({ name: 'sensitivity_labels', type: 'text', array: true, nullable: true })
+  sensitivityLabels!: string[] | null;
 }

@@ -85,6 +85,11 @@ describe('the API under hostile requests and slow SQL', () => {
       expect(refused.ms).toBeLessThan(500);
       expect(refused.value.status).toBe(503);
       expect(refused.value.body.errors[0].extensions.code).toBe('SERVER_BUSY');
+      // The REST mirror shares the same places: refused too, with Retry-After.
+      const rest = await fetch(`${busy.url}/api/v1/apps`, { headers: { authorization: `Bearer ${busy.key}` } });
+      expect(rest.status).toBe(503);
+      expect(Number(rest.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await rest.json()) as any).errors[0].extensions.code).toBe('SERVER_BUSY');
       // The two admitted ones run in turn, each ended by the statement timeout.
       for (const { body } of await Promise.all([running, waiting])) expect(body.errors[0].extensions.code).toBe('QUERY_TIMEOUT');
     } finally {

@@ -18,6 +18,7 @@ const EXPLORER_SESSION = '7c7c7c7c-1111-4222-8333-777777777777';
 const REST_SESSION = '8d8d8d8d-1111-4222-8333-888888888888';
 const UNRELATED_SESSION = '9e9e9e9e-1111-4222-8333-999999999999';
 const EXCHANGE_APP = '00000002-0000-0ff1-ce00-000000000000';
+const LOCAL_SESSION = 'a0a0a0a0-1111-4222-8333-aaaaaaaaaaaa';
 
 let n = 0;
 /** A Bind MailItemsAccessed record of `mailbox` reading one message, with `extra` fields on top. */
@@ -66,6 +67,9 @@ const RECORDS = [
   bind('victim@example.com', '2025-05-06T03:00:00', { SessionId: REST_SESSION, ClientIPAddress: '203.0.113.200' }),
   bind('victim@example.com', '2025-05-06T03:05:00', { SessionId: REST_SESSION, ClientIPAddress: '2603:10b6:930:3d::9', ClientInfoString: 'Client=REST;Client=RESTSystem;;' }),
   bind('unrelated@example.com', '2025-05-06T04:00:00', { SessionId: UNRELATED_SESSION, ClientIPAddress: '[2603:10b6:930:3d::9]:443' }),
+  // Client addresses that are not IPs: kept as written, findable, never followed.
+  bind('victim@example.com', '2025-05-07T01:00:00', { SessionId: LOCAL_SESSION, ClientIPAddress: 'localhost' }),
+  bind('victim@example.com', '2025-05-07T01:05:00', { SessionId: LOCAL_SESSION, ClientIPAddress: 'fe80::1%eth0' }),
   // A delegated app used by victim herself.
   bind('victim@example.com', '2025-05-04T08:00:00', { UserType: 'Regular', SessionId: EXPLORER_SESSION, ClientIPAddress: '192.0.2.99', AppAccessContext: { ClientAppId: GRAPH_EXPLORER } }),
 ];
@@ -81,6 +85,7 @@ describe('every access attributed', () => {
     const [batch] = await t.importer.importFile(file, { orgId: 1, source: 'cli' });
     expect(batch.status).toBe('SUCCEEDED');
     expect(batch.warnings.join('\n')).toMatch(/4 records: session id is a placeholder/);
+    expect(batch.warnings.join('\n')).toMatch(/2 records: client address is not an IP address; kept as written \(a ClientIp of kind NOT_AN_IP\)/);
   });
   afterAll(async () => {
     await t.close();
@@ -124,7 +129,7 @@ describe('every access attributed', () => {
         expect((await ok(SESSION, { id })).session).toBeNull();
       }
       const { sessions } = await ok(`{ sessions(first: 50) { totalCount edges { node { sessionId } } } }`);
-      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD, EXPLORER_SESSION, REST_SESSION, UNRELATED_SESSION].sort());
+      expect(sessions.edges.map((e: any) => e.node.sessionId).sort()).toEqual([EXCHANGE, OWA_AAD, EXPLORER_SESSION, REST_SESSION, UNRELATED_SESSION, LOCAL_SESSION].sort());
       const { exposure } = await ok(`{ exposure(mailbox: "one@example.com") { boundMessageCount } }`);
       expect(exposure.boundMessageCount).toBe(2);
     });
@@ -169,6 +174,23 @@ describe('every access attributed', () => {
       expect((await ok(q, {})).apps.totalCount).toBe(3);
     });
 
+    test('the app-only reader is found by pivot: app -> the mailboxes it read -> the other apps and sessions there', async () => {
+      const q = `query($apps: [String!]) { pivot(seed: { appIds: $apps }, maxHops: 1) {
+        hops { hop apps { appId appOnly } mailboxes { userPrincipalName } sessions { sessionId } }
+        apps { appId } mailboxes { userPrincipalName } truncated } }`;
+      const { pivot } = await ok(q, { apps: [`{${GRAPH_READER.toUpperCase()}}`] });
+      expect(pivot.hops[0]).toEqual({ hop: 0, apps: [{ appId: GRAPH_READER, appOnly: true }], mailboxes: [], sessions: [] });
+      expect(pivot.hops[1].mailboxes).toEqual([{ userPrincipalName: 'other@example.com' }, { userPrincipalName: 'victim@example.com' }]);
+      expect(pivot.hops[1].apps.map((a: any) => a.appId).sort()).toEqual([EXCHANGE_APP, GRAPH_EXPLORER].sort());
+      expect(pivot.hops[1].sessions.map((s: any) => s.sessionId).sort()).toEqual([OWA_AAD, EXCHANGE, EXPLORER_SESSION, REST_SESSION, LOCAL_SESSION].sort());
+      expect(pivot.apps.map((a: any) => a.appId).sort()).toEqual([EXCHANGE_APP, GRAPH_EXPLORER, GRAPH_READER].sort());
+      expect(pivot.mailboxes).toEqual([{ userPrincipalName: 'other@example.com' }, { userPrincipalName: 'victim@example.com' }]);
+      expect(pivot.truncated).toBe(false);
+      // From the victim's own session the other way round: its mailbox's apps are reached only through an app seed.
+      const { pivot: unknown } = await ok(q, { apps: ['not-an-app-we-saw'] });
+      expect(unknown.hops).toEqual([{ hop: 0, apps: [], mailboxes: [], sessions: [] }]);
+    });
+
     test('a message access and a session name their app', async () => {
       const { mailbox } = await ok(`{ mailbox(userPrincipalName: "other@example.com") { messageAccesses { edges { node { app { appId appOnly } session { sessionId } } } } } }`);
       expect(mailbox.messageAccesses.edges).toEqual([{ node: { app: { appId: GRAPH_READER, appOnly: true }, session: null } }]);
@@ -201,6 +223,44 @@ describe('every access attributed', () => {
       const all = (await ok(PIVOT, { ips: ['203.0.113.200'], all: true })).pivot;
       expect(all.sessions.map((s: any) => s.sessionId).sort()).toEqual([REST_SESSION, UNRELATED_SESSION].sort());
       expect(all.hops.flatMap((h: any) => h.clientIpsNotFollowed)).toEqual([]);
+    });
+
+    test('an address that is not an IP is kept as written, NOT_AN_IP, found by the same lookups, and not followed', async () => {
+      const q = `query($a: String!) { clientIp(address: $a) { address kind version country recordCount sessions { edges { node { sessionId } } } mailboxes { userPrincipalName } } }`;
+      for (const address of ['localhost', 'fe80::1%eth0']) {
+        expect((await ok(q, { a: address })).clientIp).toEqual({
+          address, kind: 'NOT_AN_IP', version: 0, country: null, recordCount: 1,
+          sessions: { edges: [{ node: { sessionId: LOCAL_SESSION } }] }, mailboxes: [{ userPrincipalName: 'victim@example.com' }],
+        });
+      }
+      const { sessions } = await ok(`{ sessions(filter: { clientIp: "fe80::1%eth0" }) { edges { node { sessionId clientIps { address kind } } } } }`);
+      expect(sessions.edges).toEqual([{ node: { sessionId: LOCAL_SESSION, clientIps: [{ address: 'localhost', kind: 'NOT_AN_IP' }, { address: 'fe80::1%eth0', kind: 'NOT_AN_IP' }] } }]);
+      const { auditRecords } = await ok(`{ auditRecords(filter: { clientIp: "localhost" }) { totalCount edges { node { clientIp { address } } } } }`);
+      expect(auditRecords).toEqual({ totalCount: 1, edges: [{ node: { clientIp: { address: 'localhost' } } }] });
+      // Text no record came from is still a mistake, said as such.
+      const { body } = await t.gql(`{ clientIp(address: "localhost.localdomain") { address } }`);
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/is not an IP address/) });
+      // A pivot reaches them but does not follow them (they are not PUBLIC).
+      const { pivot } = await ok(`{ pivot(seed: { sessionIds: ["${LOCAL_SESSION}"] }) { clientIps { address } hops { clientIpsNotFollowed { address } } } }`);
+      expect(pivot.clientIps.map((c: any) => c.address).sort()).toEqual(['fe80::1%eth0', 'localhost']);
+      expect(pivot.hops.flatMap((h: any) => h.clientIpsNotFollowed).length).toBe(2);
+    });
+
+    test('IP lists filter on class, country and ASN', async () => {
+      const q = `query($f: ClientIpFilter) { clientIps(first: 100, filter: $f) { totalCount edges { node { address kind country asn } } } }`;
+      const list = async (f: object) => (await ok(q, { f })).clientIps.edges.map((e: any) => e.node);
+      expect(await list({ countries: ['us'], asns: [15169] })).toEqual([{ address: '8.8.8.8', kind: 'PUBLIC', country: 'US', asn: 15169 }]);
+      expect((await list({ kinds: ['NOT_AN_IP'] })).map((c: any) => c.address).sort()).toEqual(['fe80::1%eth0', 'localhost']);
+      const microsoft = await list({ kinds: ['MICROSOFT'] });
+      expect(microsoft.map((c: any) => c.address)).toContain('2603:10b6:930:3d::9');
+      expect(microsoft.every((c: any) => c.kind === 'MICROSOFT')).toBe(true);
+      const all = (await ok(q, {})).clientIps.totalCount;
+      const publicOnes = (await ok(q, { f: { kinds: ['PUBLIC'] } })).clientIps.totalCount;
+      expect(publicOnes).toBeLessThan(all);
+      expect(publicOnes + microsoft.length + 2).toBeLessThanOrEqual(all);
+      // Combined with the other filters (AND): victim's US addresses are the Graph reader's and the Microsoft back end,
+      // not 8.8.8.8 (assistant's mailbox only).
+      expect((await list({ mailbox: 'victim@example.com', countries: ['US'] })).map((c: any) => c.address).sort()).toEqual(['20.190.1.1', '2603:10b6:930:3d::9']);
     });
 
     test('addresses carry their class, country and ASN from the shipped tables', async () => {

@@ -4,6 +4,7 @@
  */
 import { startTestServer, type TestServer } from '../support/server';
 import { ask, contract, expected, ids, importIncident, iso, sorted } from './contract-queries';
+import { notificationReference, presumedReference } from '../support/incident-reference';
 
 describe('the contract queries over the contoso incident', () => {
   let t: TestServer;
@@ -311,6 +312,49 @@ describe('the contract queries over the contoso incident', () => {
       expect(reader.recordCount).toBeGreaterThan(0);
       const node = apps.edges.find((e: any) => e.node.appId === expected.app.clientAppId).node;
       expect(node.mailboxes.map((m: any) => m.userPrincipalName)).toEqual(['alice@contoso.com', 'bob@contoso.com']);
+    });
+  });
+
+  describe('11 which messages were in the folders that were synced?', () => {
+    test.each([
+      ['alice, everyone', 'alice@contoso.com', null],
+      ['alice, her Outlook desktop', 'alice@contoso.com', [ids.S_ALICE_OUTLOOK]],
+      ['bob, everyone', 'bob@contoso.com', null],
+      ['alice, the attacker (who synced nothing)', 'alice@contoso.com', [ids.S_ATTACK]],
+    ])('%s', async (_name, mailbox, sessionIds) => {
+      const { exposure } = await ask(t, '11-presumed.graphql', { mailbox, sessionIds });
+      const want = presumedReference(mailbox, sessionIds);
+      const edges = exposure.presumedMessages.edges.map(({ node }: any) => [node.syncedAt, node.folder.path, node.internetMessageId, node.evidence]);
+      expect(sorted(edges.map((e: string[]) => e.join(' ')))).toEqual(sorted(want.map((e) => e.join(' '))));
+      expect(exposure.presumedMessages.totalCount).toBe(want.length);
+      expect(exposure.presumedMessageCount).toBe(new Set(want.map((e) => e[2])).size);
+      expect(exposure.presumedMessages.pageInfo.hasNextPage).toBe(false);
+      if (sessionIds) for (const { node } of exposure.presumedMessages.edges) expect(sessionIds).toContain(node.session.sessionId);
+    });
+
+    test('alice\'s Outlook synced her Inbox after the attacker\'s binds there: those messages are BOUND_BEFORE', async () => {
+      const { exposure } = await ask(t, '11-presumed.graphql', { mailbox: 'alice@contoso.com', sessionIds: [ids.S_ALICE_OUTLOOK] });
+      expect(exposure.presumedMessageCount).toBeGreaterThan(0);
+      expect(exposure.presumedMessages.edges.some(({ node }: any) => node.evidence === 'BOUND_BEFORE' && node.folder.path === '\\Inbox')).toBe(true);
+    });
+  });
+
+  describe('12 whom to notify, about which messages', () => {
+    test.each([
+      ['the attacker, every mailbox', ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'], [ids.S_ATTACK]],
+      ['alice\'s Outlook desktop', ['alice@contoso.com'], [ids.S_ALICE_OUTLOOK]],
+      ['bob\'s desktop', ['bob@contoso.com'], [ids.S_BOB_DESKTOP]],
+    ])('%s', async (_name, mailboxes, sessionIds) => {
+      const rows: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const { notificationList }: any = await ask(t, '12-notification-list.graphql', { mailboxes, sessionIds, after });
+        rows.push(...notificationList.edges.map(({ node }: any) => `${node.mailbox.userPrincipalName} ${node.internetMessageId} ${node.tier}`));
+        expect(notificationList.totalCount).toBe(notificationReference(mailboxes, sessionIds).length);
+        if (!notificationList.pageInfo.hasNextPage) break;
+        after = notificationList.pageInfo.endCursor;
+      }
+      expect(sorted(rows)).toEqual(notificationReference(mailboxes, sessionIds));
     });
   });
 });

@@ -157,6 +157,11 @@ describe('faults: database restarts and killed imports', () => {
         expect(down.status).toBe(503);
         expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(((await down.json()) as any).errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
+        // The REST mirror says the same, in the same shape.
+        const rest = await fetch(`${url}/api/v1/apps`, { headers: { authorization: `Bearer ${bearer}` } });
+        expect(rest.status).toBe(503);
+        expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(((await rest.json()) as any).errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
       }
       await sleep(500);
       await pg.start();

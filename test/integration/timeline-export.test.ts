@@ -74,7 +74,9 @@ describe('timeline export', () => {
     for (const [query, message] of cases) {
       const response = await get(query);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toMatch(message);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].message).toMatch(message);
     }
     expect((await get({ mailbox: 'alice@contoso.com' }, null)).status).toBe(401);
   });

@@ -2,7 +2,9 @@ import { ImportFormatEnum } from '../../src/api/graphql/types/enums';
 import { EXPECTED_SHAPES, FORMATS, formatOfCsvHeader, formatOfJsonHead, IMPORT_FORMATS, type JsonHead } from '../../src/import/formats';
 
 /** Every column a descriptor looks at, so the power set below covers every case they can tell apart. */
-const COLUMNS = ['auditdata', 'recordid', 'createddatetime', 'auditlogrecordtype', 'identity', 'resultindex', 'resultcount', 'recordtype', 'operation', 'mailboxownerupn', 'lastaccessed', 'aggregatedrecordfoldersdata'];
+const COLUMNS = ['auditdata', 'recordid', 'createddatetime', 'auditlogrecordtype', 'identity', 'resultindex', 'resultcount', 'recordtype', 'operation', 'mailboxownerupn', 'lastaccessed', 'aggregatedrecordfoldersdata',
+  // message-detail formats (message trace V1/V2, historical search, eDiscovery)
+  'messageid', 'received', 'senderaddress', 'index', 'message_id', 'date_time_utc', 'email_message_id'];
 
 describe('the format registry', () => {
   test('the import formats, the GraphQL enum and the expected-shapes message all come from it', () => {
@@ -40,7 +42,8 @@ describe('the format registry', () => {
 
   test('every CSV format says how its rows map to records', () => {
     for (const f of FORMATS.filter((x) => x.containers.includes('csv'))) {
-      expect({ id: f.id, mapped: !!f.csvColumns, requestable: !!f.fitsCsvHeader }).toEqual({ id: f.id, mapped: true, requestable: true });
+      // Audit formats map rows to records (csvColumns), message-detail formats to message details (detailColumns): one of the two.
+      expect({ id: f.id, mapped: !!f.csvColumns !== !!f.detailColumns, requestable: !!f.fitsCsvHeader }).toEqual({ id: f.id, mapped: true, requestable: true });
     }
   });
 });

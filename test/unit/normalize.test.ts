@@ -1,4 +1,4 @@
-import { NormalizationError, normalizeRecord, normalizeRecordWithNotes } from '../../src/import/normalize';
+import { itemKey, messageKey, NormalizationError, normalizeRecord, normalizeRecordWithNotes } from '../../src/import/normalize';
 import type { SourceRecord, WrapperFields } from '../../src/import/types';
 
 // Records shaped like the FORMATS.md samples.
@@ -195,13 +195,64 @@ describe('Bind folders and messages', () => {
     ]);
   });
 
-  test('items without an InternetMessageId (or with garbage) are skipped, not errors (quirk 25)', () => {
-    const r = bindWith([
-      { Id: 'F1', Path: '\\Inbox', FolderItems: [{ Id: 'x', ImmutableId: 'ErrorDuringIdConversion' }, { InternetMessageId: 5 }, null, { InternetMessageId: '<ok@x>', SizeInBytes: -3 }] },
-    ]);
+  test('items without an InternetMessageId (or with garbage) are kept as accesses known by item id, and counted (quirk 25)', () => {
+    const { record: r, notes } = normalizeRecordWithNotes(
+      source({
+        ...bindRecord(),
+        Folders: [
+          { Id: 'F1', Path: '\\Inbox', FolderItems: [{ Id: 'x', ImmutableId: 'ErrorDuringIdConversion' }, { InternetMessageId: 5 }, null, { InternetMessageId: '<ok@x>', SizeInBytes: -3 }] },
+        ],
+      }),
+    );
+    const common = { folderKey: 'F1', folderPath: '\\Inbox', internetMessageIdOriginal: null, sizeInBytes: null, itemTime: null, subject: null, sensitivityLabels: null };
     expect(r.messageAccesses).toEqual([
-      { folderKey: 'F1', folderPath: '\\Inbox', internetMessageId: '<ok@x>', internetMessageIdOriginal: null, sizeInBytes: null },
+      // ImmutableId is the literal ErrorDuringIdConversion: the Id names the item.
+      { ...common, internetMessageId: null, itemId: 'x', dictionaryKey: itemKey('nelson@o365.devcooks.com', 'x') },
+      // No id at all: still one access, keyed to this record and position so it merges with nothing else.
+      { ...common, internetMessageId: null, itemId: null, dictionaryKey: itemKey('nelson@o365.devcooks.com', `record:${r.recordKey}\u0001F1\u00011`) },
+      { ...common, internetMessageId: '<ok@x>', itemId: null, dictionaryKey: '<ok@x>' },
     ]);
+    const note = notes.find((n) => /without an InternetMessageId/.test(n.kind));
+    expect(note).toMatchObject({ items: 2 });
+    // The null entry is no item at all: not an access, but counted.
+    expect(notes.find((n) => /entry that is no item/.test(n.kind))).toMatchObject({ items: 1, text: "1 FolderItems entry of folder '\\Inbox' could not be read as items" });
+    expect(note!.text).toBe("an item of folder '\\Inbox' has no InternetMessageId (item x) (+1 more)");
+  });
+
+  test('newer FolderItems: per-item time, store id, subject and sensitivity labels are kept', () => {
+    const r = normalizeRecord(
+      source({
+        ...bindRecord(),
+        Folders: [
+          {
+            Id: 'F1',
+            Path: '\\Inbox',
+            FolderItems: [
+              { InternetMessageId: '<a@HOST.example>', Id: 'RgAAAA1', ImmutableId: 'LgAAAI1', CreationTime: '2024-05-18T22:29:41', Subject: 'Q3 wire details', SizeInBytes: 2048, Sensitivity: 'a1b2c3d4-0000-0000-0000-000000000001' },
+              { InternetMessageId: '<b@host.example>', Id: 'RgAAAA2', CreationTime: 'yesterday', Sensitivity: ['l1', ' l2 '] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(r.messageAccesses).toEqual([
+      expect.objectContaining({ internetMessageId: '<a@HOST.example>', dictionaryKey: '<a@host.example>', itemId: 'LgAAAI1', itemTime: new Date('2024-05-18T22:29:41Z'), subject: 'Q3 wire details', sizeInBytes: 2048, sensitivityLabels: ['a1b2c3d4-0000-0000-0000-000000000001'] }),
+      expect.objectContaining({ internetMessageId: '<b@host.example>', itemId: 'RgAAAA2', itemTime: null, subject: null, sensitivityLabels: ['l1', 'l2'] }),
+    ]);
+  });
+
+  test('an item repeated in the same folder of one record (domain case aside) is stored once, and counted', () => {
+    const { record, notes } = normalizeRecordWithNotes(
+      source({ ...bindRecord(), Folders: [{ Id: 'F1', Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<r@HOST.example>' }, { InternetMessageId: 'r@host.example' }] }] }),
+    );
+    expect(record.messageAccesses.map((a) => a.internetMessageId)).toEqual(['<r@HOST.example>']);
+    expect(notes.find((n) => /listed more than once/.test(n.kind))).toMatchObject({ items: 1 });
+  });
+
+  test('the same item id in two mailboxes is two dictionary keys; a message id is one key whatever the domain case', () => {
+    expect(itemKey('alice@contoso.com', 'LgAAAI1')).not.toBe(itemKey('bob@contoso.com', 'LgAAAI1'));
+    expect(messageKey('<a@HOST.example>')).toBe(messageKey('<a@host.example>'));
+    expect(messageKey('<A@host.example>')).not.toBe(messageKey('<a@host.example>'));
   });
 
   test('MailAccessType missing but folders list messages: treated as Bind, and a note says so', () => {

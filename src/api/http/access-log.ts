@@ -51,7 +51,8 @@ export function accessLog(pool: Pool, logger: Logger) {
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       // A client gone before the answer is recorded as 499 (nginx's "client closed request").
       const status = res.writableFinished ? res.statusCode : 499;
-      const route = `${req.method} ${req.baseUrl || req.path}`;
+      // A router may name its route as a template (the REST mirror: no evidence values in the log).
+      const route = (res.locals.accessRoute as string | undefined) ?? `${req.method} ${req.baseUrl || req.path}`;
       outsideAnyRequest(() =>
         pool.query(
           `INSERT INTO access_log (org_id, key_id, key_name, route, operation, variables, rows_returned, status, duration_ms)

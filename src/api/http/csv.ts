@@ -2,8 +2,9 @@
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // A leading =, +, -, @ would be a formula to a spreadsheet: prefixed with ' (OWASP CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // Text with a leading =, +, -, @ (tab, CR) would be a formula to a spreadsheet, "-1+cmd|..." too: prefixed with '
+  // (OWASP CSV injection). Numbers stay numbers.
+  const safe = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

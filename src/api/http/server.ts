@@ -1,7 +1,7 @@
 /**
  * The HTTP server: GraphiQL at /, GraphQL at /graphql, streaming uploads at POST /imports, timeline downloads at
  * GET /exports/timeline, the access log as CSV at GET /access-log (admin keys; every keyed request is written to
- * it), /healthz (liveness:
+ * it), the read-only REST mirror at /api/v1 (src/api/rest; its OpenAPI document needs no key), /healthz (liveness:
  * the process answers) and /readyz (readiness: the database answers). Everything else needs an API key.
  * Nothing a client sends may hold the process: bodies and documents are bounded per role, statements time out,
  * and the SQL of a request whose client went away is cancelled.
@@ -36,11 +36,15 @@ import { accessLogRouter } from './access-log-route';
 import { listenForKeyChanges } from './key-changes';
 import { requestLogPlugin } from './request-log';
 import { buildMailtrailSchema, listShapedFields } from '../graphql/schema';
+import { REST_BASE, restRouters } from '../rest/router';
+import { REST_ROUTES } from '../rest/routes';
 
 export interface RunningServer {
   url: string;
   httpServer: http.Server;
   apiKeys: ApiKeyStore;
+  /** The REST mirror's routers (mounted at /api/v1), for the test that matches them to the OpenAPI document. */
+  restRouters: ReturnType<typeof restRouters>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +158,18 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const importerJson = express.json({ limit: importBodyLimit });
   const perKeyRate = rateLimit({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
   const logAccess = accessLog(pool, logger);
+  // One admission queue for everything that executes queries (/graphql and the REST mirror).
+  const admit = admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries });
+  const inRequestScope = (_req: Request, res: Response, next: NextFunction) => {
+    // The request's SQL is cancelled when its client goes away before the answer.
+    const scope = new RequestScope();
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      scope.abandoned = true;
+      void control.cancel([...scope.running]);
+    });
+    runInScope(scope, next);
+  };
   app.use(
     '/graphql',
     requireKey,
@@ -173,17 +189,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
       if (refusal) sendError(res, 400, 'GRAPHQL_VALIDATION_FAILED', refusal);
       else next();
     },
-    admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries }),
-    (req, res, next) => {
-      // The request's SQL is cancelled when its client goes away before the answer.
-      const scope = new RequestScope();
-      res.on('close', () => {
-        if (res.writableFinished) return;
-        scope.abandoned = true;
-        void control.cancel([...scope.running]);
-      });
-      runInScope(scope, next);
-    },
+    admit,
+    inRequestScope,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         ...createContext({
@@ -209,7 +216,34 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     importsRouter({ importer, maxUploadBytes: config.maxUploadBytes, idleTimeoutMs: config.uploadIdleTimeoutMs, logger }),
   );
 
-  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, logger }));
+  const rest = restRouters({
+    schema,
+    routes: REST_ROUTES,
+    dataSource,
+    logger,
+    importer,
+    maxInlineImportBytes: config.maxInlineImportBytes,
+    accessLogVariables: config.accessLogVariables,
+    retryAfterSeconds: DATABASE_RETRY_AFTER_S,
+  });
+  app.use(REST_BASE, rest.document);
+  app.use(
+    REST_BASE,
+    requireKey,
+    logAccess,
+    perKeyRate,
+    (req, res, next) => {
+      // Read-only GETs: a body is refused before anything runs.
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > 0 || req.headers['transfer-encoding']) sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'The REST mirror takes no request body: pass flat query parameters.');
+      else next();
+    },
+    admit,
+    inRequestScope,
+    rest.api,
+  );
+
+  app.use('/exports', requireKey, logAccess, perKeyRate, exportsRouter({ pool, dataSource, logger }));
   app.use(
     '/access-log',
     requireKey,
@@ -253,6 +287,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     url,
     httpServer,
     apiKeys,
+    restRouters: rest,
     async stop() {
       await apollo.stop();
       await control.close();

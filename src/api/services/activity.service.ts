@@ -6,6 +6,7 @@
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import { UserInputError } from '../../errors';
+import { addressIsSql } from './rows';
 
 export type ActivityInterval = 'MINUTE' | 'HOUR' | 'DAY';
 export type ActivityGroup = 'NONE' | 'MAILBOX' | 'CLIENT_IP' | 'SESSION' | 'APP' | 'OPERATION';
@@ -45,7 +46,7 @@ export interface ActivitySeries {
 const GROUP_KEY: Record<ActivityGroup, { key: Sql; join: Sql }> = {
   NONE: { key: sql`NULL::text`, join: sql.empty },
   MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id AND m.org_id = r.org_id` },
-  CLIENT_IP: { key: sql`host(c.address)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id` },
+  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id` },
   SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id AND s.org_id = r.org_id` },
   APP: { key: sql`coalesce(r.client_app_id, r.app_id)`, join: sql.empty },
   OPERATION: { key: sql`r.operation`, join: sql.empty },
@@ -70,7 +71,7 @@ export class ActivityService {
     const bucketOf = (column: Sql) => sql`date_bin(${width}, ${column}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
     const where: Sql[] = [sql`r.org_id = ${org}`, sql`r.creation_time >= ${q.from}`, sql`r.creation_time <= ${q.to}`];
     if (q.mailbox) where.push(sql`r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})`);
-    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT id FROM client_ip WHERE org_id = ${org} AND address = ${q.clientIp}::inet)`);
+    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${org} AND ${addressIsSql('c', q.clientIp)})`);
     if (q.sessionId) where.push(sql`r.session_id IN (SELECT id FROM session WHERE org_id = ${org} AND session_id IN (${q.sessionId}, lower(${q.sessionId})))`);
     if (q.appId) where.push(sql`coalesce(r.client_app_id, r.app_id) IN (${q.appId}, lower(${q.appId}))`);
     if (q.operation) where.push(sql`r.operation = ${q.operation}`);

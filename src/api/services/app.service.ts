@@ -5,15 +5,19 @@ import type { ConnectionResult } from '../../db/pages';
 import type { AppType, MailboxType } from '../graphql/types/entities.type';
 import { keysetPage, timeKey } from './keyset';
 import { APP_COLUMNS, appFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { overlapsSql, type TimeRange } from './time-range';
 
-export interface AppFilter extends TimeRange {
+export interface AppFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN: apps with records in this mailbox (in the window, when given). */
   mailbox: string | null;
 }
 
 /** A record's app key, as the importer computes it (src/import/normalize/app-identity.ts). */
 const RECORD_APP_KEY = sql`lower(coalesce(r.client_app_id, r.app_id))`;
+
+/** An app id as the user may write it (any case, {braces}) to the stored key. */
+export const appKeyOf = (appId: string): string => appId.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
 
 export class AppService {
   constructor(
@@ -22,7 +26,7 @@ export class AppService {
   ) {}
 
   async findByAppId(appId: string): Promise<AppType | null> {
-    return (await this.byAppIds([appId.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase()]))[0] ?? null;
+    return (await this.byAppIds([appKeyOf(appId)]))[0] ?? null;
   }
 
   /** Ordered by firstSeen; from/to keep apps active in the window (in that mailbox when one is given). */
@@ -36,6 +40,7 @@ export class AppService {
     } else {
       where.push(overlapsSql(sql`a.first_seen`, sql`a.last_seen`, filter));
     }
+    where.push(...tagFilterSql(this.orgId, 'APP', TAG_KEY_SQL.APP('a'), filter));
     return keysetPage({
       db: this.db,
       from,
@@ -47,6 +52,11 @@ export class AppService {
       toNode: appFromRow,
       keyOf: (a) => [timeKey(a.firstSeen), a.id],
     });
+  }
+
+  async byIds(ids: readonly string[]): Promise<(AppType | null)[]> {
+    const rows = await run(this.db, sql`SELECT ${APP_COLUMNS('a')} FROM app a WHERE a.org_id = ${this.orgId} AND a.id = ANY(${ids}::bigint[])`);
+    return inKeyOrder(ids, rows.map(appFromRow), (a) => a.id);
   }
 
   /** By app key (lower-case ClientAppId / AppId). */

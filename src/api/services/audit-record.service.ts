@@ -6,7 +6,7 @@ import { LOGON_TYPE_NUMBERS, LogonTypeEnum } from '../graphql/types/enums';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { recordBytes, unpackBlock } from '../../evidence/blocks';
 import { keysetPage, timeKey } from './keyset';
-import { auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
+import { addressIsSql, auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 /** A record's original text; exact is false for records moved from the former jsonb column. */
@@ -63,7 +63,7 @@ export class AuditRecordService {
     const where: Sql[] = [sql`r.org_id = ${org}`, withinSql(sql`r.creation_time`, filter)];
     if (filter.mailbox) where.push(sql`r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${filter.mailbox})`);
     if (filter.sessionId) where.push(sql`r.session_id = (SELECT id FROM session WHERE org_id = ${org} AND session_id = ${filter.sessionId})`);
-    if (filter.clientIp) where.push(sql`r.client_ip_id = (SELECT id FROM client_ip WHERE org_id = ${org} AND address = ${filter.clientIp}::inet)`);
+    if (filter.clientIp) where.push(sql`r.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${org} AND ${addressIsSql('c', filter.clientIp)})`);
     if (filter.operation) where.push(sql`lower(r.operation) = lower(${filter.operation})`);
     if (filter.mailAccessType) where.push(sql`r.mail_access_type = ${filter.mailAccessType}`);
     if (filter.clientAppId) where.push(anyCase(sql`r.client_app_id`, filter.clientAppId.trim()));

@@ -11,8 +11,12 @@ import { CoverageService } from './coverage.service';
 import { ExposureService } from './exposure.service';
 import { MailboxService } from './mailbox.service';
 import { MessageService } from './message.service';
+import { MessageDetailService } from './message-detail.service';
+import { NotificationListService } from './notification-list.service';
 import { PivotService } from './pivot.service';
+import { PresumedService } from './presumed.service';
 import { SessionService } from './session.service';
+import { TagService } from './tag.service';
 
 export function createServices(dataSource: DataSource, orgId: number) {
   return {
@@ -20,8 +24,11 @@ export function createServices(dataSource: DataSource, orgId: number) {
     sessions: new SessionService(dataSource, orgId),
     clientIps: new ClientIpService(dataSource, orgId),
     messages: new MessageService(dataSource, orgId),
+    messageDetails: new MessageDetailService(dataSource, orgId),
     exposure: new ExposureService(dataSource, orgId),
     coverage: new CoverageService(dataSource, orgId),
+    presumed: new PresumedService(dataSource, orgId),
+    notificationList: new NotificationListService(dataSource, orgId),
     pivot: new PivotService(dataSource, orgId),
     apps: new AppService(dataSource, orgId),
     auditRecords: new AuditRecordService(dataSource, orgId),
@@ -29,6 +36,7 @@ export function createServices(dataSource: DataSource, orgId: number) {
     accessLog: new AccessLogService(dataSource, orgId),
     activity: new ActivityService(dataSource, orgId),
     organizations: new OrganizationService(dataSource),
+    tags: new TagService(dataSource, orgId),
   };
 }
 

@@ -5,9 +5,10 @@ import type { TimeWindow } from '../graphql/types/common.type';
 import type { FolderType, MailboxType } from '../graphql/types/entities.type';
 import type { ConnectionResult } from '../../db/pages';
 import { keysetPage } from './keyset';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { ACCESSES, folderFromRow, groupedInKeyOrder, inKeyOrder, MAILBOX_COLUMNS, mailboxFromRow } from './rows';
 
-export interface MailboxFilter {
+export interface MailboxFilter extends TagFilter {
   throttled?: boolean | null;
   userPrincipalNameContains?: string | null;
 }
@@ -30,6 +31,13 @@ export class MailboxService {
     return rows.length ? mailboxFromRow(rows[0]) : null;
   }
 
+  /** The mailboxes of these UPNs (lower-cased), in the order asked; null where no record names one. */
+  async byUpns(userPrincipalNames: readonly string[]): Promise<(MailboxType | null)[]> {
+    const upns = userPrincipalNames.map((u) => u.trim().toLowerCase());
+    const rows = await run(this.db, sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.user_principal_name = ANY(${upns}::text[])`);
+    return inKeyOrder(upns, rows.map(mailboxFromRow), (m) => m.userPrincipalName);
+  }
+
   /** Ordered by UPN. `throttled` = at least one record with IsThrottled=True. */
   page(filter: MailboxFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<MailboxType>> {
     const where: Sql[] = [sql`m.org_id = ${this.orgId}`];
@@ -39,6 +47,7 @@ export class MailboxService {
       const pattern = `%${filter.userPrincipalNameContains.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(sql`m.user_principal_name LIKE ${pattern}`);
     }
+    where.push(...tagFilterSql(this.orgId, 'MAILBOX', TAG_KEY_SQL.MAILBOX('m'), filter));
     return keysetPage({
       db: this.db,
       from: sql`mailbox m`,

@@ -27,7 +27,8 @@ export class MessageService {
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
     const [row] = await run<{ id: string; shown: string; first: Date | null; last: Date }>(
       this.db,
-      sql`SELECT m.id::text, m.internet_message_id AS shown, min(r.creation_time) AS first, max(r.creation_time) AS last
+      sql`SELECT m.id::text, m.internet_message_id AS shown, min(coalesce(a.item_time, r.creation_time)) AS first,
+         max(coalesce(a.item_time, r.creation_time)) AS last
        FROM message m JOIN message_access a ON a.message_id = m.id AND a.org_id = m.org_id JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
        WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id, m.org_id`,
     );

@@ -1,6 +1,7 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
 import { sql, type Sql } from '../../db/sql';
 import { appDisplayName, enrichIp } from '../../enrich';
+import { canonicalIp } from '../../import/normalize';
 import type { SessionKindEnum } from '../graphql/types/enums';
 import {
   MailAccessTypeEnum,
@@ -71,9 +72,20 @@ export function appFromRow(r: Row): AppType {
   };
 }
 
-/** host() drops the /32 or /128 that inet would print. */
+/** The address as the API shows it: host() drops the /32 or /128 that inet would print; a non-IP is as written. */
+export const ADDRESS_TEXT = (a: string) => sql`coalesce(host(${sql.ident(a, 'address')}), ${sql.ident(a, 'verbatim')})`;
+
+/**
+ * The client_ip row(s) named by `key`: a canonical IP (canonicalIp's text) by its inet, anything else by its text as
+ * written (also trimmed), so `localhost` or `fe80::1%eth0` is found exactly as it came.
+ */
+export function addressIsSql(a: string, key: string): Sql {
+  const ip = canonicalIp(key);
+  return ip ? sql`${sql.ident(a, 'address')} = ${ip.address}::inet` : sql`${sql.ident(a, 'verbatim')} IN (${key}::text, btrim(${key}::text))`;
+}
+
 export const CLIENT_IP_COLUMNS = (a: string) =>
-  sql`${sql.ident(a, 'id')}, host(${sql.ident(a, 'address')}) AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
+  sql`${sql.ident(a, 'id')}, ${ADDRESS_TEXT(a)} AS address, ${columns(a, ['version', 'first_seen', 'last_seen', 'record_count'])}`;
 
 export function clientIpFromRow(r: Row): ClientIpType {
   return {
@@ -92,30 +104,33 @@ export function folderFromRow(r: Row): FolderType {
 }
 
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
-const JOINED_CLIENT_IP = sql`host(c.address) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
+const JOINED_CLIENT_IP = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
 
 /**
- * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app,
- * type and time are the record's). Filters on them reach audit_record's indexes through the join.
+ * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app
+ * and type are the record's). The access time is the item's own CreationTime when the record gives one (newer Bind
+ * records), else the record's: every filter, order and first/last of accesses uses this one accessed_at.
+ * internet_message_id is null for an item listed without one (item_id then says which item).
  */
 const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, a.size_in_bytes, r.mailbox_id, r.session_id,
-    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at,
-    m.internet_message_id
+    r.client_ip_id, r.client_app_id, r.app_id, r.mail_access_type AS access_type, coalesce(a.item_time, r.creation_time) AS accessed_at,
+    m.internet_message_id, a.item_id, a.subject, a.sensitivity_labels
   FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id JOIN message m ON m.id = a.message_id AND m.org_id = a.org_id)`;
 
 /**
- * ACCESS_ROWS without the message dictionary join: ids, attribution and time, which is all counts and filters read
- * (every access has its message, so the counts are the same; the join was a third of their cost at 1M records).
+ * ACCESS_ROWS without the message dictionary join and the item columns: ids, attribution and time, which is all
+ * counts and filters read (every access has its message, so the counts are the same; the join was a third of their
+ * cost at 1M records).
  */
 const ACCESS_KEY_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, r.mailbox_id, r.session_id,
-    r.client_ip_id, r.client_app_id, r.mail_access_type AS access_type, r.creation_time AS accessed_at
+    r.client_ip_id, r.client_app_id, r.app_id, r.mail_access_type AS access_type, coalesce(a.item_time, r.creation_time) AS accessed_at
   FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id)`;
 
 /** Message accesses as counts and filters read them (ACCESS_KEY_ROWS), or folder syncs (SYNC_ROWS). */
 export const COUNTED_ACCESSES = (table: 'message_access' | 'folder_sync') => (table === 'message_access' ? ACCESS_KEY_ROWS : SYNC_ROWS);
 
 const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id,
-    r.creation_time AS synced_at
+    r.app_id, r.creation_time AS synced_at
   FROM folder_sync s JOIN audit_record r ON r.id = s.record_id AND r.org_id = s.org_id)`;
 
 /** Message accesses or folder syncs as the API shows them (ACCESS_ROWS / SYNC_ROWS), without the folder. */
@@ -133,7 +148,7 @@ export const WITH_FOLDER = (table: 'message_access' | 'folder_sync') =>
 export const RECORD_COLUMNS = (a: string) =>
   columns(a, ['id', 'org_id', 'record_key', 'creation_time', 'operation', 'record_type', 'user_id', 'user_type', 'mailbox_id', 'session_id', 'client_ip_id',
     'client_ip_raw', 'client_info_string', 'app_id', 'client_app_id', 'aad_session_id', 'unique_token_id', 'logon_type', 'mail_access_type',
-    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact']);
+    'is_throttled', 'operation_count', 'batch_id', 'source_line', 'raw_exact', 'conflicts_with_id']);
 
 /** audit_record (without raw) with its client IP (prefix c_) joined in. */
 export const RECORD_WITH_CLIENT_IP = sql`(SELECT ${RECORD_COLUMNS('x')}, ${JOINED_CLIENT_IP} FROM audit_record x LEFT JOIN client_ip c ON c.id = x.client_ip_id AND c.org_id = x.org_id)`;
@@ -184,7 +199,12 @@ function attributionFromRow(r: Row) {
 export function messageAccessFromRow(r: Row): MessageAccessType {
   return {
     ...attributionFromRow(r),
-    internetMessageId: str(r.internet_message_id),
+    // '' (never null: the field is String!) for an item listed without one; internetMessageIdMissing says so.
+    internetMessageId: strOrNull(r.internet_message_id) ?? '',
+    internetMessageIdMissing: r.internet_message_id === null || r.internet_message_id === undefined,
+    itemId: strOrNull(r.item_id),
+    subject: strOrNull(r.subject),
+    sensitivityLabels: (r.sensitivity_labels as string[] | null) ?? [],
     accessType: str(r.access_type) === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND,
     accessedAt: date(r.accessed_at),
     sizeInBytes: r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1),
@@ -207,6 +227,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     sessionId: strOrNull(r.session_id),
     clientIpId: strOrNull(r.client_ip_id),
     batchId: str(r.batch_id),
+    conflictsWithId: strOrNull(r.conflicts_with_id),
     creationTime: date(r.creation_time),
     operation: str(r.operation),
     recordType: num(r.record_type),

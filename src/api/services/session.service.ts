@@ -5,13 +5,14 @@ import type { OperationTally } from '../graphql/types/common.type';
 import type { SessionType } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
-import { COUNTED_ACCESSES, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
-import { overlapsSql, type TimeRange } from './time-range';
+import { ACCESSES, COUNTED_ACCESSES, addressIsSql, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
+import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
+import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
-export interface SessionFilter extends TimeRange {
+export interface SessionFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN. */
   mailbox: string | null;
-  /** Canonical address. */
+  /** Canonical IP, or a non-IP address as written. */
   clientIp: string | null;
 }
 
@@ -43,15 +44,15 @@ export class SessionService {
   }
 
   /**
-   * Ordered by firstSeen. from/to keep sessions active in the window: on that IP when clientIp is given, in that
-   * mailbox when mailbox is given (session_client_ip / session_mailbox first and last seen), else overall.
+   * Ordered by firstSeen. from/to keep the sessions with at least one record in the window on that IP / in that
+   * mailbox when clientIp / mailbox is given; otherwise those whose first-to-last span overlaps the window.
    */
   page(filter: SessionFilter, limit: number, after: string | null | undefined): Promise<ConnectionResult<SessionType>> {
     const joins: Sql[] = [];
     const where: Sql[] = [sql`s.org_id = ${this.orgId}`];
     if (filter.clientIp) {
       joins.push(sql`JOIN session_client_ip sci ON sci.session_id = s.id AND sci.org_id = s.org_id
-        AND sci.client_ip_id = (SELECT id FROM client_ip WHERE org_id = ${this.orgId} AND address = ${filter.clientIp}::inet)`);
+        AND sci.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', filter.clientIp)})`);
       where.push(overlapsSql(sql`sci.first_seen`, sql`sci.last_seen`, filter));
     }
     if (filter.mailbox) {
@@ -60,6 +61,15 @@ export class SessionService {
       where.push(overlapsSql(sql`sm.first_seen`, sql`sm.last_seen`, filter));
     }
     if (!joins.length) where.push(overlapsSql(sql`s.first_seen`, sql`s.last_seen`, filter));
+    // On an IP or in a mailbox the spans above are a cheap first cut; a record there in the window decides.
+    // Overall, a session whose span covers the window was alive in it (the span is the session's own).
+    if (joins.length) {
+      const links = [sql`r.session_id = s.id`];
+      if (filter.clientIp) links.push(sql`r.client_ip_id = sci.client_ip_id`);
+      if (filter.mailbox) links.push(sql`r.mailbox_id = sm.mailbox_id`);
+      where.push(recordsInWindowSql(this.orgId, links, filter));
+    }
+    where.push(...tagFilterSql(this.orgId, 'SESSION', TAG_KEY_SQL.SESSION('s'), filter));
     return keysetPage({
       db: this.db,
       from: sql`session s ${sql.join(joins, sql` `)}`,
@@ -82,10 +92,10 @@ export class SessionService {
   }
 
   /**
-   * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those whose
-   * activity on that IP / in that mailbox overlaps the window.
+   * Sessions of a client IP or a mailbox (through the link tables), ordered by firstSeen; from/to keep those with
+   * at least one record on that IP / in that mailbox in the window.
    */
-  sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange): ChildPageQuery<SessionType> {
+  sessionsOf(link: 'client_ip' | 'mailbox', range: TimeRange, tags: TagFilter = {}): ChildPageQuery<SessionType> {
     const table = sql.ident(link === 'client_ip' ? 'session_client_ip' : 'session_mailbox');
     return {
       from: sql`(SELECT ${sql.ident('l', `${link}_id`)} AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
@@ -93,7 +103,9 @@ export class SessionService {
       parent: { column: 'parent_id', type: 'bigint' },
       sort: { column: 'first_seen', type: 'timestamptz' },
       select: SESSION_COLUMNS('t'),
-      where: overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range),
+      where: sql`${overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range)}
+        AND ${recordsInWindowSql(this.orgId, [sql`r.session_id = t.id`, sql`${sql.ident('r', `${link}_id`)} = t.parent_id`], range)}
+        AND ${sql.join([sql`true`, ...tagFilterSql(this.orgId, 'SESSION', TAG_KEY_SQL.SESSION('t'), tags)], sql` AND `)}`,
       toNode: sessionFromRow,
       keyOf: (s) => [timeKey(s.firstSeen), s.id],
     };

@@ -30,3 +30,15 @@ export function withinSql(column: Sql, range: TimeRange): Sql {
 export function overlapsSql(first: Sql, last: Sql, range: TimeRange): Sql {
   return sql`(${range.to}::timestamptz IS NULL OR ${first} <= ${range.to}) AND (${range.from}::timestamptz IS NULL OR ${last} >= ${range.from})`;
 }
+
+export const hasBound = (range: TimeRange): boolean => range.from !== null || range.to !== null;
+
+/**
+ * With a window, the lists of a mailbox's / an IP's sessions and IPs keep only those with at least one record in
+ * it: an overall first/last span that straddles the window says nothing (an office IP idle all week would match).
+ * `links` are conditions on audit_record r (r.session_id = ..., r.mailbox_id = ...); true without a window.
+ */
+export function recordsInWindowSql(orgId: number, links: Sql[], range: TimeRange): Sql {
+  if (!hasBound(range)) return sql`true`;
+  return sql`EXISTS (SELECT 1 FROM audit_record r WHERE r.org_id = ${orgId} AND ${sql.join(links, sql` AND `)} AND ${withinSql(sql`r.creation_time`, range)})`;
+}

@@ -38,6 +38,36 @@ export const AUDITDATA_CSV_COLUMNS: CsvColumns = {
   organizationId: ['organizationid'],
 };
 
+/** Where a message-detail export comes from (message_detail.source). */
+export type DetailSource = 'MESSAGE_TRACE' | 'EDISCOVERY';
+
+/**
+ * Candidate column names (trimmed, lower-case) of exports that describe messages rather than audit records
+ * (message trace, eDiscovery item reports); the first present wins. Each row becomes a message_detail.
+ */
+export interface DetailColumns {
+  source: DetailSource;
+  messageId: string[];
+  subject: string[];
+  sender: string[];
+  /** One address, or several separated by `;`. */
+  recipients: string[];
+  /** Used when no `recipients` column is present: every present one is read (To, Cc, Bcc). */
+  recipientParts: string[];
+  /** Historical search: `address##events;address##events`. */
+  recipientStatus: string[];
+  receivedAt: string[];
+  size: string[];
+  /** The mailbox the item was found in (eDiscovery Location_name). */
+  mailbox: string[];
+  /** Where in the mailbox (eDiscovery Compound_path: mailbox and folders). */
+  folderPath: string[];
+  /** What kind of item (eDiscovery File_class / Item_class), to say why a row without a message id is refused. */
+  itemClass: string[];
+  /** Further columns that tell two rows of one message apart (message trace Status): part of the row key. */
+  distinct: string[];
+}
+
 export interface ExportFormat<Id extends string = string> {
   id: Id;
   /** For the GraphQL enum value. */
@@ -52,8 +82,10 @@ export interface ExportFormat<Id extends string = string> {
   fitsCsvHeader?(columns: ReadonlySet<string>): boolean;
   /** Detection from the first record of a JSON export. Formats must not overlap. */
   isJsonHead?(head: JsonHead): boolean;
-  /** How its CSV rows map to a record (CSV formats). */
+  /** How its CSV rows map to a record (CSV audit formats). */
   csvColumns?: CsvColumns;
+  /** How its CSV rows map to message details (message trace, eDiscovery formats; these have no csvColumns). */
+  detailColumns?: DetailColumns;
 }
 
 /** Keeps the literal id type, so the ImportFormat union is derived from the registry. */
@@ -72,3 +104,6 @@ export const hasAuditDataColumn = (columns: ReadonlySet<string>) => columns.has(
 
 /** Search-UnifiedAuditLog | Export-Csv adds these columns to the classic four. */
 export const isSearchUnifiedAuditLogCsv = (columns: ReadonlySet<string>) => hasAny(columns, 'identity', 'resultindex', 'resultcount', 'recordtype');
+
+/** Message-detail exports carry no audit columns: a header with AuditData or Operation is never one. */
+export const isAuditHeader = (columns: ReadonlySet<string>) => hasAny(columns, 'auditdata', 'operation', 'operations');

@@ -4,15 +4,18 @@
  */
 import type { ExportFormat, JsonHead } from './format';
 import { GRAPH_AUDIT_LOG } from './graph-audit-log';
+import { EDISCOVERY_ITEMS_CSV } from './ediscovery-items-csv';
 import { MAILBOX_AUDIT_LOG_CSV } from './mailbox-audit-log-csv';
 import { MANAGEMENT_API_JSON } from './management-api-json';
+import { MESSAGE_TRACE_CSV, MESSAGE_TRACE_V2_CSV } from './message-trace-csv';
+import { MESSAGE_TRACE_HISTORICAL_CSV } from './message-trace-historical-csv';
 import { NDJSON } from './ndjson';
 import { PURVIEW_CLASSIC_CSV } from './purview-classic-csv';
 import { PURVIEW_CSV } from './purview-csv';
 import { UNIFIED_AUDIT_LOG_CSV } from './unified-audit-log-csv';
 import { UNIFIED_AUDIT_LOG_JSON } from './unified-audit-log-json';
 
-export type { CsvColumns, ExportFormat, JsonHead } from './format';
+export type { CsvColumns, DetailColumns, DetailSource, ExportFormat, JsonHead } from './format';
 
 /** Every format, in the order users see them listed. */
 export const FORMATS = [
@@ -24,6 +27,10 @@ export const FORMATS = [
   NDJSON,
   GRAPH_AUDIT_LOG,
   MAILBOX_AUDIT_LOG_CSV,
+  MESSAGE_TRACE_CSV,
+  MESSAGE_TRACE_V2_CSV,
+  MESSAGE_TRACE_HISTORICAL_CSV,
+  EDISCOVERY_ITEMS_CSV,
 ] as const;
 
 /** Export shapes we recognise (AUTO is resolved before reading). */

@@ -15,19 +15,20 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence } from '../../evidence/blocks';
-import { messageKeyHash } from '../normalize';
+import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
-import { linkActivity, planChunk, type Activity, type StagedRecord } from './chunk-plan';
+import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
+import { resolveIdentities, type ResolvedRecord } from './record-identity';
 
-const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
+export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
 /** Roughly 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
 const FLUSH_CHARS = 1 << 20;
 
 type Row = (string | number | boolean | null | undefined)[];
 
-async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
+export async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
   function* text(): Generator<string> {
     let buffer = '';
     for (const row of rows) {
@@ -40,6 +41,12 @@ async function copyRows(client: PoolClient, copyStatement: string, rows: Iterabl
     if (buffer) yield buffer;
   }
   await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
+}
+
+/** A text[] literal for COPY: every element quoted, so commas, braces and quotes in hostile labels stay data. */
+function textArray(values: string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 function activityArrays<T extends Activity>(map: Map<string, T>) {
@@ -98,8 +105,23 @@ async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnTyp
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
 
+/** Ids of the chunk's addresses that are not IPs, by their text (never a canonical IP's text, so one map serves both). */
+async function upsertNonIpAddresses(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<[string, string][]> {
+  if (plan.nonIpAddresses.size === 0) return [];
+  const a = activityArrays(plan.nonIpAddresses);
+  const { rows } = await execute(
+    client,
+    sql`INSERT INTO client_ip AS t (org_id, address, verbatim, version, first_seen, last_seen, record_count)
+     SELECT ${orgId}::int, NULL, u.* FROM unnest(${a.keys}::text[], ${a.keys.map(() => 0)}::smallint[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     ON CONFLICT ON CONSTRAINT uq_client_ip_org_verbatim DO UPDATE SET ${ACTIVITY_UPDATE}
+     RETURNING id::text, verbatim AS key`,
+  );
+  return rows.map((r: { id: string; key: string }) => [r.key, r.id]);
+}
+
 async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
-  if (plan.clientIps.size === 0) return new Map();
+  const nonIp = await upsertNonIpAddresses(client, orgId, plan);
+  if (plan.clientIps.size === 0) return new Map(nonIp);
   const a = activityArrays(plan.clientIps);
   const versions = a.keys.map((k) => plan.clientIps.get(k)!.version);
   await execute(
@@ -113,7 +135,7 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
     client,
     sql`SELECT u.key, c.id::text FROM unnest(${a.keys}::text[]) AS u(key) JOIN client_ip c ON c.org_id = ${orgId} AND c.address = u.key::inet`,
   );
-  return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
+  return new Map([...nonIp, ...rows.map((r: { id: string; key: string }): [string, string] => [r.key, r.id])]);
 }
 
 async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<typeof planChunk>): Promise<Map<string, string>> {
@@ -168,18 +190,32 @@ async function resolveFolders(
 }
 
 /**
- * Message-dictionary ids by messageKeyHash for the chunk's bound messages; a new message keeps the first spelling
- * seen.
+ * Message-dictionary ids by each access's dictionaryKey for the chunk's bound messages; a new message keeps the
+ * first spelling seen (null for an item known only by its item id).
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
 async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
-  const spellings = new Map<string, string>();
+  // Hashed once per key: a chunk names the same messages many times.
+  const hashes = new Map<string, string>();
+  const spellings = new Map<string, string | null>();
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
-      const key = messageKeyHash(a.internetMessageId);
+      if (hashes.has(a.dictionaryKey)) continue;
+      const key = dictionaryKeyHash(a.dictionaryKey);
+      hashes.set(a.dictionaryKey, key);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
+  const ids = await messageIdsByKey(client, orgId, spellings);
+  // By dictionary key, so writing the accesses needs no hashing.
+  return new Map([...hashes].map(([dictionaryKey, key]) => [dictionaryKey, ids.get(key)!]));
+}
+
+/**
+ * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
+ * the first spelling seen. One statement: existing messages are looked up in the same statement that adds new ones.
+ */
+export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string | null>): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
   const { rows } = await execute(
     client,
@@ -221,6 +257,8 @@ async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeo
 export interface ChunkLoadResult {
   inserted: number;
   unattributedBindRecords: number;
+  /** Records kept although their Id was taken by a record with other content (record-identity.ts). */
+  conflicts: { line: number; key: string }[];
 }
 
 /**
@@ -233,15 +271,13 @@ export async function loadChunk(
   batchId: string,
   records: StagedRecord[],
   folderCache: Map<string, string>,
+  lookup = true,
 ): Promise<ChunkLoadResult> {
   await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOAD_LOCK_CLASS, orgId]);
-  const keys = [...new Set(records.map((s) => s.record.recordKey))];
-  const { rows: existing } = await client.query(
-    'SELECT record_key FROM audit_record WHERE org_id = $1 AND record_key = ANY($2::text[])',
-    [orgId, keys],
-  );
-  const plan = planChunk(records, new Set(existing.map((r: { record_key: string }) => r.record_key)));
-  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0 };
+  const identity = await resolveIdentities(client, orgId, records, lookup);
+  const plan = planChunk(identity.fresh, new Set());
+  const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
+  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts };
 
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
@@ -260,11 +296,14 @@ export async function loadChunk(
       record: idRows[i].id as string,
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
       session: r.session ? sessionIds.get(r.session.key) : undefined,
-      clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : undefined,
+      clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : clientIpIds.get(verbatimAddress(r) ?? ''),
       app: appIds.get(appKey(r) ?? ''),
     };
   });
 
+  const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
+  const conflictTarget = (s: ResolvedRecord) =>
+    s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
   const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
   await copyRows(
     client,
@@ -276,7 +315,7 @@ export async function loadChunk(
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
-       batch_id, source_line) FROM STDIN`,
+       conflicts_with_id, batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
         const { record: r, line, rawExact } = plan.fresh[i];
@@ -286,7 +325,7 @@ export async function loadChunk(
           id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
           id.session, id.clientIp, r.clientIpRaw, r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
-          batchId, line,
+          conflictTarget(plan.fresh[i]), batchId, line,
         ];
       }
     })(),
@@ -299,8 +338,8 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(messageKeyHash(a.internetMessageId)), folderCache.get(`${id.mailbox}|${a.folderKey}`),
-            a.internetMessageIdOriginal, a.sizeInBytes] as Row;
+          yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
         for (const f of r.folderSyncs) yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`)] as Row;
@@ -310,7 +349,8 @@ export async function loadChunk(
   if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
     await copyRows(
       client,
-      'COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes) FROM STDIN',
+      `COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes,
+         item_time, item_id, subject, sensitivity_labels) FROM STDIN`,
       derived('access'),
     );
   }
@@ -327,5 +367,5 @@ export async function loadChunk(
   await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
   await upsertLinks(client, orgId, 'app_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.app, id.mailbox])));
 
-  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords };
+  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords, conflicts };
 }

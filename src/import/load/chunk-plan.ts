@@ -3,6 +3,7 @@
  * per-mailbox / session / IP / link aggregates they add. The writer turns the plan into SQL. No I/O here.
  */
 import { appKey, isAppOnly } from '../normalize/app-identity';
+import { MAX_VERBATIM_ADDRESS } from '../normalize/notes';
 import type { NormalizedRecord, SessionKind } from '../types';
 
 /** A normalised record plus what the loader needs to store it verbatim and say where it came from. */
@@ -26,6 +27,8 @@ export interface ChunkPlan {
   mailboxes: Map<string, Activity & { guid: string | null; tenant: string | null }>;
   sessions: Map<string, Activity & { kind: SessionKind; entra: string | null }>;
   clientIps: Map<string, Activity & { version: number }>;
+  /** Client addresses that are not IPs, as written (MAX_VERBATIM_ADDRESS at most): ClientIps of kind NOT_AN_IP. */
+  nonIpAddresses: Map<string, Activity>;
   /** By app key (appKey): `appOnly` counts its records without a signed-in user. */
   apps: Map<string, Activity & { appOnly: number }>;
   /** Folders referenced by the fresh records, per mailbox UPN: folder key -> path (first seen). */
@@ -50,12 +53,18 @@ function touch<T extends Activity>(map: Map<string, T>, key: string, at: Date, t
   return a;
 }
 
+/** The text a record's non-IP client address is kept under as a ClientIp, or null (an IP, none, or too long). */
+export function verbatimAddress(r: StagedRecord['record']): string | null {
+  return !r.clientIp && r.clientIpRaw !== null && r.clientIpRaw.length <= MAX_VERBATIM_ADDRESS ? r.clientIpRaw : null;
+}
+
 export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
   const plan: ChunkPlan = {
     fresh: [],
     mailboxes: new Map(),
     sessions: new Map(),
     clientIps: new Map(),
+    nonIpAddresses: new Map(),
     apps: new Map(),
     folders: new Map(),
     unattributedBindRecords: 0,
@@ -88,6 +97,7 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     const app = appKey(r);
     if (app) touch(plan.apps, app, at, throttled, { appOnly: 0 }).appOnly += isAppOnly(r) ? 1 : 0;
     if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, { version: r.clientIp.version });
+    else if (verbatimAddress(r) !== null) touch(plan.nonIpAddresses, r.clientIpRaw!, at, throttled, null);
   }
   return plan;
 }

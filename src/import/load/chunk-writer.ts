@@ -13,6 +13,7 @@ import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
 import { loadChunk } from './chunk-load';
 import type { StagedRecord } from './chunk-plan';
+import { loadDetailChunk, type StagedDetail } from './detail-load';
 import type { ImportConnection } from './import-connection';
 import { storableRecord } from './nul-text';
 
@@ -26,10 +27,26 @@ export interface ChunkTotals {
   /** Records stored with their NUL characters escaped (nul-text.ts), and the line of the first. */
   nulRecords: number;
   firstNulLine: number | null;
+  /** Message details (message trace, eDiscovery) read as items of a mailbox folder: folder_inventory rows added. */
+  inventoried: number;
+  /** Records kept although a stored record had their Id with other content, and the first few of them. */
+  conflicts: number;
+  conflictExamples: { line: number; key: string }[];
 }
 
+const CONFLICT_EXAMPLES = 3;
+
 export class ChunkWriter {
-  readonly totals: ChunkTotals = { read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0, nulRecords: 0, firstNulLine: null };
+  readonly totals: ChunkTotals = {
+    read: 0, inserted: 0, duplicates: 0, rejected: 0, unattributedBindRecords: 0, nulRecords: 0, firstNulLine: null, conflicts: 0, conflictExamples: [], inventoried: 0,
+  };
+  /**
+   * Whether chunks must look their keys up before inserting. Not while the organisation held no record when the
+   * batch started: then only this batch's earlier chunks can hold a key, and the unique index says so (the chunk
+   * is then redone with the lookup, as are all later ones).
+   */
+  private lookup = true;
+  private started = false;
   /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
   private readonly folderCache = new Map<string, string>();
 
@@ -39,20 +56,36 @@ export class ChunkWriter {
     private readonly batchId: string,
   ) {}
 
-  /** Loads a chunk; returns once it is committed. */
-  async write(staged: StagedRecord[], rejections: Rejection[]): Promise<void> {
+  /** Loads a chunk (audit records, or message details); returns once it is committed. */
+  async write(staged: StagedRecord[], rejections: Rejection[], details: StagedDetail[] = []): Promise<void> {
     this.connection.throwIfLost();
     const client = this.connection.client;
+    if (!this.started) {
+      this.started = true;
+      const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM audit_record WHERE org_id = $1) AS stored', [this.orgId]);
+      this.lookup = rows[0].stored;
+    }
     const records = staged.map(storableRecord);
     try {
-      await this.commitChunk(client, records, rejections);
+      await this.commitChunk(client, records, rejections, details);
     } catch (error) {
-      if (records.length === 0 || !isRefusedData(error)) throw error;
-      await this.isolateRefused(client, records, rejections);
+      if (!this.lookup && isUniqueViolation(error)) {
+        this.lookup = true;
+        return this.write(staged, rejections, details);
+      }
+      if (!isRefusedData(error)) throw error;
+      if (details.length > 0) await this.isolateRefusedDetails(client, details, rejections);
+      else if (records.length > 0) await this.isolateRefused(client, records, rejections);
+      else throw error;
     }
   }
 
-  private async commitChunk(client: PoolClient, records: (StagedRecord & { nul?: boolean })[], rejections: Rejection[]): Promise<void> {
+  private async commitChunk(
+    client: PoolClient,
+    records: (StagedRecord & { nul?: boolean })[],
+    rejections: Rejection[],
+    details: StagedDetail[] = [],
+  ): Promise<void> {
     await client.query('BEGIN');
     try {
       // A crash can lose at most the last chunks, together with the batch counters that say they were loaded;
@@ -60,21 +93,33 @@ export class ChunkWriter {
       await client.query('SET LOCAL synchronous_commit = off');
       let inserted = 0;
       let unattributed = 0;
+      let conflicts: { line: number; key: string }[] = [];
       if (records.length > 0) {
-        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache);
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
+        conflicts = result.conflicts;
+      }
+      let inventoried = 0;
+      if (details.length > 0) {
+        const result = await loadDetailChunk(client, this.orgId, this.batchId, details);
+        inserted += result.inserted;
+        inventoried = result.inventoried;
       }
       if (rejections.length > 0) await this.insertRejections(client, rejections);
-      const duplicates = records.length - inserted;
-      const counted = countChunkSql(this.batchId, { read: records.length + rejections.length, inserted, duplicates, rejected: rejections.length });
+      const rows = records.length + details.length;
+      const duplicates = rows - inserted;
+      const counted = countChunkSql(this.batchId, { read: rows + rejections.length, inserted, duplicates, rejected: rejections.length });
       await client.query(counted.text, counted.values);
       await client.query('COMMIT');
-      this.totals.read += records.length + rejections.length;
+      this.totals.read += rows + rejections.length;
+      this.totals.inventoried += inventoried;
       this.totals.inserted += inserted;
       this.totals.duplicates += duplicates;
       this.totals.rejected += rejections.length;
       this.totals.unattributedBindRecords += unattributed;
+      this.totals.conflicts += conflicts.length;
+      for (const c of conflicts) if (this.totals.conflictExamples.length < CONFLICT_EXAMPLES) this.totals.conflictExamples.push(c);
       for (const r of records) {
         if (!r.nul) continue;
         this.totals.nulRecords += 1;
@@ -118,6 +163,36 @@ export class ChunkWriter {
     }
   }
 
+  /** The same for message details: only the rows PostgreSQL cannot store become rejections. */
+  private async isolateRefusedDetails(client: PoolClient, details: StagedDetail[], rejections: Rejection[]): Promise<void> {
+    if (details.length === 1) {
+      const refused = details[0]!;
+      let reason = 'PostgreSQL refused this row';
+      try {
+        await this.commitChunk(client, [], rejections, details);
+        return;
+      } catch (error) {
+        if (!isRefusedData(error)) throw error;
+        reason += `: ${(error as Error).message}`;
+      }
+      await this.commitChunk(client, [], [...rejections, { line: refused.line, reason, excerpt: refused.rawText.slice(0, 300) }]);
+      return;
+    }
+    const middle = Math.floor(details.length / 2);
+    const halves: [StagedDetail[], Rejection[]][] = [
+      [details.slice(0, middle), rejections],
+      [details.slice(middle), []],
+    ];
+    for (const [part, rejectionsOfPart] of halves) {
+      try {
+        await this.commitChunk(client, [], rejectionsOfPart, part);
+      } catch (error) {
+        if (!isRefusedData(error)) throw error;
+        await this.isolateRefusedDetails(client, part, rejectionsOfPart);
+      }
+    }
+  }
+
   private async insertRejections(client: PoolClient, rejections: Rejection[]): Promise<void> {
     const text = rejections
       .map((r) => copyRow([this.orgId, this.batchId, r.line, stripNul(r.reason), stripNul(r.excerpt)]))
@@ -135,6 +210,11 @@ export class ChunkWriter {
 function isRefusedData(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** A key another chunk of the batch already stored (23505 unique_violation). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505';
 }
 
 /** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */

@@ -18,6 +18,9 @@ export const IMPORT_TABLES = [
   'session_client_ip',
   'session_mailbox',
   'client_ip_mailbox',
+  'message',
+  'message_detail',
+  'folder_inventory',
 ] as const;
 
 /** Below this many new records the tables barely change and ANALYZE (~1 s on millions of rows) is not worth it. */

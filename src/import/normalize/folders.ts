@@ -7,11 +7,19 @@ export interface RawFolder {
   path: string | null;
   /** null when the folder has no FolderItems at all (a Sync folder); [] when it is present but empty. */
   items: RawItem[] | null;
+  /** FolderItems entries that are no item at all (null, a number, a string that is no message id): counted, not read. */
+  unreadable?: number;
 }
 
+/** One FolderItem as written; newer records add the item's store ids, time, subject and label (quirk 25). */
 export interface RawItem {
   messageId: unknown;
   size: unknown;
+  id?: unknown;
+  immutableId?: unknown;
+  creationTime?: unknown;
+  subject?: unknown;
+  sensitivity?: unknown;
 }
 
 /**
@@ -34,11 +42,13 @@ export function readFolders(value: unknown): RawFolder[] {
     if (!isObject(entry)) continue;
     const rawItems = field(entry, 'FolderItems');
     let items: RawItem[] | null = null;
+    let unreadable = 0;
     if (rawItems !== undefined && rawItems !== null) {
       const arr = Array.isArray(rawItems) ? rawItems : [rawItems];
       items = arr.map(toRawItem).filter((i): i is RawItem => i !== null);
+      unreadable = arr.length - items.length;
     }
-    out.push({ id: text(field(entry, 'Id')), path: folderPath(entry), items });
+    out.push({ id: text(field(entry, 'Id')), path: folderPath(entry), items, ...(unreadable > 0 ? { unreadable } : {}) });
   }
   return out;
 }
@@ -60,7 +70,17 @@ function folderPath(obj: unknown): string | null {
 }
 
 function toRawItem(item: unknown): RawItem | null {
-  if (isObject(item)) return { messageId: field(item, 'InternetMessageId'), size: field(item, 'SizeInBytes') };
+  if (isObject(item)) {
+    return {
+      messageId: field(item, 'InternetMessageId'),
+      size: field(item, 'SizeInBytes'),
+      id: field(item, 'Id'),
+      immutableId: field(item, 'ImmutableId'),
+      creationTime: field(item, 'CreationTime'),
+      subject: field(item, 'Subject'),
+      sensitivity: field(item, 'Sensitivity'),
+    };
+  }
   // Some tools flatten FolderItems to the ids themselves.
   if (typeof item === 'string' && /^\s*<?[^<>\s@]+@[^<>\s]+>?\s*$/.test(item)) return { messageId: item, size: null };
   return null;
@@ -70,7 +90,8 @@ const TOKEN = /"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)|"(?
 
 /**
  * Best effort for AggregatedRecordFoldersData that is not valid JSON (e.g. cut off): walk the quoted key/value pairs
- * and braces. Objects at the first nesting level are folders, deeper ones with an InternetMessageId are items. If no
+ * and braces. Objects at the first nesting level are folders, deeper ones with an InternetMessageId (or an item's
+ * ImmutableId / SizeInBytes) are items. If no
  * structure is recognisable, every `<…@…>` in the text becomes an item of an unknown folder.
  */
 export function salvageFolders(src: string): RawFolder[] {
@@ -90,8 +111,17 @@ export function salvageFolders(src: string): RawFolder[] {
         path: frame.fields.get('path') ?? frame.fields.get('name') ?? null,
         items: frame.items,
       });
-    } else if (frame.fields.has('internetmessageid')) {
-      stack[0]!.items.push({ messageId: frame.fields.get('internetmessageid'), size: frame.fields.get('sizeinbytes') ?? null });
+    } else if (frame.fields.has('internetmessageid') || frame.fields.has('immutableid') || frame.fields.has('sizeinbytes')) {
+      const f = frame.fields;
+      stack[0]!.items.push({
+        messageId: f.get('internetmessageid'),
+        size: f.get('sizeinbytes') ?? null,
+        id: f.get('id'),
+        immutableId: f.get('immutableid'),
+        creationTime: f.get('creationtime'),
+        subject: f.get('subject'),
+        sensitivity: f.get('sensitivity'),
+      });
       itemCount++;
     }
   };

@@ -31,3 +31,17 @@ export function messageKey(canonical: string): string {
 export function messageKeyHash(canonical: string): string {
   return crypto.createHash('sha256').update(messageKey(canonical), 'utf8').digest('hex');
 }
+
+/**
+ * The dictionary key of an item listed without an InternetMessageId. Store ids are only meaningful inside one
+ * mailbox, so the mailbox is part of the key: the same id in two mailboxes is two items, never one message.
+ * Keys of this kind start with `item:`, message keys with `<`, so the two never meet.
+ */
+export function itemKey(mailboxUpn: string | null, itemId: string): string {
+  return `item:${mailboxUpn ?? ''}\u0001${itemId}`;
+}
+
+/** SHA-256 (hex) of a dictionary key: messageKey(...) for messages, itemKey(...) for items without one. */
+export function dictionaryKeyHash(key: string): string {
+  return crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+}

@@ -1,15 +1,16 @@
-import type {
-  MailAccessType,
-  NormalizedFolderSync,
-  NormalizedMessageAccess,
-  NormalizedRecord,
-  SourceRecord,
+import {
+  UNKNOWN_FOLDER_KEY,
+  type MailAccessType,
+  type NormalizedFolderSync,
+  type NormalizedMessageAccess,
+  type NormalizedRecord,
+  type SourceRecord,
 } from '../types';
 import { NormalizationError } from './errors';
-import { NOTE_KINDS, NormalizationNote } from './notes';
-import { readFolders, readParentFolder, type RawFolder } from './folders';
+import { MAX_VERBATIM_ADDRESS, NOTE_KINDS, NormalizationNote } from './notes';
+import { readFolders, readParentFolder, type RawFolder, type RawItem } from './folders';
 import { canonicalIp } from './ip';
-import { canonicalMessageId } from './message-id';
+import { canonicalMessageId, itemKey, messageKey } from './message-id';
 import { mailAccessProperties } from './operation-properties';
 import { recordKey } from './record-key';
 import { sessionIdentity } from './session-identity';
@@ -70,7 +71,8 @@ function normalize(src: SourceRecord): NormalizeResult {
   const clientIpRaw = nonBlank(field(ad, 'ClientIPAddress')) ?? nonBlank(field(ad, 'ClientIP')) ?? nonBlank(wrapper.clientIp);
   const clientIp = clientIpRaw === null ? null : canonicalIp(clientIpRaw);
   if (clientIpRaw !== null && clientIp === null) {
-    notes.push(new NormalizationNote(NOTE_KINDS.clientIpNotIp, `client address '${clip(clientIpRaw)}' is not an IP address`));
+    const kind = clientIpRaw.length > MAX_VERBATIM_ADDRESS ? NOTE_KINDS.clientIpNotIpTooLong : NOTE_KINDS.clientIpNotIp;
+    notes.push(new NormalizationNote(kind, `client address '${clip(clientIpRaw)}' is not an IP address`));
   }
 
   const record: NormalizedRecord = {
@@ -162,7 +164,7 @@ function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: Normalization
   if (type === null) {
     notes.push(new NormalizationNote(NOTE_KINDS.accessTypeMissing, `MailAccessType is missing and no message is listed (${folders.length} folder(s))`));
   } else if (type === 'BIND') {
-    record.messageAccesses = messageAccesses(folders, notes);
+    record.messageAccesses = messageAccesses(folders, record, notes);
     const items = folders.reduce((n, f) => n + (f.items?.length ?? 0), 0);
     if (folders.length > 0 && items === 0) {
       notes.push(new NormalizationNote(NOTE_KINDS.bindFoldersWithoutItems, `folders ${folders.map((f) => `'${clip(f.path ?? f.id ?? '?', 40)}'`).join(', ')} list no items`));
@@ -173,7 +175,11 @@ function applyMailAccess(ad: Obj, record: NormalizedRecord, notes: Normalization
     }
   } else {
     record.folderSyncs = folderSyncs(ad, folders);
-    if (record.folderSyncs.length === 0) notes.push(new NormalizationNote(NOTE_KINDS.syncWithoutFolder, 'no Folders, Item.ParentFolder or FolderId/FolderPathName'));
+    if (record.folderSyncs.length === 0) {
+      // Kept as a sync of an unknown folder: the record says something was synced, and it may be the whole mailbox.
+      record.folderSyncs = [{ folderKey: UNKNOWN_FOLDER_KEY, folderPath: '' }];
+      notes.push(new NormalizationNote(NOTE_KINDS.syncWithoutFolder, 'no Folders, Item.ParentFolder or FolderId/FolderPathName'));
+    }
   }
 }
 
@@ -190,32 +196,85 @@ function folderKey(f: RawFolder): string {
   return f.id ?? `path:${f.path ?? ''}`;
 }
 
-/** One access per (folder, message); the same message may legitimately appear in several folders (quirk 22). */
-function messageAccesses(folders: RawFolder[], notes: NormalizationNote[]): NormalizedMessageAccess[] {
+/**
+ * One access per (folder, message); the same message may legitimately appear in several folders (quirk 22). An item
+ * without an InternetMessageId is still an access: known by its store id within the mailbox (never merged across
+ * mailboxes), or, with no id at all, as one item of this record.
+ */
+function messageAccesses(folders: RawFolder[], record: NormalizedRecord, notes: NormalizationNote[]): NormalizedMessageAccess[] {
   const out: NormalizedMessageAccess[] = [];
   const seen = new Set<string>();
+  const withoutId: string[] = [];
+  let badTimes = 0;
+  let firstBadTime: unknown = null;
+  let repeated = 0;
   for (const folder of folders) {
     const key = folderKey(folder);
-    for (const item of folder.items ?? []) {
+    (folder.items ?? []).forEach((item, position) => {
       const id = typeof item.messageId === 'string' ? canonicalMessageId(item.messageId) : null;
-      if (!id) {
+      const itemId = storeId(item);
+      let dictionaryKey: string;
+      if (id) {
+        dictionaryKey = messageKey(id.canonical);
+      } else {
         const what = item.messageId === undefined || item.messageId === null || item.messageId === '' ? 'no InternetMessageId' : `InternetMessageId ${describe(item.messageId)} unreadable`;
-        notes.push(new NormalizationNote(NOTE_KINDS.itemWithoutMessageId, `an item of folder '${clip(folder.path ?? folder.id ?? '?', 40)}' has ${what}`));
-        continue;
+        withoutId.push(`'${clip(folder.path ?? folder.id ?? '?', 40)}' has ${what}${itemId ? ` (item ${clip(itemId, 40)})` : ' and no item id'}`);
+        dictionaryKey = itemKey(record.mailboxUpn, itemId ?? `record:${record.recordKey}\u0001${key}\u0001${position}`);
       }
-      const dedup = `${key}\u0000${id.canonical}`;
-      if (seen.has(dedup)) continue;
+      const dedup = `${key}\u0000${dictionaryKey}`;
+      if (seen.has(dedup)) {
+        repeated++;
+        return;
+      }
       seen.add(dedup);
+      const itemTime = typeof item.creationTime === 'string' ? parseAuditTime(item.creationTime) : null;
+      if (item.creationTime !== undefined && item.creationTime !== null && item.creationTime !== '' && itemTime === null) {
+        if (badTimes++ === 0) firstBadTime = item.creationTime;
+      }
       out.push({
         folderKey: key,
         folderPath: folder.path ?? '',
-        internetMessageId: id.canonical,
-        internetMessageIdOriginal: id.original,
+        internetMessageId: id?.canonical ?? null,
+        internetMessageIdOriginal: id?.original ?? null,
+        dictionaryKey,
         sizeInBytes: nonNegativeInt(item.size, Number.MAX_SAFE_INTEGER),
+        itemId,
+        itemTime,
+        subject: typeof item.subject === 'string' && item.subject !== '' ? item.subject : null,
+        sensitivityLabels: labels(item.sensitivity),
       });
-    }
+    });
+  }
+  if (withoutId.length > 0) {
+    const more = withoutId.length > 1 ? ` (+${withoutId.length - 1} more)` : '';
+    notes.push(new NormalizationNote(NOTE_KINDS.itemWithoutMessageId, `an item of folder ${withoutId[0]}${more}`, withoutId.length));
+  }
+  const unreadable = folders.reduce((n, f) => n + (f.unreadable ?? 0), 0);
+  if (unreadable > 0) {
+    const where = folders.find((f) => f.unreadable)!;
+    notes.push(new NormalizationNote(NOTE_KINDS.itemUnreadable, `${unreadable} FolderItems entr${unreadable === 1 ? 'y' : 'ies'} of folder '${clip(where.path ?? where.id ?? '?', 40)}' could not be read as items`, unreadable));
+  }
+  if (repeated > 0) {
+    notes.push(new NormalizationNote(NOTE_KINDS.itemRepeated, `${repeated} repeated item(s) stored once`, repeated));
+  }
+  if (badTimes > 0) {
+    notes.push(new NormalizationNote(NOTE_KINDS.itemTimeUnreadable, `item CreationTime ${describe(firstBadTime)} is not a date`, badTimes));
   }
   return out;
+}
+
+/** The item's store id: ImmutableId survives moves between folders, but can be the literal ErrorDuringIdConversion (quirk 25). */
+function storeId(item: RawItem): string | null {
+  const immutable = text(item.immutableId);
+  if (immutable !== null && immutable.toLowerCase() !== 'errorduringidconversion') return immutable;
+  return text(item.id);
+}
+
+/** Sensitivity as one label id, a list of them, or a comma-separated text; null when there is none. */
+function labels(value: unknown): string[] | null {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  const out = list.map((v) => text(v)).filter((v): v is string => v !== null);
+  return out.length > 0 ? out : null;
 }
 
 /** Sync = whole folder exposed. Both shapes (quirk 18) plus the flat FolderId/FolderPathName columns. */

@@ -17,6 +17,8 @@ import { DETECT_HEAD_CHARS, sniffExport, type ExportShape } from './detect';
 /** Input bytes format detection reads at most (64 KiB). */
 export const DETECT_HEAD_BYTES = 64 * 1024;
 import { DEFAULT_MAX_RECORD_CHARS, NotAnAuditExportError } from './errors';
+import { formatById } from '../formats';
+import { detailLayout, mapDetailRow, type DetailLayout } from './detail-rows';
 import { csvLayout, mapCsvRow, mapJsonValue, type CsvLayout } from './formats';
 import { splitJsonValues } from './json-values';
 import { unpack, type ContainerKind, type UnpackedEntry } from './unpack';
@@ -110,7 +112,9 @@ async function* jsonEvents(text: AsyncIterable<string>, shape: ExportShape, max:
 }
 
 async function* csvEvents(text: AsyncIterable<string>, shape: ExportShape, max: number): AsyncGenerator<ReadEvent> {
-  let layout: CsvLayout | null = null;
+  let layout: CsvLayout | DetailLayout | null = null;
+  // Message-detail formats (message trace, eDiscovery) map rows to SourceDetails instead of audit records.
+  const details = formatById(shape.format).detailColumns !== undefined;
   for await (const ev of readCsvRows(text, { delimiter: shape.delimiter, maxRecordChars: max })) {
     if (ev.kind === 'error') {
       yield { kind: 'rejection', rejection: { line: ev.line, reason: ev.reason, excerpt: ev.excerpt } };
@@ -118,7 +122,7 @@ async function* csvEvents(text: AsyncIterable<string>, shape: ExportShape, max: 
     }
     if (!layout) {
       if (csvPreamble(ev.text)) continue;
-      layout = csvLayout(shape.format, ev.cells);
+      layout = details ? detailLayout(shape.format, ev.cells) : csvLayout(shape.format, ev.cells);
       continue;
     }
     if (ev.cells.length !== layout.header.length) {
@@ -132,14 +136,14 @@ async function* csvEvents(text: AsyncIterable<string>, shape: ExportShape, max: 
       };
       continue;
     }
-    yield mapCsvRow(layout, ev.cells, ev.line, ev.text);
+    yield 'picks' in layout ? mapDetailRow(layout, ev.cells, ev.line, ev.text) : mapCsvRow(layout, ev.cells, ev.line, ev.text);
   }
 }
 
 async function* withDamageCheck(events: AsyncGenerator<ReadEvent>, entry: UnpackedEntry): AsyncGenerator<ReadEvent> {
   let lastLine = 1;
   for await (const ev of events) {
-    lastLine = ev.kind === 'record' ? ev.record.line : ev.rejection.line;
+    lastLine = ev.kind === 'record' ? ev.record.line : ev.kind === 'detail' ? ev.detail.line : ev.rejection.line;
     yield ev;
   }
   if (entry.damage) yield { kind: 'rejection', rejection: { line: lastLine, reason: entry.damage, excerpt: '' } };

@@ -26,5 +26,14 @@ export function createExposureByQueryLoaders(s: Services, related: RelatedRows) 
   const unknownFilterValues = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.unknownFilterValues(q))), {
     cacheKeyFn: keyOf,
   });
-  return { totals, boundMessages, syncedFolders, unknownFilterValues };
+  const presumedCounts = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.presumed.counts(q))), { cacheKeyFn: keyOf });
+  const presumedMessages = new DataLoader(
+    (reqs: readonly { query: ExposureQuery; first: number; after: string | null }[]) =>
+      Promise.all(
+        reqs.map((r) => s.presumed.page(r.query, r.first, r.after, () => presumedCounts.load(r.query).then((c) => c.rows)).catch((e: Error) => e)),
+      ),
+    { cacheKeyFn: (r) => `${keyOf(r.query)}|${r.first}|${r.after ?? ''}` },
+  );
+    const excluded = new DataLoader((qs: readonly ExposureQuery[]) => Promise.all(qs.map((q) => s.exposure.excluded(q))), { cacheKeyFn: keyOf });
+  return { totals, boundMessages, syncedFolders, unknownFilterValues, presumedCounts, presumedMessages, excluded };
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Services } from '../../services';
 import type { RelatedRows } from '../../services/rows';
 import { createAppByAppIdLoader } from './app-by-app-id.loader';
+import { createAppByIdLoader } from './app-by-id.loader';
 import { createAppsByMailboxLoader } from './apps-by-mailbox.loader';
 import { createAppsBySessionLoader } from './apps-by-session.loader';
 import { createBoundMessageCountByAppLoader } from './bound-message-count-by-app.loader';
@@ -20,14 +21,17 @@ import { createImportBatchByIdLoader } from './import-batch-by-id.loader';
 import { createMailboxByIdLoader } from './mailbox-by-id.loader';
 import { createMailboxesByClientIpLoader } from './mailboxes-by-client-ip.loader';
 import { createMailboxesByMessageLoader } from './mailboxes-by-message.loader';
+import { createDetailsByMessageLoader } from './details-by-message.loader';
 import { createMailboxesBySessionLoader } from './mailboxes-by-session.loader';
 import { createMessageAccessesByParentLoaders } from './message-accesses-by-parent.loader';
+import { createExposuresByMessageLoader } from './exposures-by-message.loader';
 import { createOperationsBySessionLoader } from './operations-by-session.loader';
 import { createRecordFacetsBySessionLoader } from './record-facets-by-session.loader';
 import { createRecordsBySessionLoader } from './records-by-session.loader';
 import { createRejectionsByBatchLoader } from './rejections-by-batch.loader';
 import { createSessionByIdLoader } from './session-by-id.loader';
 import { createSessionsByClientIpLoader, createSessionsByMailboxLoader } from './sessions-by-link.loader';
+import { createTagsByTargetLoader } from './tags-by-target.loader';
 import { createUnauditedWindowsByMailboxLoader } from './unaudited-windows-by-mailbox.loader';
 
 /**
@@ -80,12 +84,17 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
     recordsPerDayByMailbox: createRecordsPerDayByMailboxLoader(s),
 
     mailboxesByMessage: createMailboxesByMessageLoader(s),
+    detailsByMessage: createDetailsByMessageLoader(s),
+    exposuresByMessage: createExposuresByMessageLoader(s),
 
     appByAppId: createAppByAppIdLoader(s),
+    appById: createAppByIdLoader(s),
     appsByMailbox: createAppsByMailboxLoader(s),
     appsBySession: createAppsBySessionLoader(s),
     mailboxesByApp: createMailboxesByAppLoader(s),
     boundMessageCountByApp: createBoundMessageCountByAppLoader(s),
+
+    tagsByTarget: createTagsByTargetLoader(s),
 
     messageAccesses: createMessageAccessesByParentLoaders(dataSource, s, related),
     folderSyncs: createFolderSyncsByParentLoaders(s, related),

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { ActivityGroup, ActivityInterval } from '../../services/activity.service';
 import type { RequestContext } from '../context';
-import { optionalIpArg, optionalUpnArg } from './args';
+import { addressArg, optionalUpnArg } from './args';
 
 const IntervalEnum = { MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' } as const satisfies Record<ActivityInterval, ActivityInterval>;
 registerEnumType(IntervalEnum, { name: 'Interval', description: 'Bucket width; buckets are aligned to it in UTC.' });
@@ -45,7 +45,7 @@ export class ActivityResolver {
   @Query(() => [ActivitySeriesType], {
     description: 'Records, operations and messages per time bucket for dashboards; series ordered by total records, at most `top`. from/to inclusive (epoch ms accepted).',
   })
-  activity(
+  async activity(
     @Ctx() ctx: RequestContext,
     @Arg('interval', () => IntervalEnum) interval: ActivityInterval,
     @Arg('from', () => Date) from: Date,
@@ -64,7 +64,7 @@ export class ActivityResolver {
       to,
       groupBy,
       mailbox: optionalUpnArg(mailbox, 'mailbox'),
-      clientIp: optionalIpArg(clientIp, 'clientIp'),
+      clientIp: await addressArg(clientIp, 'clientIp', (v) => ctx.services.clientIps.isKnownNonIpAddress(v)),
       sessionId: sessionId?.trim() || null,
       appId: appId?.trim() || null,
       operation: operation?.trim() || null,

@@ -4,6 +4,7 @@ import { pageSize } from '../pagination';
 import { AppConnection } from '../types/connections.type';
 import { AppType, MailboxType } from '../types/entities.type';
 import { optionalUpnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => AppType)
@@ -19,8 +20,14 @@ export class AppResolver {
     @Args() page: PageArgs,
     @Args() window: WindowArgs,
     @Arg('mailbox', () => String, { nullable: true }) mailbox?: string | null,
+    @Arg('tagged', () => [String], { nullable: true, description: 'Only apps carrying any of these analyst tag labels.' }) tagged?: string[] | null,
+    @Arg('notTagged', () => [String], { nullable: true, description: 'Only apps carrying none of these analyst tag labels.' }) notTagged?: string[] | null,
   ) {
-    return ctx.services.apps.page({ mailbox: optionalUpnArg(mailbox, 'mailbox'), ...windowOf(window) }, pageSize(page.first), page.after);
+    return ctx.services.apps.page(
+      { mailbox: optionalUpnArg(mailbox, 'mailbox'), ...windowOf(window), tagged: tagLabelsArg(tagged), notTagged: tagLabelsArg(notTagged) },
+      pageSize(page.first),
+      page.after,
+    );
   }
 
   @FieldResolver(() => Int, { description: 'Distinct messages bound through it.' })

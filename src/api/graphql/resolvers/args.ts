@@ -15,6 +15,16 @@ export function ipArg(value: string, name = 'address'): string {
   return ip.address;
 }
 
+/**
+ * A client address filter: any spelling of an IP (canonicalised), or the text of a non-IP address some record came
+ * from (localhost, fe80::1%eth0: `known` asks, one statement, for non-IPs only). Anything else is refused.
+ */
+export async function addressArg(value: string | null | undefined, name: string, known: (text: string) => Promise<boolean>): Promise<string | null> {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  if (canonicalIp(value)) return ipArg(value, name);
+  return (await known(value)) ? value : ipArg(value, name);
+}
+
 export function optionalIpArg(value: string | null | undefined, name: string): string | null {
   return value === null || value === undefined || value.trim() === '' ? null : ipArg(value, name);
 }

@@ -8,7 +8,7 @@ import { appKey } from '../../../import/normalize/app-identity';
 import { LogonTypeEnum, logonTypeOf } from '../types/enums';
 import { AuditRecordFilter } from '../types/filters.type';
 import { JSONScalar } from '../scalars';
-import { optionalIpArg, optionalUpnArg } from './args';
+import { addressArg, optionalUpnArg } from './args';
 import { batchView } from '../../../import/import-batches';
 import { PageArgs } from './page-args';
 
@@ -20,7 +20,7 @@ export class AuditRecordResolver {
   }
 
   @Query(() => AuditRecordConnection, { description: 'Records by CreationTime, oldest first. Filters are ANDed; from/to are inclusive.' })
-  auditRecords(
+  async auditRecords(
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Arg('filter', () => AuditRecordFilter, { nullable: true }) filter?: AuditRecordFilter,
@@ -29,7 +29,7 @@ export class AuditRecordResolver {
       {
         mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
         sessionId: filter?.sessionId?.trim() || null,
-        clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
+        clientIp: await addressArg(filter?.clientIp, 'filter.clientIp', (v) => ctx.services.clientIps.isKnownNonIpAddress(v)),
         operation: filter?.operation?.trim() || null,
         mailAccessType: filter?.mailAccessType ?? null,
         clientAppId: filter?.clientAppId?.trim() || null,
@@ -67,6 +67,15 @@ export class AuditRecordResolver {
   @FieldResolver(() => ClientIpType, { nullable: true })
   clientIp(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
     return record.clientIpId ? ctx.loaders.clientIpById.load(record.clientIpId) : null;
+  }
+
+  @FieldResolver(() => AuditRecordType, {
+    nullable: true,
+    description:
+      'The record stored earlier with the same AuditData.Id but different content. Both are kept; this one\'s id is then <Id>#<sha256 of its canonical content>. null for nearly every record.',
+  })
+  conflictsWith(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext) {
+    return record.conflictsWithId ? ctx.loaders.auditRecordById.load(record.conflictsWithId) : null;
   }
 
   @FieldResolver(() => ImportBatchType, { description: 'The import that added it.' })

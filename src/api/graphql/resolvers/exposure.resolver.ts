@@ -5,11 +5,14 @@ import { pageSize } from '../pagination';
 import { splitCoverage } from '../../services/coverage.service';
 import { windowsOverlapping } from '../../services/mailbox.service';
 import { TimeWindow } from '../types/common.type';
-import { ExposedMessageConnection } from '../types/connections.type';
+import { ExposedMessageConnection, PresumedMessageConnection } from '../types/connections.type';
 import { CoverageType, ExposureWarningType } from '../types/coverage.type';
 import { FolderSyncType, FolderType, MailboxType, SessionType } from '../types/entities.type';
 import { ExposedMessageType, ExposureType } from '../types/views.type';
 import { ipListArg, textListArg, upnArg } from './args';
+import { UNKNOWN_FOLDER_KEY } from '../../../import/types';
+import { tagLabelsArg } from '../../services/tag.service';
+import { TagExclusionType } from '../types/tags.type';
 import { PageArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => ExposureType)
@@ -28,6 +31,11 @@ export class ExposureResolver {
     @Arg('sessionIds', () => [String], { nullable: true }) sessionIds?: string[],
     @Arg('clientIps', () => [String], { nullable: true }) clientIps?: string[],
     @Arg('clientAppIds', () => [String], { nullable: true }) clientAppIds?: string[],
+    @Arg('excludeTagged', () => [String], {
+      nullable: true,
+      description: 'Leave out records whose session, client IP or app carries any of these analyst tag labels ("everything but the office NAT"); see excluded.',
+    })
+    excludeTagged?: string[],
   ): Promise<ExposureType> {
     const range = windowOf(window);
     const upn = upnArg(mailbox, 'mailbox');
@@ -39,7 +47,7 @@ export class ExposureResolver {
     ctx.loaders.mailboxById.prime(found.id, found);
     return {
       ...range,
-      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds) },
+      query: { mailboxId: found.id, ...range, sessionIds: textListArg(sessionIds), clientIps: ips, clientAppIds: textListArg(clientAppIds), excludeTagged: tagLabelsArg(excludeTagged) },
     };
   }
 
@@ -67,9 +75,28 @@ export class ExposureResolver {
     return (await ctx.loaders.exposure.totals.load(exposure.query)).bindOperationCount;
   }
 
+  @FieldResolver(() => TagExclusionType, { nullable: true, description: 'What excludeTagged left out (null when it was not given).' })
+  excluded(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.exposure.excluded.load(exposure.query);
+  }
+
   @FieldResolver(() => [FolderSyncType], { description: 'presumed: whole folders synced' })
   syncedFolders(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
     return ctx.loaders.exposure.syncedFolders.load(exposure.query);
+  }
+
+  @FieldResolver(() => PresumedMessageConnection, {
+    description:
+      'presumed: for each matching Sync, the messages known to be in its folder (imported inventory, else a Bind there by anyone before or after), ' +
+      'one edge per (Sync, message) with the strongest evidence; oldest Sync first, then by InternetMessageId. totalCount counts edges.',
+  })
+  presumedMessages(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext, @Args() page: PageArgs) {
+    return ctx.loaders.exposure.presumedMessages.load({ query: exposure.query, first: pageSize(page.first), after: page.after ?? null });
+  }
+
+  @FieldResolver(() => Int, { description: 'presumed: how many distinct messages presumedMessages names (a message synced twice counts once).' })
+  async presumedMessageCount(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.exposure.presumedCounts.load(exposure.query)).messages;
   }
 
   @FieldResolver(() => [TimeWindow], {
@@ -92,7 +119,12 @@ export class ExposureResolver {
   })
   async warnings(@Root() exposure: ExposureType, @Ctx() ctx: RequestContext): Promise<ExposureWarningType[]> {
     const q = exposure.query;
-    const [spans, unknown] = await Promise.all([ctx.loaders.coverageByMailbox.load(q.mailboxId), ctx.loaders.exposure.unknownFilterValues.load(q)]);
+    const [spans, unknown, syncs, excluded] = await Promise.all([
+      ctx.loaders.coverageByMailbox.load(q.mailboxId),
+      ctx.loaders.exposure.unknownFilterValues.load(q),
+      ctx.loaders.exposure.syncedFolders.load(q),
+      ctx.loaders.exposure.excluded.load(q),
+    ]);
     const { covered, uncovered } = splitCoverage(spans, q);
     const warnings: ExposureWarningType[] = [];
     if (!covered.length) {
@@ -111,6 +143,28 @@ export class ExposureResolver {
     unknownOf('UNKNOWN_SESSION_ID', 'session id(s)', unknown.sessionIds);
     unknownOf('UNKNOWN_CLIENT_IP', 'client IP(s)', unknown.clientIps);
     unknownOf('UNKNOWN_APP_ID', 'app id(s)', unknown.clientAppIds);
+    // The synced folders' rows came with their folder (primed): no statement of its own.
+    const folders = await ctx.loaders.folderById.loadMany([...new Set(syncs.map((x) => x.folderId))]);
+    const unknownFolder = folders.find((f): f is FolderType => !!f && !(f instanceof Error) && f.folderKey === UNKNOWN_FOLDER_KEY);
+    if (unknownFolder) {
+      const times = syncs.filter((x) => x.folderId === unknownFolder.id).map((x) => x.syncedAt.toISOString());
+      warnings.push({
+        code: 'UNKNOWN_FOLDER_SYNCED',
+        message:
+          `${times.length} Sync record(s) in the answer name no folder: any folder, up to the whole mailbox, may have been synced ` +
+          '(syncedFolders lists them under the folder with unknown: true); values are their times.',
+        values: times,
+      });
+    }
+    if (excluded && excluded.recordCount > 0) {
+      warnings.push({
+        code: 'EXCLUDED_BY_TAG',
+        message:
+          `excludeTagged (${excluded.labels.join(', ')}) left out ${excluded.recordCount} record(s): ` +
+          `${excluded.sessionCount} tagged session(s), ${excluded.clientIpCount} tagged client IP(s), ${excluded.appCount} tagged app(s).`,
+        values: excluded.labels,
+      });
+    }
     return warnings;
   }
 }

@@ -8,7 +8,8 @@ import { MailboxConnection, MessageAccessConnection, SessionConnection } from '.
 import { AppType, FolderSyncType, FolderType, ImportBatchType, MailboxType } from '../types/entities.type';
 import { MailboxFilter } from '../types/filters.type';
 import { upnArg } from './args';
-import { PageArgs, pageOf, WindowArgs, windowOf } from './page-args';
+import { tagLabelsArg } from '../../services/tag.service';
+import { PageArgs, pageOf, TagFilterArgs, WindowArgs, windowOf } from './page-args';
 
 @Resolver(() => MailboxType)
 export class MailboxResolver {
@@ -23,7 +24,11 @@ export class MailboxResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => MailboxFilter, { nullable: true }) filter?: MailboxFilter,
   ) {
-    return ctx.services.mailboxes.page(filter ?? {}, pageSize(page.first), page.after);
+    return ctx.services.mailboxes.page(
+      { ...filter, tagged: tagLabelsArg(filter?.tagged), notTagged: tagLabelsArg(filter?.notTagged) },
+      pageSize(page.first),
+      page.after,
+    );
   }
 
   @FieldResolver(() => [AppType], { description: 'Applications with records in this mailbox, by firstSeen.' })
@@ -36,14 +41,17 @@ export class MailboxResolver {
     return ctx.loaders.foldersByMailbox.load(mailbox.id);
   }
 
-  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: active in this mailbox in the window.' })
+  @FieldResolver(() => SessionConnection, { description: 'Sessions with records in this mailbox, by firstSeen; from/to: with at least one record in this mailbox in the window.' })
   sessions(
     @Root() mailbox: MailboxType,
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Args() window: WindowArgs,
+    @Args() tags: TagFilterArgs,
   ) {
-    return ctx.loaders.sessionsByMailbox(windowOf(window)).load(pageOf(mailbox.id, page));
+    return ctx.loaders
+      .sessionsByMailbox({ ...windowOf(window), tagged: tagLabelsArg(tags.tagged), notTagged: tagLabelsArg(tags.notTagged) })
+      .load(pageOf(mailbox.id, page));
   }
 
   @FieldResolver(() => MessageAccessConnection, { description: 'Messages bound in this mailbox (confirmed exposure), oldest first.' })

@@ -22,6 +22,15 @@ export class WindowArgs {
   to?: Date;
 }
 
+@ArgsType()
+export class TagFilterArgs {
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels.' })
+  notTagged?: string[];
+}
+
 /** The page of a parent's children that the paged loaders answer. */
 export function pageOf(parentId: string, page: PageArgs): PageRequest {
   return { parentId, first: pageSize(page.first), after: page.after ?? null };

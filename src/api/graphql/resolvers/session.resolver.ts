@@ -7,7 +7,8 @@ import { OperationTally, SessionClient } from '../types/common.type';
 import { AuditRecordConnection, MessageAccessConnection, SessionConnection } from '../types/connections.type';
 import { AppType, ClientIpType, FolderSyncType, MailboxType, SessionType } from '../types/entities.type';
 import { SessionFilter } from '../types/filters.type';
-import { optionalIpArg, optionalUpnArg } from './args';
+import { addressArg, optionalUpnArg } from './args';
+import { tagLabelsArg } from '../../services/tag.service';
 import { PageArgs, pageOf } from './page-args';
 
 @Resolver(() => SessionType)
@@ -18,7 +19,7 @@ export class SessionResolver {
   }
 
   @Query(() => SessionConnection, { description: 'Sessions by firstSeen. Filters are ANDed.' })
-  sessions(
+  async sessions(
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
@@ -26,8 +27,10 @@ export class SessionResolver {
     return ctx.services.sessions.page(
       {
         mailbox: optionalUpnArg(filter?.mailbox, 'filter.mailbox'),
-        clientIp: optionalIpArg(filter?.clientIp, 'filter.clientIp'),
+        clientIp: await addressArg(filter?.clientIp, 'filter.clientIp', (v) => ctx.services.clientIps.isKnownNonIpAddress(v)),
         ...timeRange(filter?.from, filter?.to),
+        tagged: tagLabelsArg(filter?.tagged),
+        notTagged: tagLabelsArg(filter?.notTagged),
       },
       pageSize(page.first),
       page.after,

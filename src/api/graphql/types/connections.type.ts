@@ -2,6 +2,7 @@
 import { Connection } from '../pagination';
 import { AppType, AuditRecordType, ClientIpType, MailboxType, MessageAccessType, SessionType } from './entities.type';
 import { ExposedMessageType } from './views.type';
+import { NotificationEntryType, PresumedMessageType } from './presumed.type';
 
 export const MailboxConnection = Connection(MailboxType, 'Mailbox');
 export const SessionConnection = Connection(SessionType, 'Session');
@@ -10,3 +11,5 @@ export const MessageAccessConnection = Connection(MessageAccessType, 'MessageAcc
 export const AuditRecordConnection = Connection(AuditRecordType, 'AuditRecord');
 export const ExposedMessageConnection = Connection(ExposedMessageType, 'ExposedMessage');
 export const AppConnection = Connection(AppType, 'App');
+export const PresumedMessageConnection = Connection(PresumedMessageType, 'PresumedMessage');
+export const NotificationEntryConnection = Connection(NotificationEntryType, 'NotificationEntry');

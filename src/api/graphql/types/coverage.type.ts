@@ -39,7 +39,10 @@ export class ExposureWarningType {
   @Field({
     description:
       'NO_DATA (no imported record of the mailbox in the window), PARTIAL_COVERAGE (part of the window has none), ' +
-      'UNKNOWN_SESSION_ID / UNKNOWN_CLIENT_IP / UNKNOWN_APP_ID (a filter value found in no imported record: it matches nothing).',
+      'UNKNOWN_SESSION_ID / UNKNOWN_CLIENT_IP / UNKNOWN_APP_ID (a filter value found in no imported record: it matches nothing), ' +
+      'UNKNOWN_FOLDER_SYNCED (a Sync record named no folder: the whole mailbox may have been synced; values are the sync times), ' +
+
+      'EXCLUDED_BY_TAG (excludeTagged left records out: see excluded).',
   })
   code!: string;
 

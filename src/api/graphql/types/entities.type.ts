@@ -3,7 +3,7 @@
  * src/api/resolvers that goes through a per-request DataLoader.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ImportFormatEnum, ImportStatusEnum, IpKindEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
+import { ImportFormatEnum, ImportNoteCodeEnum, ImportStatusEnum, IpKindEnum, MailAccessTypeEnum, SessionKindEnum } from './enums';
 
 /** What Session, App and ClientIp share: when they were first and last seen, and in how many records. */
 @ObjectType()
@@ -76,14 +76,18 @@ export class AppType extends SeenActivity {
 
 }
 
-@ObjectType('ClientIp', { description: 'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4.' })
+@ObjectType('ClientIp', {
+  description:
+    'A client address, canonical: no port, lower-case compressed IPv6, IPv4-mapped as IPv4. Text that is not an IP ' +
+    '(localhost, fe80::1%eth0) is kept as written, with kind NOT_AN_IP and version 0, and found by that exact text.',
+})
 export class ClientIpType extends SeenActivity {
   id!: string;
 
   @Field()
   address!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '4 or 6; 0 when the address is not an IP (kind NOT_AN_IP).' })
   version!: number;
 
   @Field(() => IpKindEnum, { description: 'Address class from the shipped ranges; pivot follows only PUBLIC addresses unless asked.' })
@@ -108,7 +112,7 @@ export class FolderType {
   @Field({ name: 'folderId', description: 'The folder store Id, or path:<Path> when the records gave none.' })
   folderKey!: string;
 
-  @Field({ description: 'As the records wrote it: localised and not always rooted.' })
+  @Field({ description: 'As the records wrote it: localised and not always rooted (empty for the unknown folder).' })
   path!: string;
 }
 
@@ -123,17 +127,29 @@ export class MessageAccessType {
   sessionId!: string | null;
   clientIpId!: string | null;
 
-  @Field({ description: 'Canonical, with angle brackets.' })
+  @Field({ description: 'Canonical, with angle brackets; empty when the record listed the item without one (see internetMessageIdMissing, itemId).' })
   internetMessageId!: string;
+
+  @Field({ description: 'True when the Bind record listed this item without an InternetMessageId: still a confirmed access, known by itemId.' })
+  internetMessageIdMissing!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The item's store id (FolderItems ImmutableId, else Id) when the record gives it." })
+  itemId!: string | null;
 
   @Field(() => MailAccessTypeEnum)
   accessType!: MailAccessTypeEnum;
 
-  @Field()
+  @Field({ description: "When it was accessed: the item's own CreationTime when the record gives one (newer Bind records), else the record's CreationTime." })
   accessedAt!: Date;
 
   @Field(() => Int, { nullable: true })
   sizeInBytes!: number | null;
+
+  @Field(() => String, { nullable: true, description: "The item's Subject, when the Bind record lists it (newer records)." })
+  subject!: string | null;
+
+  @Field(() => [String], { description: "The item's sensitivity label id(s) (FolderItems Sensitivity); empty when the record gives none." })
+  sensitivityLabels!: string[];
 
   @Field(() => String, { nullable: true })
   clientAppId!: string | null;
@@ -169,6 +185,8 @@ export class AuditRecordType {
   sessionId!: string | null;
   clientIpId!: string | null;
   batchId!: string;
+  /** The stored record whose Id this one shares with different content (internal id), if any. */
+  conflictsWithId!: string | null;
 
   @Field()
   creationTime!: Date;
@@ -238,6 +256,36 @@ export class ImportRejectionType {
   excerpt!: string;
 }
 
+@ObjectType('ImportNoteExample', { description: 'A record a note was taken on.' })
+export class ImportNoteExampleType {
+  @Field(() => Int, { description: 'Its line in the file (1-based).' })
+  line!: number;
+
+  @Field(() => ID, { nullable: true, description: 'Its AuditRecord id (auditRecord(id:) finds it); null for a message-detail row (message trace, eDiscovery), which is not an audit record.' })
+  recordId!: string | null;
+
+  @Field({ description: 'What was noted about it.' })
+  text!: string;
+}
+
+@ObjectType('ImportNote', { description: 'One kind of record an import stored other than exactly as given: counted, with the first records as examples.' })
+export class ImportNoteType {
+  @Field(() => ImportNoteCodeEnum)
+  code!: string;
+
+  @Field()
+  description!: string;
+
+  @Field(() => Int, { description: 'Records of the batch with this note.' })
+  records!: number;
+
+  @Field(() => Int, { description: 'Items concerned, for notes about items (e.g. items without an InternetMessageId); 0 otherwise.' })
+  items!: number;
+
+  @Field(() => [ImportNoteExampleType], { description: 'The first records (at most 5).' })
+  examples!: ImportNoteExampleType[];
+}
+
 @ObjectType('ImportBatch', { description: 'One imported file: the provenance of the records it added.' })
 export class ImportBatchType {
   @Field(() => ID)
@@ -264,8 +312,11 @@ export class ImportBatchType {
   @Field(() => Int)
   rejected!: number;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Everything the batch stored other than as given, in words (the notes, counted, among them).' })
   warnings!: string[];
+
+  @Field(() => [ImportNoteType], { description: 'The normalisation notes, per kind: how many records (and items), and example records.' })
+  notes!: ImportNoteType[];
 
   @Field(() => String, { nullable: true, description: 'Why a FAILED import failed.' })
   error!: string | null;

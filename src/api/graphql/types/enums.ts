@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { IP_KINDS, type IpKind } from '../../../enrich';
 import { CLIENT_FAMILIES, type ClientFamily } from '../../../enrich/client-info';
 import { FORMATS, type ImportFormat } from '../../../import/formats';
+import { NOTE_KINDS, noteCode } from '../../../import/normalize/notes';
 
 export enum MailAccessTypeEnum {
   BIND = 'BIND',
@@ -81,4 +82,61 @@ export type ClientFamilyEnum = ClientFamily;
 registerEnumType(ClientFamilyEnum, {
   name: 'ClientFamily',
   description: 'The program a ClientInfoString names: by its user agent when that names an Outlook, else by the access protocol.',
+});
+
+/** Where a message detail came from (message_detail.source). */
+export enum MessageDetailSourceEnum {
+  EDISCOVERY = 'EDISCOVERY',
+  MESSAGE_TRACE = 'MESSAGE_TRACE',
+}
+registerEnumType(MessageDetailSourceEnum, {
+  name: 'MessageDetailSource',
+  description:
+    'EDISCOVERY: an eDiscovery item report / load file (the mailbox copy of the message). MESSAGE_TRACE: Get-MessageTrace, ' +
+    'Get-MessageTraceV2 or a historical search report (the message in transport, one row per recipient).',
+});
+
+/** How sure an exposure is: bound (CONFIRMED), in a synced folder (PRESUMED), or in an unaudited window (UNKNOWN). */
+export enum TierEnum {
+  CONFIRMED = 'CONFIRMED',
+  PRESUMED = 'PRESUMED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(TierEnum, {
+  name: 'Tier',
+  description:
+    'CONFIRMED: a Bind record listed the message. PRESUMED: the message is known to be in a folder that a Sync record downloaded. ' +
+    'UNKNOWN: Bind auditing was off (throttled) in the window, so what was read then is not known.',
+});
+
+/** How a presumed message is known to be in the synced folder, strongest first (the order of the enum). */
+export enum PresumedEvidenceEnum {
+  INVENTORY = 'INVENTORY',
+  BOUND_BEFORE = 'BOUND_BEFORE',
+  BOUND_AFTER = 'BOUND_AFTER',
+}
+registerEnumType(PresumedEvidenceEnum, {
+  name: 'PresumedEvidence',
+  description:
+    'INVENTORY: an imported mailbox inventory lists it in the folder. BOUND_BEFORE: a Bind (by anyone) found it in the folder at or before the Sync. ' +
+    'BOUND_AFTER: only a later Bind found it there (it may have arrived after the Sync: the weakest evidence).',
+});
+
+/** Every kind of normalisation note (src/import/normalize/notes.ts), by its stable code. */
+export const ImportNoteCodeEnum = Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), noteCode(kind)])) as Record<string, string>;
+registerEnumType(ImportNoteCodeEnum, {
+  name: 'ImportNoteCode',
+  description: 'A kind of record that an import stored other than exactly as given (ImportBatch.notes).',
+  valuesConfig: Object.fromEntries(Object.values(NOTE_KINDS).map((kind) => [noteCode(kind), { description: kind }])),
+});
+
+export enum TagTargetKindEnum {
+  IP = 'IP',
+  SESSION = 'SESSION',
+  APP = 'APP',
+  MAILBOX = 'MAILBOX',
+}
+registerEnumType(TagTargetKindEnum, {
+  name: 'TagTargetKind',
+  description: 'What an analyst tag is on: a client address (canonical, or verbatim when not an IP), a SessionId, an app id, a mailbox UPN.',
 });

@@ -1,6 +1,6 @@
 /** Input types of the investigation queries. Spelling is forgiven (IPs, UPN case); see each field. */
-import { Field, InputType } from 'type-graphql';
-import { LogonTypeEnum, MailAccessTypeEnum } from './enums';
+import { Field, InputType, Int } from 'type-graphql';
+import { IpKindEnum, LogonTypeEnum, MailAccessTypeEnum } from './enums';
 
 @InputType()
 export class MailboxFilter {
@@ -9,6 +9,12 @@ export class MailboxFilter {
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the UPN.' })
   userPrincipalNameContains?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
@@ -21,24 +27,48 @@ export class SessionFilter {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'Active at or after this instant (on clientIp / in mailbox when given, else overall).',
+    description: 'On clientIp / in mailbox: at least one record there at or after this instant (and at or before to). Otherwise active at or after it.',
   })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Active at or before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'See from: at or before this instant.' })
   to?: Date | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
 export class ClientIpFilter {
+  @Field(() => [IpKindEnum], { nullable: true, description: 'Any of these address classes (e.g. [PUBLIC]: leave out MICROSOFT back ends, private and non-IP addresses).' })
+  kinds?: IpKindEnum[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these ISO 3166-1 alpha-2 country codes (any case), from the shipped offline table.' })
+  countries?: string[] | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Any of these autonomous system numbers, from the shipped offline table.' })
+  asns?: number[] | null;
+
   @Field(() => String, { nullable: true, description: 'IPs with records in this mailbox (UPN, any case).' })
   mailbox?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'Used at or after this instant (in mailbox when given).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'With a mailbox: at least one record in it at or after this instant (and at or before to). Without: used at or after it.',
+  })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Used at or before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'See from: at or before this instant.' })
   to?: Date | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying any of these analyst tag labels.' })
+  tagged?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only those carrying none of these analyst tag labels (e.g. ["office-nat"]).' })
+  notTagged?: string[] | null;
 }
 
 @InputType()
@@ -87,4 +117,7 @@ export class PivotSeed {
 
   @Field(() => [String], { nullable: true, description: 'Known-bad session ids: SessionId or AADSessionId.' })
   sessionIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Known-bad applications: ClientAppId / AppId, any case, with or without {braces}.' })
+  appIds?: string[] | null;
 }

@@ -1,5 +1,6 @@
 /** Answers computed from the model rather than stored as such: a message, an exposure, a pivot. */
 import { Field, Int, ObjectType } from 'type-graphql';
+import { TagExclusionType } from './tags.type';
 
 @ObjectType('Message', { description: 'One InternetMessageId, across every mailbox where it was read.' })
 export class MessageType {
@@ -20,8 +21,17 @@ export class MessageType {
 export class ExposedMessageType {
   mailboxId!: string;
 
-  @Field({ description: 'Canonical, with angle brackets.' })
+  @Field({ description: 'Canonical, with angle brackets; empty when the Bind records listed the item without one (see internetMessageIdMissing, itemId).' })
   internetMessageId!: string;
+
+  @Field({ description: 'True for an item listed without an InternetMessageId: a confirmed access all the same, known by itemId.' })
+  internetMessageIdMissing!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The item's store id (ImmutableId, else Id) when the records give it." })
+  itemId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The Subject the Bind records listed for it (newer records), if any.' })
+  subject!: string | null;
 
   @Field()
   firstAccessedAt!: Date;
@@ -45,6 +55,10 @@ export class PivotHopType {
   sessionIds!: string[];
   /** IPs first reached at this hop (database ids). */
   clientIpIds!: string[];
+  /** Apps first reached at this hop (database ids). */
+  appIds!: string[];
+  /** Mailboxes first reached at this hop through the apps that read them (database ids). */
+  mailboxIds!: string[];
   /** Those of them not followed further: not PUBLIC (shared infrastructure) and includeNonPublic not set. */
   notFollowedClientIpIds!: string[];
 
@@ -52,13 +66,23 @@ export class PivotHopType {
   truncated!: boolean;
 }
 
-@ObjectType('Pivot', { description: 'Everything reachable from the seeds by alternating "sessions that used these IPs" and "IPs those sessions used".' })
+@ObjectType('Pivot', {
+  description:
+    'Everything reachable from the seeds by alternating "sessions that used these IPs" and "IPs those sessions used", and ' +
+    '"mailboxes these apps read" and "the other apps and sessions on those mailboxes".',
+})
 export class PivotType {
   @Field(() => [PivotHopType])
   hops!: PivotHopType[];
 
   sessionIds!: string[];
   clientIpIds!: string[];
+  appIds!: string[];
+  /** Mailboxes reached through apps (those of the sessions reached are added on read). */
+  mailboxIds!: string[];
+
+  @Field(() => TagExclusionType, { nullable: true, description: 'What excludeTagged left out (null when it was not given).' })
+  excluded!: TagExclusionType | null;
 
   @Field({ description: 'True when any hop was cut short by a limit; raise maxSessionsPerHop or start from narrower seeds.' })
   truncated!: boolean;
@@ -74,6 +98,8 @@ export interface ExposureQuery {
   /** null = any IP; otherwise canonical addresses. */
   clientIps: string[] | null;
   clientAppIds: string[] | null;
+  /** Analyst tag labels: records of tagged sessions, IPs and apps are left out (null = none). */
+  excludeTagged: string[] | null;
 }
 
 @ObjectType('Exposure', { description: 'What a mailbox exposed in a window: confirmed (bound), presumed (synced folders), unknown (unaudited).' })

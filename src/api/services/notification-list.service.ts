@@ -1,0 +1,293 @@
+/**
+ * The notification list: one row per (mailbox, message) with its tier, for the people who must be told what was
+ * read. CONFIRMED: bound in the window by the actors asked for. PRESUMED: in a folder those actors synced in the
+ * window (folder-content.ts), and not confirmed. UNKNOWN: one row per unaudited window of the mailbox overlapping the
+ * window (internetMessageId "*"), whoever the actors: throttling hides everyone's binds.
+ *
+ * Rows are ordered by mailbox (database id), tier, InternetMessageId. Confirmed and presumed rows come from one
+ * statement; unaudited windows are computed apart (MailboxService) and merged in, so a page or a download is the
+ * same set-based work whatever its size.
+ */
+import type { DataSource, QueryRunner } from 'typeorm';
+import { run, sql, type Sql } from '../../db/sql';
+import { decodeKeyset, encodeCursor, type ConnectionResult, type CursorKey } from '../../db/pages';
+import { TierEnum } from '../graphql/types/enums';
+import type { NotificationEntryType } from '../graphql/types/presumed.type';
+import type { MailboxType } from '../graphql/types/entities.type';
+import type { TimeWindow } from '../graphql/types/common.type';
+import { actorWhere } from './exposure.service';
+import { contentOfFolders, evidenceOfRank, evidenceRankSql } from './folder-content';
+import { windowsOverlapping } from './mailbox.service';
+import type { TimeRange } from './time-range';
+
+export interface NotificationQuery extends TimeRange {
+  mailboxes: MailboxType[];
+  sessionIds: string[] | null;
+  clientIps: string[] | null;
+  clientAppIds: string[] | null;
+  /** Not offered on the notification list yet: it would leave rows out without a count beside them. */
+  excludeTagged: null;
+}
+
+/** Tier order within a mailbox. */
+const TIER_RANK = { [TierEnum.CONFIRMED]: 0, [TierEnum.PRESUMED]: 1, [TierEnum.UNKNOWN]: 2 } as const;
+const TIERS = [TierEnum.CONFIRMED, TierEnum.PRESUMED, TierEnum.UNKNOWN];
+
+/** Cursor: mailbox id, tier rank, InternetMessageId, tiebreak (message id, or an unknown window's start in ms). */
+const KEY_TYPES = ['bigint', 'bigint', 'text', 'bigint'] as const;
+const keyOf = (e: NotificationEntryType): CursorKey => [e.mailboxId, e.tierRank, e.internetMessageId, e.tiebreak];
+
+/** Rows fetched per round trip when streaming a download. */
+const FETCH_ROWS = 2000;
+
+export class NotificationListService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgId: number,
+  ) {}
+
+  /** `WITH ... entries AS (...)`: the confirmed and presumed rows, before ordering and text lookups. */
+  private entriesOf(q: NotificationQuery): Sql {
+    const orgId = this.orgId;
+    const mailboxIds = q.mailboxes.map((m) => m.id);
+    const actors = actorWhere(orgId, q, 'r', 'creation_time');
+    const app = sql`lower(coalesce(r.client_app_id, r.app_id))`;
+    return sql`WITH confirmed AS (
+        SELECT r.mailbox_id, a.message_id, 0 AS tier_rank, NULL::int AS rank, min(r.creation_time) AS first_at, max(r.creation_time) AS last_at,
+               array_agg(DISTINCT a.folder_id) AS folder_ids,
+               coalesce(array_agg(DISTINCT r.session_id) FILTER (WHERE r.session_id IS NOT NULL), '{}') AS session_ids,
+               coalesce(array_agg(DISTINCT r.client_ip_id) FILTER (WHERE r.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
+               coalesce(array_agg(DISTINCT ${app}) FILTER (WHERE ${app} IS NOT NULL), '{}') AS app_ids,
+               array_agg(DISTINCT r.id) AS record_ids
+        FROM message_access a JOIN audit_record r ON r.id = a.record_id
+        WHERE a.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND ${actors}
+        GROUP BY r.mailbox_id, a.message_id),
+      syncs AS (
+        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, ${app} AS app_id,
+               r.creation_time AS synced_at
+        FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+        WHERE s.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.mail_access_type = 'SYNC' AND ${actors}),
+      ${contentOfFolders(orgId, sql`SELECT folder_id FROM syncs`)},
+      paired AS (
+        SELECT y.*, c.message_id, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank
+        FROM syncs y JOIN content c ON c.folder_id = y.folder_id),
+      presumed AS (
+        SELECT p.mailbox_id, p.message_id, 1 AS tier_rank, min(p.rank) AS rank, min(p.synced_at) AS first_at, max(p.synced_at) AS last_at,
+               array_agg(DISTINCT p.folder_id) AS folder_ids,
+               coalesce(array_agg(DISTINCT p.session_id) FILTER (WHERE p.session_id IS NOT NULL), '{}') AS session_ids,
+               coalesce(array_agg(DISTINCT p.client_ip_id) FILTER (WHERE p.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
+               coalesce(array_agg(DISTINCT p.app_id) FILTER (WHERE p.app_id IS NOT NULL), '{}') AS app_ids,
+               array_agg(DISTINCT p.sync_record_id) || coalesce(array_agg(DISTINCT p.bound_record_id) FILTER (WHERE p.bound_record_id IS NOT NULL), '{}') AS record_ids
+        FROM paired p
+        WHERE p.rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM confirmed k WHERE k.mailbox_id = p.mailbox_id AND k.message_id = p.message_id)
+        GROUP BY p.mailbox_id, p.message_id),
+      entries AS (SELECT * FROM confirmed UNION ALL SELECT * FROM presumed)`;
+  }
+
+  /**
+   * The confirmed and presumed rows after `cursor`, in order, at most `limit` (null: all), with the text a reader
+   * needs (paths, session ids, addresses, record ids; subject, sender and recipients from imported message details).
+   */
+  private rowsSql(q: NotificationQuery, cursor: CursorKey | null, limit: number | null): Sql {
+    const orgId = this.orgId;
+    const after = cursor
+      ? sql`WHERE (e.mailbox_id, e.tier_rank, m.internet_message_id COLLATE "C", e.message_id)
+              > (${cursor[0]}::bigint, ${cursor[1]}::int, ${cursor[2]}::text COLLATE "C", ${cursor[3]}::bigint)`
+      : sql.empty;
+    return sql`${this.entriesOf(q)},
+      page AS (
+        SELECT e.*, m.internet_message_id FROM entries e JOIN message m ON m.id = e.message_id ${after}
+        ORDER BY e.mailbox_id, e.tier_rank, m.internet_message_id COLLATE "C", e.message_id LIMIT ${limit}::bigint)
+      SELECT e.mailbox_id::text AS mailbox_id, e.message_id::text AS message_id, e.tier_rank, e.rank, e.first_at, e.last_at, e.internet_message_id,
+             e.folder_ids::text[] AS folder_ids, e.session_ids::text[] AS session_ids, e.client_ip_ids::text[] AS client_ip_ids, e.app_ids,
+             ARRAY(SELECT f.path FROM folder f WHERE f.id = ANY(e.folder_ids) ORDER BY f.path) AS folder_paths,
+             ARRAY(SELECT s.session_id FROM session s WHERE s.id = ANY(e.session_ids) ORDER BY s.session_id) AS session_keys,
+             ARRAY(SELECT host(c.address) FROM client_ip c WHERE c.id = ANY(e.client_ip_ids) ORDER BY c.address) AS client_ips,
+             ARRAY(SELECT x.record_key FROM audit_record x WHERE x.id = ANY(e.record_ids) ORDER BY x.creation_time, x.id) AS record_keys,
+             ${firstDetailSql(orgId, 'subject')} AS subject, ${firstDetailSql(orgId, 'sender')} AS sender, ${recipientsSql(orgId)} AS recipients
+      FROM page e
+      ORDER BY e.mailbox_id, e.tier_rank, e.internet_message_id COLLATE "C", e.message_id`;
+  }
+
+  /** A page of the list; totalCount counts confirmed, presumed and unknown rows. */
+  async page(q: NotificationQuery, windows: TimeWindow[][], limit: number, after: string | null): Promise<ConnectionResult<NotificationEntryType>> {
+    const cursor = decodeKeyset(after, [...KEY_TYPES]);
+    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1));
+    const unknown = unknownEntries(q, windows).filter((e) => !cursor || compareKeys(keyOf(e), cursor) > 0);
+    const merged = mergeSorted(rows.map((r) => entryFromRow(r, q)), unknown).slice(0, limit + 1);
+    const page = merged.slice(0, limit);
+    const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+    const total = async () => {
+      const [row] = await run(this.db, sql`${this.entriesOf(q)} SELECT count(*) AS n FROM entries`);
+      return Number(row.n) + unknownEntries(q, windows).length;
+    };
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: merged.length > limit,
+        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+        hasPreviousPage: false,
+        startCursor: edges.length ? edges[0].cursor : null,
+      },
+      get totalCount() {
+        return total();
+      },
+    };
+  }
+
+  /**
+   * Every row in order, read from a server-side cursor a batch at a time (memory stays flat); `each` receives a
+   * batch and may wait (back-pressure). Answers the number of rows.
+   */
+  async stream(q: NotificationQuery, windows: TimeWindow[][], each: (batch: NotificationEntryType[]) => Promise<void>): Promise<number> {
+    const runner: QueryRunner = this.db.createQueryRunner();
+    const unknown = unknownEntries(q, windows);
+    let rows = 0;
+    try {
+      await runner.connect();
+      await runner.query('BEGIN READ ONLY');
+      const statement = this.rowsSql(q, null, null);
+      await runner.query(`DECLARE notification_list NO SCROLL CURSOR FOR ${statement.text}`, statement.values);
+      for (;;) {
+        const batch: Record<string, unknown>[] = await runner.query(`FETCH ${FETCH_ROWS} FROM notification_list`);
+        const entries = batch.map((r) => entryFromRow(r, q));
+        const last = entries[entries.length - 1];
+        // Unknown rows that sort before the batch's last row go out with it; the rest wait for later batches.
+        const due = last ? takeWhile(unknown, (u) => compareKeys(keyOf(u), keyOf(last)) < 0) : unknown.splice(0);
+        const out = mergeSorted(entries, due);
+        if (out.length) await each(out);
+        rows += out.length;
+        if (batch.length < FETCH_ROWS && !unknown.length) break;
+      }
+      await runner.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/**
+ * Subject, sender and recipients as Message.subject/sender/recipients pick them from message_detail: sources in
+ * DETAIL_SOURCE_ORDER (an eDiscovery item is the mailbox's own copy; a trace row the message in transport), within a
+ * source by received time then row; subject and sender the first non-blank value; recipients every recipient of
+ * the strongest source that names any, deduplicated case-insensitively, in order of appearance.
+ */
+const DETAIL_SOURCE_ORDER = ['EDISCOVERY', 'MESSAGE_TRACE'];
+const detailOrder = (d: string) => sql`array_position(${DETAIL_SOURCE_ORDER}::text[], ${sql.ident(d, 'source')}::text), ${sql.ident(d, 'received_at')} NULLS LAST, ${sql.ident(d, 'id')}`;
+
+function firstDetailSql(orgId: number, column: 'subject' | 'sender'): Sql {
+  const value = sql.ident('d', column);
+  return sql`(SELECT ${value} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${value} ~ '[^[:space:]]'
+    ORDER BY ${detailOrder('d')} LIMIT 1)`;
+}
+
+function recipientsSql(orgId: number): Sql {
+  return sql`ARRAY(
+    SELECT u.r FROM (
+      SELECT DISTINCT ON (lower(x.r)) x.r, x.n FROM (
+        SELECT rr.r, row_number() OVER (ORDER BY ${detailOrder('d')}, rr.i) AS n
+        FROM message_detail d CROSS JOIN LATERAL unnest(d.recipients) WITH ORDINALITY AS rr(r, i)
+        WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND d.source = (
+          SELECT d2.source FROM message_detail d2 WHERE d2.org_id = ${orgId} AND d2.message_id = e.message_id AND cardinality(d2.recipients) > 0
+          ORDER BY array_position(${DETAIL_SOURCE_ORDER}::text[], d2.source::text) LIMIT 1)) x
+      ORDER BY lower(x.r), x.n) u
+    ORDER BY u.n)`;
+}
+
+function entryFromRow(r: Record<string, unknown>, q: NotificationQuery): NotificationEntryType {
+  const tier = TIERS[Number(r.tier_rank)];
+  return {
+    mailboxId: String(r.mailbox_id),
+    tierRank: Number(r.tier_rank),
+    tiebreak: String(r.message_id),
+    folderIds: r.folder_ids as string[],
+    sessionIds: r.session_ids as string[],
+    clientIpIds: r.client_ip_ids as string[],
+    userPrincipalName: upnOf(q, String(r.mailbox_id)),
+    internetMessageId: String(r.internet_message_id),
+    tier,
+    evidence: r.rank === null || r.rank === undefined ? null : evidenceOfRank(r.rank),
+    firstAccessedAt: r.first_at as Date,
+    lastAccessedAt: r.last_at as Date,
+    subject: (r.subject as string | null) ?? null,
+    sender: (r.sender as string | null) ?? null,
+    recipients: (r.recipients as string[] | null) ?? [],
+    folderPaths: r.folder_paths as string[],
+    sessionKeys: r.session_keys as string[],
+    clientIpAddresses: r.client_ips as string[],
+    appIds: r.app_ids as string[],
+    evidenceRecordIds: r.record_keys as string[],
+    unauditedReason: null,
+    unauditedDetail: null,
+  };
+}
+
+/** The UNKNOWN rows: each mailbox's unaudited windows overlapping the window, in key order. */
+function unknownEntries(q: NotificationQuery, windows: TimeWindow[][]): NotificationEntryType[] {
+  const out = q.mailboxes.flatMap((m, i) =>
+    windowsOverlapping(windows[i] ?? [], q.from, q.to).map(
+      (w): NotificationEntryType => ({
+        mailboxId: m.id,
+        tierRank: TIER_RANK.UNKNOWN,
+        tiebreak: String(w.start.getTime()),
+        folderIds: [],
+        sessionIds: [],
+        clientIpIds: [],
+        userPrincipalName: m.userPrincipalName,
+        internetMessageId: '*',
+        tier: TierEnum.UNKNOWN,
+        evidence: null,
+        firstAccessedAt: w.start,
+        lastAccessedAt: w.end,
+        subject: null,
+        sender: null,
+        recipients: [],
+        folderPaths: [],
+        sessionKeys: [],
+        clientIpAddresses: [],
+        appIds: [],
+        evidenceRecordIds: [],
+        unauditedReason: w.reason,
+        unauditedDetail: w.detail,
+      }),
+    ),
+  );
+  return out.sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+}
+
+const upnOf = (q: NotificationQuery, mailboxId: string) => q.mailboxes.find((m) => m.id === mailboxId)?.userPrincipalName ?? '';
+
+/** Key order as SQL sorts it. InternetMessageIds are only compared here between UNKNOWN rows ("*"), so no collation matters. */
+export function compareKeys(a: CursorKey, b: CursorKey): number {
+  const big = (v: CursorKey[number]) => BigInt(String(v));
+  const byMailbox = big(a[0]) - big(b[0]);
+  if (byMailbox !== 0n) return byMailbox < 0n ? -1 : 1;
+  const byTier = Number(a[1]) - Number(b[1]);
+  if (byTier !== 0) return byTier;
+  if (a[2] !== b[2]) return String(a[2]) < String(b[2]) ? -1 : 1;
+  const byTiebreak = big(a[3]) - big(b[3]);
+  return byTiebreak === 0n ? 0 : byTiebreak < 0n ? -1 : 1;
+}
+
+/** Two lists sorted by key merged into one. */
+function mergeSorted(a: NotificationEntryType[], b: NotificationEntryType[]): NotificationEntryType[] {
+  const out: NotificationEntryType[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && compareKeys(keyOf(a[i]), keyOf(b[j])) <= 0)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+/** Removes and answers the leading items of `list` that satisfy `test`. */
+function takeWhile<T>(list: T[], test: (item: T) => boolean): T[] {
+  let n = 0;
+  while (n < list.length && test(list[n])) n++;
+  return list.splice(0, n);
+}

@@ -1,0 +1,130 @@
+/**
+ * Presumed exposure as messages: for each Sync of a folder, the messages known to be in that folder
+ * (folder-content.ts says how), one row per (Sync, message) with the strongest evidence; and, for a message, every
+ * way it was exposed (bound, or in a synced folder).
+ */
+import type { DataSource } from 'typeorm';
+import { run, sql, type Sql } from '../../db/sql';
+import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
+import { TierEnum } from '../graphql/types/enums';
+import type { MessageExposureType, PresumedMessageType } from '../graphql/types/presumed.type';
+import type { ExposureQuery } from '../graphql/types/views.type';
+import { exposureWhere } from './exposure.service';
+import { contentOfFolders, contentOfMessages, evidenceOfRank, evidenceRankSql } from './folder-content';
+import { groupedInKeyOrder } from './rows';
+
+export interface PresumedCounts {
+  /** (Sync, message) pairs: the rows of presumedMessages. */
+  rows: number;
+  /** Distinct messages among them. */
+  messages: number;
+}
+
+export class PresumedService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgId: number,
+  ) {}
+
+  /**
+   * `WITH ... presumed AS (...)`: every (matching Sync, message known in its folder) pair with its evidence rank.
+   * Syncs are found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their folder_sync rows by
+   * record: never a scan of every folder_sync of the organisation.
+   */
+  private presumedOf(q: ExposureQuery): Sql {
+    return sql`WITH syncs AS (
+        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
+        FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+        WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
+      ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
+      paired AS (
+        SELECT y.*, c.message_id, c.observed_at, c.bound_at, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank
+        FROM syncs y JOIN content c ON c.folder_id = y.folder_id),
+      presumed AS (SELECT * FROM paired WHERE rank IS NOT NULL)`;
+  }
+
+  async counts(q: ExposureQuery): Promise<PresumedCounts> {
+    const [row] = await run(this.db, sql`${this.presumedOf(q)} SELECT count(*) AS n, count(DISTINCT message_id) AS m FROM presumed`);
+    return { rows: Number(row.n), messages: Number(row.m) };
+  }
+
+  /** Oldest Sync first, its messages by InternetMessageId. */
+  async page(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<PresumedMessageType>> {
+    const cursor = decodeKeyset(after, ['timestamptz', 'bigint', 'text']);
+    const afterCursor = cursor
+      ? sql`WHERE (p.synced_at, p.sync_id, m.internet_message_id COLLATE "C") > (${cursor[0]}::timestamptz, ${cursor[1]}::bigint, ${cursor[2]}::text COLLATE "C")`
+      : sql.empty;
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`${this.presumedOf(q)}
+        SELECT p.*, m.internet_message_id FROM presumed p JOIN message m ON m.id = p.message_id ${afterCursor}
+        ORDER BY p.synced_at, p.sync_id, m.internet_message_id COLLATE "C" LIMIT ${limit + 1}`,
+    );
+    const nodes = rows.map(
+      (r): PresumedMessageType => ({
+        syncId: String(r.sync_id),
+        syncRecordId: String(r.sync_record_id),
+        folderId: String(r.folder_id),
+        mailboxId: String(r.mailbox_id),
+        sessionId: r.session_id === null ? null : String(r.session_id),
+        messageId: String(r.message_id),
+        boundRecordId: r.bound_record_id === null ? null : String(r.bound_record_id),
+        internetMessageId: String(r.internet_message_id),
+        syncedAt: r.synced_at as Date,
+        evidence: evidenceOfRank(r.rank),
+        inventoryObservedAt: Number(r.rank) === 0 ? ((r.observed_at as Date | null) ?? null) : null,
+        firstBoundAt: (r.bound_at as Date | null) ?? null,
+      }),
+    );
+    return toConnection(nodes, limit, (n) => [n.syncedAt.toISOString(), n.syncId, n.internetMessageId], total);
+  }
+
+  /**
+   * Every exposure of each message, in every mailbox: CONFIRMED per (mailbox, folder) it was bound in; PRESUMED per
+   * (mailbox, synced folder, evidence) over the Syncs of a folder known to hold it. Oldest first.
+   */
+  async exposuresOfMessages(messageIds: readonly string[]): Promise<MessageExposureType[][]> {
+    const rows: Record<string, unknown>[] = await run(
+      this.db,
+      sql`WITH ${contentOfMessages(this.orgId, messageIds)},
+        confirmed AS (
+          SELECT a.message_id, r.mailbox_id, a.folder_id, NULL::int AS rank, min(r.creation_time) AS first_at, max(r.creation_time) AS last_at, count(*) AS n,
+                 coalesce(array_agg(DISTINCT r.session_id) FILTER (WHERE r.session_id IS NOT NULL), '{}') AS session_ids,
+                 (array_agg(a.record_id ORDER BY r.creation_time, a.record_id))[1] AS first_record_id
+          FROM message_access a JOIN audit_record r ON r.id = a.record_id
+          WHERE a.org_id = ${this.orgId} AND a.message_id = ANY(${messageIds}::bigint[]) AND r.mailbox_id IS NOT NULL
+          GROUP BY a.message_id, r.mailbox_id, a.folder_id),
+        synced AS (
+          SELECT c.message_id, r.mailbox_id, s.folder_id, ${evidenceRankSql('c', sql`r.creation_time`)} AS rank, r.creation_time, r.session_id, s.record_id
+          FROM content c JOIN folder_sync s ON s.folder_id = c.folder_id JOIN audit_record r ON r.id = s.record_id
+          WHERE s.org_id = ${this.orgId} AND r.mailbox_id IS NOT NULL),
+        presumed AS (
+          SELECT message_id, mailbox_id, folder_id, rank, min(creation_time) AS first_at, max(creation_time) AS last_at, count(*) AS n,
+                 coalesce(array_agg(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL), '{}') AS session_ids,
+                 (array_agg(record_id ORDER BY creation_time, record_id))[1] AS first_record_id
+          FROM synced WHERE rank IS NOT NULL GROUP BY message_id, mailbox_id, folder_id, rank)
+      SELECT x.message_id::text AS message_id, x.mailbox_id::text AS mailbox_id, x.folder_id::text AS folder_id, x.rank, x.first_at, x.last_at, x.n,
+             x.session_ids::text[] AS session_ids, x.first_record_id::text AS first_record_id
+      FROM (SELECT * FROM confirmed UNION ALL SELECT * FROM presumed) x
+      ORDER BY x.message_id, x.first_at, x.rank NULLS FIRST, x.folder_id`,
+    );
+    return groupedInKeyOrder(
+      messageIds,
+      rows.map((r) => ({
+        key: String(r.message_id),
+        value: {
+          messageId: String(r.message_id),
+          mailboxId: String(r.mailbox_id),
+          folderId: String(r.folder_id),
+          sessionIds: r.session_ids as string[],
+          firstRecordId: String(r.first_record_id),
+          tier: r.rank === null ? TierEnum.CONFIRMED : TierEnum.PRESUMED,
+          evidence: r.rank === null ? null : evidenceOfRank(r.rank),
+          firstAt: r.first_at as Date,
+          lastAt: r.last_at as Date,
+          eventCount: Number(r.n),
+        },
+      })),
+    );
+  }
+}

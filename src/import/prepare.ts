@@ -1,0 +1,69 @@
+/**
+ * The CPU side of an import, between reading and loading: read events are normalised (notes tallied) and cut into
+ * chunks ready for the loader. It runs in a worker thread when the input is a file on disk (prepare-worker.ts), so
+ * reading, parsing and normalising overlap the database work on the main thread; in the importing thread otherwise.
+ * Either way the loader sees the same flat sequence of PrepareEvents.
+ */
+import { NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally, type BatchNote } from './normalize';
+import type { AuditExportFile, TextIssues } from './read';
+import { excerptOf } from './read/errors';
+import type { StagedRecord } from './load/chunk-plan';
+import type { StagedDetail } from './load/detail-load';
+import type { ImportFormat, Rejection } from './types';
+
+/** source_line is an integer column: a file with more lines is refused with a message, not an overflow. */
+export const MAX_SOURCE_LINE = 2 ** 31 - 1;
+const TOO_MANY_LINES = `the file has more than ${MAX_SOURCE_LINE.toLocaleString('en')} lines, more than one batch can number; split it into smaller files`;
+
+export type PrepareEvent =
+  | { kind: 'file'; entryName: string | null; format: ImportFormat }
+  /** Audit records, or message-detail rows (message trace, eDiscovery), and the rows refused. */
+  | { kind: 'chunk'; records: StagedRecord[]; details: StagedDetail[]; rejections: Rejection[] }
+  /** A file's records are all out: its notes (NoteTally.warnings, and counted by kind) and decoding issues. */
+  | { kind: 'fileEnd'; notes: string[]; counted: BatchNote[]; text: TextIssues };
+
+/** Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections. */
+export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunkRecords: number): AsyncGenerator<PrepareEvent> {
+  for await (const file of files) {
+    yield { kind: 'file', entryName: file.entryName, format: file.format };
+    const notes = new NoteTally();
+    let records: StagedRecord[] = [];
+    let details: StagedDetail[] = [];
+    let rejections: Rejection[] = [];
+    for await (const event of file.events) {
+      if (event.kind === 'rejection') {
+        rejections.push(event.rejection);
+      } else if (event.kind === 'detail') {
+        const source = event.detail;
+        if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
+        try {
+          const normalized = normalizeDetail(source);
+          notes.add(normalized.notes, source.line, null);
+          details.push({ detail: normalized.detail, line: source.line, rawText: source.rawText });
+        } catch (error) {
+          if (!(error instanceof NormalizationError)) throw error;
+          rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawText) });
+        }
+      } else {
+        const source = event.record;
+        if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
+        try {
+          const normalized = normalizeRecordWithNotes(source);
+          notes.add(normalized.notes, source.line, normalized.record.recordKey);
+          records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
+        } catch (error) {
+          if (!(error instanceof NormalizationError)) throw error;
+          rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
+        }
+      }
+      if (records.length + details.length + rejections.length >= chunkRecords) {
+        yield { kind: 'chunk', records, details, rejections };
+        records = [];
+        details = [];
+        rejections = [];
+      }
+    }
+    if (records.length + details.length + rejections.length > 0) yield { kind: 'chunk', records, details, rejections };
+    yield { kind: 'fileEnd', notes: notes.warnings(), counted: notes.notes(), text: { ...file.text } };
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A file on disk is read, parsed and normalised in a worker thread (src/import/prepare-worker.ts); an upload in the
+ * importing thread. Both must give the same batches and the same model, for every shape of input: formats, gzip,
+ * zip with skipped entries, rejections, a file that is not an export.
+ */
+import pino from 'pino';
+import { ImportService } from '../../src/import/import-service';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { fixture, modelCounts, newOrganization } from '../support/fixtures';
+
+const FILES = ['audit.ndjson', 'purview.csv', 'exports.zip', 'management-api.json.gz', 'mailbox-audit-showdetails.csv', 'bad-rows.csv', 'truncated.ndjson', 'not-an-export.csv'];
+
+describe('preparing in a worker thread', () => {
+  let db: TestDatabase;
+  const logged: { msg: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  const recordsOf = async (orgId: number) =>
+    db.dataSource.query(
+      "SELECT record_key, source_line, encode(raw_sha256, 'hex') AS sha, operation, creation_time FROM audit_record WHERE org_id = $1 ORDER BY record_key",
+      [orgId],
+    );
+
+  test.each(FILES)('%s: the same batches and model as in the importing thread', async (name) => {
+    const viaWorker = await newOrganization(db.dataSource, `worker-${name.replace(/\W/g, '-')}`);
+    const inThread = await newOrganization(db.dataSource, `thread-${name.replace(/\W/g, '-')}`);
+    logged.length = 0;
+    const a = await new ImportService(db.dataSource, logger, { chunkRecords: 7, workerFromBytes: 0 }).importFile(fixture(name), { orgId: viaWorker, source: 'cli' });
+    expect(logged.some((l) => l.msg === 'preparing the file in a worker thread')).toBe(true);
+    logged.length = 0;
+    const b = await new ImportService(db.dataSource, logger, { chunkRecords: 7, workerFromBytes: Infinity }).importFile(fixture(name), { orgId: inThread, source: 'cli' });
+    expect(logged.some((l) => l.msg === 'preparing the file in a worker thread')).toBe(false);
+    const shape = (batches: typeof a) =>
+      batches.map((x) => ({
+        fileName: x.fileName, format: x.format, status: x.status, error: x.error, warnings: x.warnings, sha256: x.sha256, byteSize: x.byteSize,
+        recordsRead: x.recordsRead, recordsInserted: x.recordsInserted, duplicates: x.duplicates, rejected: x.rejected,
+      }));
+    expect(shape(a)).toEqual(shape(b));
+    expect(await modelCounts(db.dataSource, viaWorker)).toEqual(await modelCounts(db.dataSource, inThread));
+    expect(await recordsOf(viaWorker)).toEqual(await recordsOf(inThread));
+  });
+});
