@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, PrimaryColumn } from 'typeorm';
 import { Organization } from './organization.entity';
 
 export type ImportStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -12,7 +12,7 @@ export class ImportBatch {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_import_batch' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_import_batch' })
   orgId!: number;
 
   @ManyToOne(() => Organization, { nullable: false })

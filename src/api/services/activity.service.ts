@@ -70,9 +70,9 @@ type ColumnGroup = Exclude<ActivityGroup, 'COUNTRY' | 'ASN'>;
 /** The group's value of record `r` (joined tables are only joined when grouped by them). */
 const GROUP_KEY: Record<ColumnGroup, { key: Sql; join: Sql }> = {
   NONE: { key: sql`NULL::text`, join: sql.empty },
-  MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id` },
-  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id` },
-  SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id` },
+  MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id AND m.org_id = r.org_id` },
+  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id` },
+  SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id AND s.org_id = r.org_id` },
   APP: { key: sql`coalesce(r.client_app_id, r.app_id)`, join: sql.empty },
   OPERATION: { key: sql`r.operation`, join: sql.empty },
 };

@@ -121,6 +121,8 @@ export class MessageAccessType {
   id!: string;
   recordId!: string;
   folderId!: string;
+  /** The folder when the row came with it joined: the folder field then answers without a loader round. */
+  joinedFolder?: FolderType;
   mailboxId!: string;
   sessionId!: string | null;
   clientIpId!: string | null;
@@ -158,6 +160,8 @@ export class FolderSyncType {
   id!: string;
   recordId!: string;
   folderId!: string;
+  /** The folder when the row came with it joined: the folder field then answers without a loader round. */
+  joinedFolder?: FolderType;
   mailboxId!: string;
   sessionId!: string | null;
   clientIpId!: string | null;
