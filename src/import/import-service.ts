@@ -323,10 +323,16 @@ export class ImportService {
   }
 }
 
+/** Socket errors that mean the database connection went away mid-statement (a restart, a killed backend). */
+const CONNECTION_LOST_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 function failureMessage(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  // "write EPIPE" alone tells an analyst nothing: name what happened.
+  const cause = code && CONNECTION_LOST_CODES.has(code) ? `the database connection was lost (${error.message})` : error.message;
   const message =
     error instanceof NotAnAuditExportError
       ? error.message
-      : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
+      : `Import failed: ${cause}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
   return message.slice(0, 2000);
 }
