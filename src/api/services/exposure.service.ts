@@ -9,7 +9,7 @@ import { run, sql, type Sql } from '../../db/sql';
 import type { FolderSyncType } from '../graphql/types/entities.type';
 import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.type';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
-import { ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { ACCESSES, COUNTED_ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';
 import type { TagExclusionType } from '../graphql/types/tags.type';
 
@@ -68,7 +68,7 @@ export class ExposureService {
   async totals(q: ExposureQuery): Promise<ExposureTotals> {
     const [row] = await run(
       this.db,
-      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
+      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${COUNTED_ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
               (SELECT coalesce(sum(r.operation_count), 0) FROM audit_record r
                 WHERE ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'BIND') AS ops`,
     );

@@ -9,7 +9,7 @@ import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
 import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
-import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { COUNTED_ACCESSES, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
@@ -32,8 +32,8 @@ export class MessageService {
       sql`SELECT m.id::text, m.internet_message_id AS shown, min(coalesce(a.item_time, r.creation_time)) AS first,
          max(coalesce(a.item_time, r.creation_time)) AS last,
          (array_agg(a.subject ORDER BY coalesce(a.item_time, r.creation_time), a.id) FILTER (WHERE a.subject ~ '[^[:space:]]'))[1] AS bind_subject
-       FROM message m LEFT JOIN message_access a ON a.org_id = m.org_id AND a.message_id = m.id LEFT JOIN audit_record r ON r.id = a.record_id
-       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id`,
+       FROM message m LEFT JOIN message_access a ON a.message_id = m.id AND a.org_id = m.org_id LEFT JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
+       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id, m.org_id`,
     );
     if (!row) return null;
     return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last, bindSubject: row.bind_subject };
@@ -43,6 +43,7 @@ export class MessageService {
   accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
+      countFrom: COUNTED_ACCESSES('message_access'),
       parent: { column: `${parent}_id`, type: 'bigint' },
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,

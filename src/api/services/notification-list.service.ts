@@ -185,7 +185,7 @@ function firstDetailSql(orgId: number, column: 'subject' | 'sender'): Sql {
   const detail = sql`(SELECT ${value} FROM message_detail d WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND ${value} ~ '[^[:space:]]'
     ORDER BY ${detailOrder('d')} LIMIT 1)`;
   if (column === 'sender') return detail;
-  return sql`coalesce(${detail}, (SELECT a.subject FROM message_access a JOIN audit_record r ON r.id = a.record_id
+  return sql`coalesce(${detail}, (SELECT a.subject FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
     WHERE a.org_id = ${orgId} AND a.message_id = e.message_id AND a.subject ~ '[^[:space:]]'
     ORDER BY coalesce(a.item_time, r.creation_time), a.id LIMIT 1))`;
 }
