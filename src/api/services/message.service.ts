@@ -22,8 +22,7 @@ export class MessageService {
 
   /**
    * `internetMessageId` must be canonical (with brackets); any case of its domain finds the message, shown as first
-   * spelt. Any message the dictionary holds is known: bound, or only named by a message trace / eDiscovery row or an
-   * inventory (then its access times are null and its exposures say what is presumed). null when nothing names it.
+   * spelt. null when it was never bound (the contract's Message has non-null access times).
    * One statement; the subject the Bind records listed comes with it (Message.subject's last resort).
    */
   async findMessage(internetMessageId: string): Promise<MessageType | null> {
@@ -35,7 +34,9 @@ export class MessageService {
        FROM message m LEFT JOIN message_access a ON a.message_id = m.id AND a.org_id = m.org_id LEFT JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
        WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id, m.org_id`,
     );
-    if (!row) return null;
+    // The contract's Message is a bound message (its access times are non-null): one never bound is not a Message.
+    // Its details and presumed exposure show in notificationList and Exposure.presumedMessages.
+    if (!row?.first || !row.last) return null;
     return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last, bindSubject: row.bind_subject };
   }
 

@@ -10,11 +10,11 @@ export class MessageType {
   @Field({ description: 'Canonical, with angle brackets.' })
   internetMessageId!: string;
 
-  @Field(() => Date, { nullable: true, description: 'Its first bind; null when it was never bound (known only from a message trace, eDiscovery or inventory row).' })
-  firstAccessedAt!: Date | null;
+  @Field({ description: 'Its first bind.' })
+  firstAccessedAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Its last bind; null when it was never bound.' })
-  lastAccessedAt!: Date | null;
+  @Field({ description: 'Its last bind.' })
+  lastAccessedAt!: Date;
 
   /** The Subject the earliest Bind record naming one listed (not exposed: Message.subject's last resort). */
   bindSubject!: string | null;
