@@ -9,7 +9,7 @@ import { run, sql, type Sql } from '../../db/sql';
 import type { FolderSyncType } from '../graphql/types/entities.type';
 import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.type';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
-import { ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { ACCESS_KEYS, ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';
 import type { TagExclusionType } from '../graphql/types/tags.type';
 
@@ -68,7 +68,7 @@ export class ExposureService {
   async totals(q: ExposureQuery): Promise<ExposureTotals> {
     const [row] = await run(
       this.db,
-      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
+      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${ACCESS_KEYS} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
               (SELECT coalesce(sum(r.operation_count), 0) FROM audit_record r
                 WHERE ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'BIND') AS ops`,
     );
@@ -77,10 +77,12 @@ export class ExposureService {
 
   /**
    * Distinct bound messages, ordered by InternetMessageId (items listed without one first, by dictionary id), with
-   * first/last access, folders and sessions. One statement in two steps, so a page costs its own aggregation only:
-   * `page` picks the page's message ids (distinct ids of the matching accesses, a hash of bigints, then the page's
-   * keyset on the dictionary), and only those messages' accesses are aggregated (array_agg DISTINCT sorts per group,
-   * which over a whole 50,000-message exposure cost seconds per page: docs/PERFORMANCE.md, "Exposure pages").
+   * first/last access, folders and sessions. One statement in steps, so a page aggregates only its own messages:
+   * `ids` are the distinct message ids of the matching accesses (a hash of bigints; ACCESS_KEYS, without the
+   * dictionary), `page` the page's keyset over them in the dictionary (a top-N sort), and only those messages'
+   * accesses are aggregated; grouping every access of the exposure (array_agg DISTINCT sorts per group) cost seconds
+   * per page (docs/PERFORMANCE.md, "Exposure pages"). Both CTEs are MATERIALIZED: otherwise the planner may walk the whole organisation's dictionary in key
+   * order (sorting it first, no index has that order) and probe each message, which is slow for a small mailbox.
    */
   async boundMessages(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<ExposedMessageType>> {
     // Keyed by the InternetMessageId; items without one ('' first) by their dictionary id, so a cursor of an ordinary
@@ -91,9 +93,10 @@ export class ExposureService {
     const where = exposureWhere(this.orgId, q, 'a', 'accessed_at');
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`WITH page AS MATERIALIZED (
-         SELECT m.id, m.internet_message_id FROM message m
-          WHERE m.org_id = ${this.orgId} AND m.id IN (SELECT a.message_id FROM ${ACCESSES('message_access')} a WHERE ${where})${afterCursor}
+      sql`WITH ids AS MATERIALIZED (SELECT DISTINCT a.message_id FROM ${ACCESS_KEYS} a WHERE ${where}),
+       page AS MATERIALIZED (
+         SELECT m.id, m.internet_message_id FROM ids JOIN message m ON m.id = ids.message_id
+          WHERE m.org_id = ${this.orgId}${afterCursor}
           ORDER BY coalesce(m.internet_message_id, ''), ${tiebreak('m')} LIMIT ${limit + 1})
        SELECT p.internet_message_id, p.id::text AS message_id, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
          max(a.item_id) AS item_id, max(a.subject) AS subject,

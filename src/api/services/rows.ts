@@ -121,6 +121,14 @@ const SYNC_ROWS = sql`(SELECT s.id, s.org_id, s.record_id, s.folder_id, r.mailbo
     r.app_id, r.creation_time AS synced_at
   FROM folder_sync s JOIN audit_record r ON r.id = s.record_id)`;
 
+/**
+ * ACCESS_ROWS without the message: the columns that exposureWhere filters on and the message id, for statements
+ * that only pick message ids (the dictionary join costs a hash of the whole organisation's messages).
+ */
+export const ACCESS_KEYS = sql`(SELECT a.org_id, a.message_id, r.mailbox_id, r.session_id, r.client_ip_id, r.client_app_id, r.app_id,
+    coalesce(a.item_time, r.creation_time) AS accessed_at
+  FROM message_access a JOIN audit_record r ON r.id = a.record_id)`;
+
 /** Message accesses or folder syncs as the API shows them (ACCESS_ROWS / SYNC_ROWS), without the folder. */
 export const ACCESSES = (table: 'message_access' | 'folder_sync') => (table === 'message_access' ? ACCESS_ROWS : SYNC_ROWS);
 
