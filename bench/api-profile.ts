@@ -2,7 +2,9 @@
  * Where the time of one API request goes: contract 01 on the attacker IP by default, against a database loaded by
  * bench:query.
  *
- *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"]
+ *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"] [--explain]
+ *
+ * --explain also prints each statement's plan (EXPLAIN ANALYZE, costs and timing off), to check its indexes.
  *
  * The same request is timed, interleaved run by run, at each layer of the stack:
  *   http          the real server (startServer): express, API key, JSON body, Apollo, plugins, serialisation;
@@ -209,6 +211,13 @@ async function main(): Promise<void> {
     }
     if (i >= 5) replayed.push(now() - t0);
   }
+  let plans = '';
+  if (argv.includes('--explain')) {
+    for (const st of statements) {
+      const { rows } = await replay.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${st.text}`, st.values);
+      plans += `\n-- ${st.text.replace(/\s+/g, ' ').slice(0, 160)}\n${rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n`;
+    }
+  }
   await replay.end();
 
   // CPU profile of http runs, self time summed by package.
@@ -284,7 +293,8 @@ async function main(): Promise<void> {
       statements.map((st, j) => `  ${p(perStatement[j], 50).toFixed(2)}  ${st.text.replace(/\s+/g, ' ').slice(0, 110)}`).join('\n') +
       `\n\nCPU profile of ${profiled} http requests (${(profiledMs / profiled).toFixed(1)} ms each): self time by package, ms per request\n\n` +
       markdownTable(['where', 'ms/request', 'share'], cpuRows) +
-      `\n\nresponse: ${(resultJson.length / 1024).toFixed(0)} KB of JSON\n`,
+      `\n\nresponse: ${(resultJson.length / 1024).toFixed(0)} KB of JSON\n` +
+      (plans ? `\nPlans of the statements (EXPLAIN ANALYZE, costs and timing off):\n${plans}` : ''),
   );
 }
 

@@ -1,7 +1,11 @@
 /**
  * Query benchmark: latency of each contract operation over HTTP against a large imported dataset.
  *
- *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench]
+ *   npm run bench:query -- [--records 1000000] [--reuse] [--runs 30] [--warmup 3] [--diy-runs 10] [--db mailtrail_bench] [--api-only] [--only TEXT]
+ *
+ * --api-only loads and asks mailtrail alone (no jsonb table, no DuckDB): the 10M case, where the other two would
+ * double the disk and the time. The import logs its progress (records, records/s) every 100,000 records, so a run
+ * stopped early still says how far it got, and records its time and bytes per record in bench_meta and the results.
  *
  * Beside the API: the same question in plain SQL over one jsonb table of the raw AuditData (a do-it-yourself
  * baseline) and, for contract 01, 04 and 05, in DuckDB over the same NDJSON loaded with read_json.
@@ -11,7 +15,7 @@
  * manifest.json), is COPYed verbatim into raw_audit(data jsonb), loaded into DuckDB (bench/data/<records>/bench.duckdb,
  * see duckdb-side.ts) and, last, imported with ImportService.importFile, so the first calls measure mailtrail right
  * after an import, as a user would meet it (the importer's own ANALYZE included, nothing else). Each question is then
- * asked warm. With --reuse an already loaded database with the same record count is used as it is (the first calls
+ * asked warm (--only TEXT: just the cases whose name contains TEXT). With --reuse an already loaded database with the same record count is used as it is (the first calls
  * are then not "after an import"). Figures go to bench/results/query-<records>.json.
  *
  * The DIY baseline gets the indexes a careful DIY user would add (listed in DIY_INDEXES) and, for IPs, the benefit
@@ -42,10 +46,12 @@ interface Options {
   diyRuns: number;
   db: string;
   data: string;
+  only: string;
+  apiOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { records: 1_000_000, reuse: false, runs: 30, warmup: 3, diyRuns: 10, db: 'mailtrail_bench', data: '' };
+  const o: Options = { records: 1_000_000, reuse: false, runs: 30, warmup: 3, diyRuns: 10, db: 'mailtrail_bench', data: '', only: '', apiOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -60,8 +66,10 @@ function parseArgs(argv: string[]): Options {
     else if (k === '--warmup') o.warmup = n();
     else if (k === '--diy-runs') o.diyRuns = Math.max(1, n());
     else if (k === '--reuse') o.reuse = true;
+    else if (k === '--api-only') o.apiOnly = true;
     else if (k === '--db') { o.db = v; i++; }
     else if (k === '--data') { o.data = v; i++; }
+    else if (k === '--only') { o.only = v; i++; }
     else throw new Error(`unknown argument ${k} (see the header of bench/query-bench.ts)`);
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(o.db)) throw new Error(`--db must be a plain lower-case identifier, got ${o.db}`);
@@ -112,11 +120,42 @@ async function load(o: Options, admin: string, url: string, manifest: Manifest):
   await c.query(`CREATE DATABASE ${o.db}`);
   await c.end();
   const file = manifest.files!.ndjson.path;
+  if (!o.apiOnly) await loadOthers(o, url, file, manifest);
 
+  const ds = createDataSource(url, { poolSize: 4, applicationName: 'mailtrail-bench-load' });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  log(`importing ${file} with ImportService.importFile`);
+  const t0 = Date.now();
+  let next = 100_000;
+  const importer = new ImportService(ds, pino({ level: 'silent' }), { chunkRecords: loadConfig({}).importChunkRecords });
+  const batches = await importer.importFile(file, {
+    orgId: 1,
+    source: 'cli',
+    onProgress: (p) => {
+      if (p.records < next) return;
+      next += 100_000;
+      const s = (Date.now() - t0) / 1000;
+      log(`  ${p.records} records in ${s.toFixed(0)} s (${(p.records / s).toFixed(0)} records/s), load average ${os.loadavg()[0].toFixed(1)}`);
+    },
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
+  const [{ bytes }] = await ds.query(
+    "SELECT sum(pg_total_relation_size(oid))::bigint AS bytes FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'raw_audit'",
+  );
+  log(`imported ${inserted} records in ${seconds.toFixed(1)} s (${(inserted / seconds).toFixed(0)} records/s); ${bytes} bytes on disk, ${(bytes / inserted).toFixed(0)} per record`);
+  await ds.query('CREATE TABLE bench_meta (records integer, manifest jsonb, import_seconds real, bytes bigint)');
+  await ds.query('INSERT INTO bench_meta VALUES ($1, $2, $3, $4)', [inserted, JSON.stringify(manifest), seconds, bytes]);
+  await ds.destroy();
+}
+
+/** The do-it-yourself jsonb table and DuckDB. */
+async function loadOthers(o: Options, url: string, file: string, manifest: Manifest): Promise<void> {
   const db = new Client({ connectionString: url });
   await db.connect();
   log('loading raw_audit(data jsonb) by COPY');
-  let t0 = Date.now();
+  const t0 = Date.now();
   await db.query('CREATE TABLE raw_audit (data jsonb NOT NULL)');
   // CSV with a quote and a delimiter that never occur: each line is one field, taken verbatim (no backslash escapes).
   const copy = db.query(copyFrom(`COPY raw_audit (data) FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')`));
@@ -131,19 +170,6 @@ async function load(o: Options, admin: string, url: string, manifest: Manifest):
     const duck = await loadIntoDuckDb(file, duckDbFile(o));
     log(`DuckDB loaded ${duck.records} records in ${duck.seconds.toFixed(1)} s`);
   }
-
-  const ds = createDataSource(url, { poolSize: 4, applicationName: 'mailtrail-bench-load' });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  log(`importing ${file} with ImportService.importFile`);
-  t0 = Date.now();
-  const importer = new ImportService(ds, pino({ level: 'silent' }), { chunkRecords: loadConfig({}).importChunkRecords });
-  const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
-  const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
-  log(`imported ${inserted} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  await ds.query('CREATE TABLE bench_meta (records integer, manifest jsonb)');
-  await ds.query('INSERT INTO bench_meta VALUES ($1, $2)', [inserted, JSON.stringify(manifest)]);
-  await ds.destroy();
 }
 
 // ------------------------------------------------------------------------------------------------ the questions
@@ -151,6 +177,8 @@ async function load(o: Options, admin: string, url: string, manifest: Manifest):
 interface Case {
   name: string;
   file: string;
+  /** An operation outside the contract (dashboard aggregates); `file` then only names it. */
+  query?: string;
   variables: Record<string, unknown>;
   /** The same question in plain SQL over raw_audit; null when there is no DIY equivalent. */
   diy: { sql: string; params: unknown[] } | null;
@@ -272,6 +300,30 @@ function cases(m: Manifest): Case[] {
       variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString(), mailbox: m.throttled.mailbox },
       diy: null,
     },
+    {
+      // The same window as a top-N table: which client IPs of the mailbox bound the most messages.
+      name: '13 activityTop by client IP, 30 days',
+      file: 'activityTop',
+      query: 'query($from: DateTime!, $to: DateTime!, $mailbox: String) { activityTop(groupBy: CLIENT_IP, from: $from, to: $to, mailbox: $mailbox, first: 10) { key messages records firstSeen lastSeen } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString(), mailbox: m.throttled.mailbox },
+      diy: null,
+    },
+    {
+      // The whole organisation's series, the baseline of the COUNTRY case below (same records, keys from a column).
+      name: '13 activity by client IP, 30 days hourly, all mailboxes',
+      file: 'activity-client-ip',
+      query: 'query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: CLIENT_IP, top: 5) { key buckets { start records messages } } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString() },
+      diy: null,
+    },
+    {
+      // COUNTRY reads the window's addresses once and keys them with the offline tables before the series.
+      name: '13 activity by country, 30 days hourly, all mailboxes',
+      file: 'activity-country',
+      query: 'query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: COUNTRY, top: 5) { key buckets { start records messages } } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString() },
+      diy: null,
+    },
   ];
 }
 
@@ -311,7 +363,7 @@ async function main(): Promise<void> {
     await c.connect();
     manifest = (await c.query('SELECT manifest FROM bench_meta')).rows[0].manifest;
     await c.end();
-    if ((await duckDbRecords(duckDbFile(o))) !== manifest.records) {
+    if (!o.apiOnly && (await duckDbRecords(duckDbFile(o))) !== manifest.records) {
       log(`loading ${duckDbFile(o)} with DuckDB read_json`);
       await loadIntoDuckDb((await ensureDataset(o.records, o.data, 'ndjson', log)).files!.ndjson.path, duckDbFile(o));
     }
@@ -326,18 +378,19 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
   await dataSource.runMigrations({ transaction: 'each' });
+  const [meta] = await dataSource.query("SELECT to_jsonb(m) - 'manifest' AS load FROM bench_meta m");
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
   const contractDir = path.resolve(__dirname, '../../contract');
-  const diyDb = new Client({ connectionString: url });
-  await diyDb.connect();
-  const duck = await openDuckDb(duckDbFile(o));
-  const duckSql = duckDbQuestions(manifest);
+  const diyDb = o.apiOnly ? null : new Client({ connectionString: url });
+  await diyDb?.connect();
+  const duck = o.apiOnly ? null : await openDuckDb(duckDbFile(o));
+  const duckSql = o.apiOnly ? {} : duckDbQuestions(manifest);
 
   const results: CaseResult[] = [];
-  for (const c of cases(manifest)) {
+  for (const c of cases(manifest).filter((x) => x.name.includes(o.only))) {
     if (c.file === '07-import.graphql') c.variables.content = smallBlob(manifest.files!.ndjson.path);
-    const query = fs.readFileSync(path.join(contractDir, c.file), 'utf8');
+    const query = c.query ?? fs.readFileSync(path.join(contractDir, c.file), 'utf8');
     const body = JSON.stringify({ query, variables: c.variables });
     let statements = 0;
     const counter = dataSource.logger as unknown as { count: number };
@@ -350,15 +403,15 @@ async function main(): Promise<void> {
     };
     const api = await timeCalls(o.runs, o.warmup, ask);
     const diy = c.diy;
-    const jsonb = diy ? await timeCalls(o.diyRuns, 1, async () => void (await diyDb.query(diy.sql, diy.params))) : null;
-    const sql = duckSql[c.name];
-    const duckdb = sql ? await timeCalls(o.diyRuns, 1, async () => void (await duck.db.runAndReadAll(sql))) : null;
+    const jsonb = diy && diyDb ? await timeCalls(o.diyRuns, 1, async () => void (await diyDb.query(diy.sql, diy.params))) : null;
+    const sql = (duckSql as Record<string, string>)[c.name];
+    const duckdb = sql && duck ? await timeCalls(o.diyRuns, 1, async () => void (await duck.db.runAndReadAll(sql))) : null;
     const result = { name: c.name, statements, api, jsonb, duckdb };
     results.push(result);
     log([c.name, ...cells(api), String(statements), ...cells(jsonb), ...cells(duckdb)].join('  '));
   }
-  duck.close();
-  await diyDb.end();
+  duck?.close();
+  await diyDb?.end();
   await server.stop();
   await dataSource.destroy();
 
@@ -371,11 +424,13 @@ async function main(): Promise<void> {
       markdownTable(header, rows) +
       '\n',
   );
-  const file = writeResults(`query-${manifest.records}`, {
+  // A partial run (--only) keeps the full run's file.
+  const file = writeResults(`query-${manifest.records}${o.only ? `-only-${o.only.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}` : ''}`, {
     when: new Date().toISOString(),
     records: manifest.records,
     database: o.db,
     afterImport: !reused,
+    load: meta?.load ?? null,
     loadAverage: os.loadavg(),
     options: o,
     results,

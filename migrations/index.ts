@@ -10,6 +10,8 @@ import { OrganizationIdentity1796001000000 } from './1796001000000-OrganizationI
 import { MessageDetails1796005701808 } from './1796005701808-MessageDetails';
 import { AnalystTags1796005702025 } from './1796005702025-AnalystTags';
 import { ItemDetails1796005707091 } from './1796005707091-ItemDetails';
+import { ImportBatchImportedBy1796005726489 } from './1796005726489-ImportBatchImportedBy';
+import { OrgInEveryKey1796005770082 } from './1796005770082-OrgInEveryKey';
 import { RecordIdConflicts1796005911548 } from './1796005911548-RecordIdConflicts';
 import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
 import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
@@ -29,6 +31,8 @@ export const MIGRATIONS: Function[] = [
   MessageDetails1796005701808,
   AnalystTags1796005702025,
   ItemDetails1796005707091,
+  ImportBatchImportedBy1796005726489,
+  OrgInEveryKey1796005770082,
   RecordIdConflicts1796005911548,
   NonIpClientAddresses1796006161698,
   DeferredIndexes1796006174831,

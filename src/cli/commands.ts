@@ -11,6 +11,7 @@ import { describeVerify, verifyEvidence } from '../evidence/verify';
 import { ImportService } from '../import/import-service';
 import { UsageError, type Parsed } from './args';
 import { createKey, listKeys, revokeKey } from './api-key-command';
+import { createOrg, listOrgs, renameOrg } from './org-command';
 import { importOptions, runImport } from './import-command';
 import { serve } from './serve-command';
 import { runTimeline } from './timeline-command';
@@ -39,6 +40,11 @@ const withKeys =
   (fn: (keys: ApiKeyStore, parsed: Parsed) => Promise<number>): Run =>
   (parsed, config, logger) =>
     withDatabase(config, logger, (db) => fn(new ApiKeyStore(db.dataSource), parsed));
+
+const withDataSource =
+  (fn: (dataSource: Database['dataSource'], parsed: Parsed) => Promise<number>): Run =>
+  (parsed, config, logger) =>
+    withDatabase(config, logger, (db) => fn(db.dataSource, parsed));
 
 export const RUN: Record<string, Run> = {
   async serve(_parsed, config, logger) {
@@ -72,6 +78,9 @@ export const RUN: Record<string, Run> = {
   'api-key create': withKeys(createKey),
   'api-key list': withKeys(listKeys),
   'api-key revoke': withKeys(revokeKey),
+  'org create': withDataSource(createOrg),
+  'org list': withDataSource(listOrgs),
+  'org rename': withDataSource(renameOrg),
   'tag add': (parsed, config, logger) => withDatabase(config, logger, (db) => addTag(db.dataSource, parsed)),
   'tag remove': (parsed, config, logger) => withDatabase(config, logger, (db) => removeTag(db.dataSource, parsed)),
   'tag list': (parsed, config, logger) => withDatabase(config, logger, (db) => listTags(db.dataSource, parsed)),

@@ -1,5 +1,6 @@
 /**
- * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | tag add|remove|list |
+ * The `mailtrail` command: serve | migrate | import | timeline | verify | api-key create|list|revoke | org create|list|rename |
+ * tag add|remove|list |
  * emit-schema | generate-migration.
  * Configuration comes from environment variables (src/config.ts, documented in the README). Exit status: 0 done,
  * 1 failed, 2 usage error (unknown command or flag, missing value), with the usage line on stderr.
@@ -8,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from '../config';
 import { helpText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
-import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, SERVE_SPEC, TAG_SPECS, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
+import { API_KEY_SPECS, EMIT_SCHEMA_SPEC, GENERATE_MIGRATION_SPEC, IMPORT_SPEC, MIGRATE_SPEC, ORG_SPECS, SERVE_SPEC, TAG_SPECS, TIMELINE_SPEC, VERIFY_SPEC } from './specs';
 
 const USAGE = `usage: mailtrail <command> [options]
 
@@ -25,6 +26,8 @@ const USAGE = `usage: mailtrail <command> [options]
                              list API keys (name, role, created, last used; never the key)
   api-key revoke <name> | --id ID
                              revoke an API key
+  org create <name> | org list | org rename <id|slug> <new name>   [--json]
+                             organisations (client tenants or cases) whose data keys see
   tag add <IP|SESSION|APP|MAILBOX> <target> <label> [--note TEXT]
                              tag an IP, session, app or mailbox (malicious, office-nat, ...)
   tag remove <kind> <target> <label>
@@ -41,7 +44,7 @@ Environment: DATABASE_URL (unset = embedded PostgreSQL), HOST, PORT, MAILTRAIL_D
 `;
 
 /** Commands whose stdout is their output keep logs at warn unless LOG_LEVEL says otherwise. */
-const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'tag add', 'tag remove', 'tag list', 'emit-schema']);
+const QUIET = new Set(['import', 'timeline', 'verify', 'api-key create', 'api-key list', 'api-key revoke', 'org create', 'org list', 'org rename', 'tag add', 'tag remove', 'tag list', 'emit-schema']);
 
 const SPECS: Record<string, CommandSpec> = {
   serve: SERVE_SPEC,
@@ -52,6 +55,9 @@ const SPECS: Record<string, CommandSpec> = {
   'api-key create': API_KEY_SPECS.create,
   'api-key list': API_KEY_SPECS.list,
   'api-key revoke': API_KEY_SPECS.revoke,
+  'org create': ORG_SPECS.create,
+  'org list': ORG_SPECS.list,
+  'org rename': ORG_SPECS.rename,
   'tag add': TAG_SPECS.add,
   'tag remove': TAG_SPECS.remove,
   'tag list': TAG_SPECS.list,
@@ -63,10 +69,13 @@ function version(): string {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 }
 
-/** The command named by argv and its own arguments (`api-key` and `tag` take a subcommand). */
+/** Commands that take a subcommand, and theirs. */
+const GROUPS: Record<string, Record<string, CommandSpec>> = { 'api-key': API_KEY_SPECS, org: ORG_SPECS, tag: TAG_SPECS };
+
+/** The command named by argv and its own arguments (`api-key`, `org` and `tag` take a subcommand). */
 function resolveCommand(argv: string[]): { name: string; spec?: CommandSpec; args: string[] } {
   const [first, ...rest] = argv;
-  const name = (first === 'api-key' || first === 'tag') && rest[0] && !rest[0].startsWith('-') ? `${first} ${rest.shift()}` : first;
+  const name = Object.hasOwn(GROUPS, first) && rest[0] && !rest[0].startsWith('-') ? `${first} ${rest.shift()}` : first;
   return { name, spec: Object.hasOwn(SPECS, name) ? SPECS[name] : undefined, args: rest };
 }
 
@@ -92,19 +101,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { name, spec, args } = resolveCommand(argv);
   if (!spec) {
-    if (name === 'api-key') {
+    if (Object.hasOwn(GROUPS, name)) {
       if (args.includes('--help') || args.includes('-h')) {
-        process.stdout.write(Object.values(API_KEY_SPECS).map(helpText).join('\n'));
+        process.stdout.write(Object.values(GROUPS[name]).map(helpText).join('\n'));
         return 0;
       }
-      return usageError('api-key needs a subcommand: create, list or revoke', 'mailtrail api-key create|list|revoke ...');
-    }
-    if (name === 'tag') {
-      if (args.includes('--help') || args.includes('-h')) {
-        process.stdout.write(Object.values(TAG_SPECS).map(helpText).join('\n'));
-        return 0;
-      }
-      return usageError('tag needs a subcommand: add, remove or list', 'mailtrail tag add|remove|list ...');
+      const subcommands = Object.keys(GROUPS[name]);
+      return usageError(`${name} needs a subcommand: ${subcommands.join(', ')}`, `mailtrail ${name} ${subcommands.join('|')} ...`);
     }
     return usageError(`unknown command '${name}'`, 'mailtrail <command> [options]   (mailtrail --help lists them)');
   }

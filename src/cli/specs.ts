@@ -120,6 +120,41 @@ from its next request on.`,
   },
 };
 
+const nameGiven = (name: string | undefined) => (name !== undefined && !name.trim() ? 'the organisation name must not be empty' : null);
+
+export const ORG_SPECS: Record<'create' | 'list' | 'rename', CommandSpec> = {
+  create: {
+    usage: 'mailtrail org create <name> [--json]',
+    help: `Creates an organisation (a client tenant or a case) and prints its id and slug. Its data is seen only by
+API keys created for it: mailtrail api-key create --org <slug>. The slug is derived from the name and never changes.
+
+  --json   print the organisation as JSON
+
+${DATABASE_HELP}`,
+    options: { json: { type: 'boolean' } },
+    minPositionals: 1,
+    maxPositionals: 1,
+    check: ({ positionals }) => nameGiven(positionals[0]),
+  },
+  list: {
+    usage: 'mailtrail org list [--json]',
+    help: `Lists every organisation: id, slug, name, when created.
+
+  --json   print JSON instead of a table`,
+    options: { json: { type: 'boolean' } },
+  },
+  rename: {
+    usage: 'mailtrail org rename <id|slug> <new name> [--json]',
+    help: `Renames an organisation. Its id and slug stay, so keys and scripts that name it keep working.
+
+  --json   print the organisation as JSON`,
+    options: { json: { type: 'boolean' } },
+    minPositionals: 2,
+    maxPositionals: 2,
+    check: ({ positionals }) => nameGiven(positionals[1]),
+  },
+};
+
 const TAG_KINDS = ['IP', 'SESSION', 'APP', 'MAILBOX'];
 const kindCheck = (kind: unknown) =>
   typeof kind === 'string' && TAG_KINDS.includes(kind.toUpperCase()) ? null : `the kind must be one of ${TAG_KINDS.join(', ')} (got '${kind}')`;

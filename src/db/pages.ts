@@ -67,7 +67,13 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
 /** Builds the page from `limit + 1` rows fetched in order; the extra row only says there is a next page. */
 export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>): ConnectionResult<T> {
   const page = rows.slice(0, limit);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  // Each edge's cursor is encoded only if a client selects it (contract queries ask for pageInfo.endCursor alone).
+  const edges: Edge<T>[] = page.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(keyOf(node));
+    },
+  }));
   return {
     edges,
     pageInfo: {
@@ -89,6 +95,8 @@ export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => Cur
 export interface ChildPageQuery<Node> {
   /** Table, or subquery in parentheses, with the rows; the loader names it t. */
   from: Sql;
+  /** A narrower `from` with the same rows for totalCount (no joins that only add columns); `from` when absent. */
+  countFrom?: Sql;
   /** Column of t holding the parent key, e.g. session_id, and its type (bigint ids, or text like an InternetMessageId). */
   parent: { column: string; type: 'bigint' | 'text' };
   /** Ordering column of t (ascending, ties broken by t.id) and its type, to check cursors. */

@@ -117,9 +117,9 @@ function cursorSql(orgId: number, q: TimelineQuery) {
       coalesce(host(c.address), r.client_ip_raw) AS client_ip, r.client_app_id, r.operation_count, r.is_throttled, r.record_key AS record_id,
       r.batch_id::int AS batch_id, r.source_line
     FROM audit_record r
-    LEFT JOIN mailbox m ON m.id = r.mailbox_id
-    LEFT JOIN session s ON s.id = r.session_id
-    LEFT JOIN client_ip c ON c.id = r.client_ip_id
+    LEFT JOIN mailbox m ON m.id = r.mailbox_id AND m.org_id = r.org_id
+    LEFT JOIN session s ON s.id = r.session_id AND s.org_id = r.org_id
+    LEFT JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id
     WHERE r.org_id = ${orgId} AND ${withinSql(sql`r.creation_time`, q)}
       AND (${q.mailbox}::text IS NULL OR r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${orgId} AND user_principal_name = ${q.mailbox}))
       AND (${q.sessionId}::text IS NULL OR r.session_id IN (SELECT id FROM session WHERE org_id = ${orgId} AND session_id = ${q.sessionId}))

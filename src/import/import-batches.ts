@@ -27,6 +27,8 @@ export interface ImportBatchView {
   /** The normalisation notes of the batch, per kind (records, items, examples). */
   notes: BatchNote[];
   error: string | null;
+  /** Name of the API key that sent the file; null for the CLI. */
+  importedBy: string | null;
 }
 
 export interface ImportRejectionView {
@@ -52,16 +54,17 @@ export const INTERRUPTED_MESSAGE =
   'INTERRUPTED: the importing process or its database session stopped before the end of the file. ' +
   'Import the same file again: records already loaded are kept and not duplicated, and the new batch says which batch it completes.';
 
+/** Who sent a file: its organisation, the way it came, and the API key's name (none for the CLI). */
+export interface BatchOrigin {
+  orgId: number;
+  source: ImportSource;
+  importedBy?: string | null;
+}
+
 /** A new RUNNING batch; the importing connection runs it and locks the id in the same transaction. */
-export function createRunningBatchSql(
-  orgId: number,
-  fileName: string | null,
-  source: ImportSource,
-  format: ImportFormat | null,
-  sha256: string | null,
-): Sql {
-  return sql`INSERT INTO import_batch (org_id, file_name, format, status, source, sha256)
-    VALUES (${orgId}, ${fileName}, ${format}, 'RUNNING', ${source}, ${sha256}) RETURNING id::text`;
+export function createRunningBatchSql(origin: BatchOrigin, fileName: string | null, format: ImportFormat | null, sha256: string | null): Sql {
+  return sql`INSERT INTO import_batch (org_id, file_name, format, status, source, imported_by, sha256)
+    VALUES (${origin.orgId}, ${fileName}, ${format}, 'RUNNING', ${origin.source}, ${origin.importedBy ?? null}, ${sha256}) RETURNING id::text`;
 }
 
 /** The API's and the CLI's view of a batch. */
@@ -81,6 +84,7 @@ export function batchView(batch: ImportBatch): ImportBatchView {
     warnings: batch.warnings,
     notes: batch.notes ?? [],
     error: batch.error,
+    importedBy: batch.importedBy,
   };
 }
 
@@ -101,11 +105,11 @@ export class ImportBatches {
   }
 
   /** A file that failed before any batch was created (not an export, database unreachable) still gets one. */
-  async createFailed(orgId: number, fileName: string | null, source: ImportSource, sha256: string | null, message: string): Promise<string> {
+  async createFailed(origin: BatchOrigin, fileName: string | null, sha256: string | null, message: string): Promise<string> {
     const [row] = await run<{ id: string }>(
       this.db,
-      sql`INSERT INTO import_batch (org_id, file_name, status, source, sha256, finished_at, error)
-        VALUES (${orgId}, ${fileName}, 'FAILED', ${source}, ${sha256}, now(), ${message.slice(0, 2000)}) RETURNING id`,
+      sql`INSERT INTO import_batch (org_id, file_name, status, source, imported_by, sha256, finished_at, error)
+        VALUES (${origin.orgId}, ${fileName}, 'FAILED', ${origin.source}, ${origin.importedBy ?? null}, ${sha256}, now(), ${message.slice(0, 2000)}) RETURNING id`,
     );
     return row.id;
   }

@@ -86,6 +86,8 @@ export interface ImportOptions {
   orgId: number;
   fileName: string | null;
   source: ImportSource;
+  /** Name of the API key that sent the file (import_batch.imported_by); unset for the CLI. */
+  importedBy?: string | null;
   format?: ImportFormat | 'AUTO';
   /** Size of the input when known (a file), for progress and ETA. */
   totalBytes?: number | null;
@@ -194,7 +196,7 @@ export class ImportService {
         for await (const event of events) {
           if (event.kind === 'file') {
             const fileName = event.entryName ? `${opts.fileName ?? 'upload'}:${event.entryName}` : opts.fileName;
-            const batchId = await connection.createBatch(opts.orgId, fileName, opts.source, event.format, fileDigest);
+            const batchId = await connection.createBatch(opts, fileName, event.format, fileDigest);
             batchIds.push(batchId);
             open = { id: batchId, writer: new ChunkWriter(connection, opts.orgId, batchId), inFlight: null };
           } else if (event.kind === 'chunk') {
@@ -230,7 +232,7 @@ export class ImportService {
       failure = error as Error;
       if (batchIds.length === 0) {
         const message = failureMessage(failure);
-        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts.orgId, opts.fileName, opts.source, fileDigest, message)));
+        batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts, opts.fileName, fileDigest, message)));
       }
     } finally {
       // Whatever happened, the indexes are built again before the import returns.
@@ -321,10 +323,16 @@ export class ImportService {
   }
 }
 
+/** Socket errors that mean the database connection went away mid-statement (a restart, a killed backend). */
+const CONNECTION_LOST_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 function failureMessage(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  // "write EPIPE" alone tells an analyst nothing: name what happened.
+  const cause = code && CONNECTION_LOST_CODES.has(code) ? `the database connection was lost (${error.message})` : error.message;
   const message =
     error instanceof NotAnAuditExportError
       ? error.message
-      : `Import failed: ${error.message}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
+      : `Import failed: ${cause}. Import the same file again once the cause is fixed: records already loaded are kept and not duplicated.`;
   return message.slice(0, 2000);
 }

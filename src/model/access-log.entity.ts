@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, PrimaryColumn } from 'typeorm';
 
 /**
  * Who looked at the evidence: one row per API request, append-only (a trigger refuses UPDATE, DELETE and
@@ -13,7 +13,7 @@ export class AccessLog {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_access_log' })
   orgId!: number;
 
   /** The key's id and its name at the time (a key renamed or revoked later keeps its past rows readable). */

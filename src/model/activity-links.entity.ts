@@ -10,11 +10,9 @@ import { Session } from './session.entity';
  * IP has millions of records but only thousands of sessions). Derived data, rebuilt from audit_record if ever
  * needed, so no FOREIGN KEY constraints: their per-row triggers were most of the cost of these upserts.
  *
- * What every link carries: when the pair was first and last seen together, and in how many records. */
+ * What every link carries besides its key (the pair and org_id, declared in each entity so the primary key has its
+ * table's constraint name): when the pair was first and last seen together, and in how many records. */
 abstract class LinkActivity {
-  @Column({ name: 'org_id', type: 'integer' })
-  orgId!: number;
-
   @Column({ name: 'first_seen', type: 'timestamptz' })
   firstSeen!: Date;
 
@@ -34,12 +32,15 @@ export class SessionClientIp extends LinkActivity {
   @PrimaryColumn({ name: 'client_ip_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_client_ip' })
   clientIpId!: string;
 
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_session_client_ip' })
+  orgId!: number;
+
   @ManyToOne(() => Session, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id' })
   session?: Relation<Session>;
 
   @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'client_ip_id' })
+  @JoinColumn({ name: 'client_ip_id', referencedColumnName: 'id' })
   clientIp?: Relation<ClientIp>;
 }
 
@@ -52,12 +53,15 @@ export class SessionMailbox extends LinkActivity {
   @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_session_mailbox' })
   mailboxId!: string;
 
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_session_mailbox' })
+  orgId!: number;
+
   @ManyToOne(() => Session, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id' })
   session?: Relation<Session>;
 
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'mailbox_id' })
+  @JoinColumn({ name: 'mailbox_id', referencedColumnName: 'id' })
   mailbox?: Relation<Mailbox>;
 }
 
@@ -70,12 +74,15 @@ export class ClientIpMailbox extends LinkActivity {
   @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
   mailboxId!: string;
 
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_client_ip_mailbox' })
+  orgId!: number;
+
   @ManyToOne(() => ClientIp, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'client_ip_id' })
+  @JoinColumn({ name: 'client_ip_id', referencedColumnName: 'id' })
   clientIp?: Relation<ClientIp>;
 
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'mailbox_id' })
+  @JoinColumn({ name: 'mailbox_id', referencedColumnName: 'id' })
   mailbox?: Relation<Mailbox>;
 }
 
@@ -88,11 +95,14 @@ export class AppMailbox extends LinkActivity {
   @PrimaryColumn({ name: 'mailbox_id', type: 'bigint', primaryKeyConstraintName: 'pk_app_mailbox' })
   mailboxId!: string;
 
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_app_mailbox' })
+  orgId!: number;
+
   @ManyToOne(() => App, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'app_id' })
+  @JoinColumn({ name: 'app_id', referencedColumnName: 'id' })
   app?: Relation<App>;
 
   @ManyToOne(() => Mailbox, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'mailbox_id' })
+  @JoinColumn({ name: 'mailbox_id', referencedColumnName: 'id' })
   mailbox?: Relation<Mailbox>;
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation, PrimaryColumn } from 'typeorm';
 import { Organization } from './organization.entity';
 
 export type ApiKeyRole = 'reader' | 'importer' | 'admin';
@@ -10,7 +10,7 @@ export class ApiKey {
   @PrimaryGeneratedColumn('identity', { type: 'integer', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_api_key' })
   id!: number;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_api_key' })
   orgId!: number;
 
   @ManyToOne(() => Organization, { nullable: false })

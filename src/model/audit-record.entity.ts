@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation, PrimaryColumn } from 'typeorm';
 import { ClientIp } from './client-ip.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Mailbox } from './mailbox.entity';
@@ -25,7 +25,7 @@ export class AuditRecord {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_audit_record' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_audit_record' })
   orgId!: number;
 
   @Column({ name: 'record_key', type: 'text' })
@@ -51,21 +51,21 @@ export class AuditRecord {
   mailboxId!: string | null;
 
   @ManyToOne(() => Mailbox, { createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'mailbox_id' })
+  @JoinColumn({ name: 'mailbox_id', referencedColumnName: 'id' })
   mailbox?: Relation<Mailbox>;
 
   @Column({ name: 'session_id', type: 'bigint', nullable: true })
   sessionId!: string | null;
 
   @ManyToOne(() => Session, { createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id' })
   session?: Relation<Session>;
 
   @Column({ name: 'client_ip_id', type: 'bigint', nullable: true })
   clientIpId!: string | null;
 
   @ManyToOne(() => ClientIp, { createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'client_ip_id' })
+  @JoinColumn({ name: 'client_ip_id', referencedColumnName: 'id' })
   clientIp?: Relation<ClientIp>;
 
   /** The address exactly as the record wrote it (with port, brackets, or a host name we could not parse). */
@@ -134,7 +134,7 @@ export class AuditRecord {
   batchId!: string;
 
   @ManyToOne(() => ImportBatch, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'batch_id' })
+  @JoinColumn({ name: 'batch_id', referencedColumnName: 'id' })
   batch?: Relation<ImportBatch>;
 
   /** Line of the input file where the record starts. */

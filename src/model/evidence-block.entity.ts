@@ -9,7 +9,7 @@ export class EvidenceBlock {
   @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_evidence_block' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_evidence_block' })
   orgId!: number;
 
   @Column({ name: 'record_count', type: 'integer' })

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { RecordAttribution } from './record-attribution';
 
 /** A Sync record: the whole folder was downloaded, so every item in it is presumed exposed. */
@@ -8,4 +8,7 @@ import { RecordAttribution } from './record-attribution';
 export class FolderSync extends RecordAttribution {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_folder_sync' })
   id!: string;
+
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_folder_sync' })
+  orgId!: number;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation, PrimaryColumn } from 'typeorm';
 import { Mailbox } from './mailbox.entity';
 
 /** A mailbox folder, keyed by its store Id (or `path:<Path>` when a record gives none). */
@@ -8,14 +8,18 @@ export class Folder {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_folder' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_folder' })
   orgId!: number;
 
   @Column({ name: 'mailbox_id', type: 'bigint' })
   mailboxId!: string;
 
   @ManyToOne(() => Mailbox, { nullable: false })
-  @JoinColumn({ name: 'mailbox_id', foreignKeyConstraintName: 'fk_folder_mailbox' })
+  // Composite, so a row can only point at its own organisation's parent (and Citus can co-locate the two).
+  @JoinColumn([
+    { name: 'mailbox_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_folder_mailbox' },
+    { name: 'org_id', referencedColumnName: 'orgId', foreignKeyConstraintName: 'fk_folder_mailbox' },
+  ])
   mailbox?: Relation<Mailbox>;
 
   @Column({ name: 'folder_key', type: 'text' })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, PrimaryColumn } from 'typeorm';
 import { Organization } from './organization.entity';
 
 export type ImportStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -12,7 +12,7 @@ export class ImportBatch {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_import_batch' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_import_batch' })
   orgId!: number;
 
   @ManyToOne(() => Organization, { nullable: false })
@@ -39,6 +39,10 @@ export class ImportBatch {
 
   @Column({ type: 'varchar', length: 16 })
   source!: ImportSource;
+
+  /** Name of the API key that sent the file (GraphQL or POST /imports); null for the CLI, which needs no key. */
+  @Column({ name: 'imported_by', type: 'text', nullable: true })
+  importedBy!: string | null;
 
   @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
   startedAt!: Date;

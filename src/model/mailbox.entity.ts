@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation, PrimaryColumn } from 'typeorm';
 import { Organization } from './organization.entity';
 
 /** An Exchange Online mailbox, keyed by its lower-cased owner UPN. Counters are maintained by the importer. */
@@ -9,7 +9,7 @@ export class Mailbox {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_mailbox' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_mailbox' })
   orgId!: number;
 
   @ManyToOne(() => Organization, { nullable: false })

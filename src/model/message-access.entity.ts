@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Message } from './message.entity';
 import { RecordAttribution } from './record-attribution';
 
@@ -15,11 +15,14 @@ export class MessageAccess extends RecordAttribution {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_message_access' })
   id!: string;
 
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_message_access' })
+  orgId!: number;
+
   @Column({ name: 'message_id', type: 'bigint' })
   messageId!: string;
 
   @ManyToOne(() => Message, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'message_id' })
+  @JoinColumn({ name: 'message_id', referencedColumnName: 'id' })
   message?: Relation<Message>;
 
   /** As written in the record, when it differed from the canonical form. */

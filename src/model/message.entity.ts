@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, Unique, PrimaryColumn } from 'typeorm';
 
 /**
  * The message-id dictionary: one row per message of an organisation, so each access stores an 8-byte id instead of
@@ -14,7 +14,7 @@ export class Message {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_message' })
   id!: string;
 
-  @Column({ name: 'org_id', type: 'integer' })
+  @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_message' })
   orgId!: number;
 
   /** sha256(messageKey(internet_message_id)) or sha256(itemKey(mailbox, item id)), UTF-8. */

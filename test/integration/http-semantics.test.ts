@@ -95,6 +95,15 @@ describe('HTTP semantics of GraphQL requests', () => {
     expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
+  test('an unknown key gets no field suggestions either; a valid key does (they help a developer)', async () => {
+    const bogus = await post(t, { query: '{ sesions { totalCount } }' }, {}, 'mt_not-a-key');
+    expect(bogus.status).toBe(401);
+    expect(await bogus.text()).not.toMatch(/Did you mean|sessions/);
+    const known = await post(t, { query: '{ sesions { totalCount } }' });
+    expect(known.status).toBe(400);
+    expect(((await known.json()) as any).errors[0].message).toMatch(/Did you mean "sessions"/);
+  });
+
   test('application/graphql-response+json is answered in kind, with 400 for a request error', async () => {
     const accept = { accept: 'application/graphql-response+json' };
     const ok = await post(t, { query: '{ __typename }' }, accept);

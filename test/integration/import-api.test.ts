@@ -86,6 +86,19 @@ describe('importing through the API', () => {
     expect(body.data.importBatch).toEqual({ id: batches[0].id, status: 'SUCCEEDED', recordsRead: 39 });
   });
 
+  test('a batch names the API key that imported it (GraphQL and POST /imports); a CLI import names none', async () => {
+    const importer = await new ApiKeyStore(t.db.dataSource).create({ name: 'soar playbook', role: 'importer' });
+    const content = fs.readFileSync(fixture('audit.ndjson'), 'utf8');
+    const inline = await t.gql('mutation($c: String!) { importAuditLog(input: { content: $c, fileName: "by-soar.ndjson" }) { id importedBy } }', { c: content }, { key: importer });
+    expect(inline.body.data.importAuditLog.importedBy).toBe('soar playbook');
+    const upload = await fetch(`${t.url}/imports?fileName=by-admin.csv`, { method: 'POST', headers: { authorization: `Bearer ${t.key}` }, body: fs.readFileSync(fixture('purview.csv')) });
+    const { batches } = (await upload.json()) as { batches: { id: string; importedBy: string | null }[] };
+    expect(batches[0].importedBy).toBe('test admin');
+    const [cli] = await t.importer.importFile(fixture('unified-audit-log.csv'), { orgId: 1, source: 'cli' });
+    const { body } = await t.gql('query($a: ID!, $b: ID!) { a: importBatch(id: $a) { importedBy } b: importBatch(id: $b) { importedBy } }', { a: batches[0].id, b: cli.id });
+    expect(body.data).toEqual({ a: { importedBy: 'test admin' }, b: { importedBy: null } });
+  });
+
   test('importBatches lists batches newest first with keyset pages', async () => {
     const page1 = await t.gql('{ importBatches(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }');
     const { totalCount, pageInfo, edges } = page1.body.data.importBatches;

@@ -145,8 +145,13 @@ describe('REST mirror /api/v1', () => {
     expect(timeline.rows.map((x) => x.id)).toEqual(r.data.auditRecords.edges.map((e: any) => e.node.id));
 
     const activity = await json(await get('/activity?interval=day&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com'));
-    const { body: a } = await t.gql(`{ activity(interval: DAY, from: "2025-03-01T00:00:00Z", to: "2025-03-15T00:00:00Z", mailbox: "alice@contoso.com") { key buckets { start records operations messages } } }`);
-    expect(activity.value).toEqual(a.data.activity.flatMap((s: any) => s.buckets.map((b: any) => ({ key: s.key, ...b }))));
+    const { body: a } = await t.gql(`{ activity(interval: DAY, from: "2025-03-01T00:00:00Z", to: "2025-03-15T00:00:00Z", mailbox: "alice@contoso.com") { key label buckets { start records operations messages } } }`);
+    expect(activity.value).toEqual(a.data.activity.flatMap((s: any) => s.buckets.map((b: any) => ({ key: s.key, label: s.label, ...b }))));
+
+    const top = await json(await get('/activity/top?groupBy=CLIENT_IP&from=2025-03-01T00:00:00Z&to=2025-03-15T00:00:00Z&mailbox=alice@contoso.com&rows=3'));
+    const { body: tq } = await t.gql(`{ activityTop(groupBy: CLIENT_IP, from: "2025-03-01T00:00:00Z", to: "2025-03-15T00:00:00Z", mailbox: "alice@contoso.com", first: 3) { key label messages records operations firstSeen lastSeen } }`);
+    expect(top.value).toEqual(tq.data.activityTop);
+    expect(top.value).toHaveLength(3);
   });
 
   test('unknown things are 404, bad parameters 400 naming the parameter, in the one error shape', async () => {

@@ -41,6 +41,8 @@ export function keyFromHeaders(headers: Record<string, string | string[] | undef
   return raw?.trim() || null;
 }
 
+/** Our keys are 35 characters (mt_ + 24 random bytes); anything far longer is refused without a lookup. */
+export const MAX_KEY_CHARS = 200;
 /** Keys remembered at most; beyond this the least recently used are forgotten, so no client can grow the cache. */
 export const KEY_CACHE_SIZE = 1000;
 /**
@@ -65,7 +67,7 @@ export class ApiKeyStore {
 
   /** Looks a key up, through a bounded cache (see KEY_CACHE_SIZE and the TTLs above). */
   async authenticate(key: string | null): Promise<Principal | null> {
-    if (!key || key.length > 200) return null;
+    if (!key || key.length > MAX_KEY_CHARS) return null;
     const hash = hashKey(key);
     const hit = this.cache.get(hash);
     this.cache.delete(hash);

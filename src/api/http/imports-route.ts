@@ -53,6 +53,7 @@ export function importsRouter(deps: { importer: ImportService; maxUploadBytes: n
         orgId: principal.orgId,
         fileName,
         source: 'http',
+        importedBy: principal.name,
         format: format as ImportFormat | 'AUTO',
         totalBytes: Number.isFinite(declared) ? declared : null,
       });

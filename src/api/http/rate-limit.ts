@@ -8,7 +8,7 @@ import type { Principal } from './auth';
 import { sendRetryLater } from './http-errors';
 
 /** Keys tracked at most; the least recently seen are forgotten (their bucket starts full again). */
-const MAX_BUCKETS = 10_000;
+export const MAX_RATE_BUCKETS = 10_000;
 
 export function rateLimit(opts: { perMinute: number; burst: number }) {
   const buckets = new Map<number, { tokens: number; at: number }>();
@@ -22,7 +22,7 @@ export function rateLimit(opts: { perMinute: number; burst: number }) {
     bucket.at = now;
     buckets.delete(keyId);
     buckets.set(keyId, bucket);
-    if (buckets.size > MAX_BUCKETS) buckets.delete(buckets.keys().next().value!);
+    if (buckets.size > MAX_RATE_BUCKETS) buckets.delete(buckets.keys().next().value!);
     if (bucket.tokens < 1) {
       const waitMs = (1 - bucket.tokens) / perMs;
       sendRetryLater(

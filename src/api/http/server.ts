@@ -51,7 +51,7 @@ export interface RunningServer {
 type AuthedRequest = Request & { principal?: Principal };
 
 /** A GraphQL request body must arrive within this (uploads go to /imports, which has an idle timeout instead). */
-const BODY_DEADLINE_MS = 60_000;
+export const BODY_DEADLINE_MS = 60_000;
 
 /** Seconds a client is asked to wait when the database is unreachable (a restart takes a few). */
 const DATABASE_RETRY_AFTER_S = 5;

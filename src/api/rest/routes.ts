@@ -74,7 +74,7 @@ const RECORD_COLUMNS: Column[] = [
 ];
 
 const ACTIVITY_INTERVALS = ['MINUTE', 'HOUR', 'DAY'] as const;
-const ACTIVITY_GROUPS = ['NONE', 'MAILBOX', 'CLIENT_IP', 'SESSION', 'APP', 'OPERATION'] as const;
+const ACTIVITY_GROUPS = ['NONE', 'MAILBOX', 'CLIENT_IP', 'SESSION', 'APP', 'OPERATION', 'COUNTRY', 'ASN'] as const;
 
 export const REST_ROUTES: RestRoute[] = [
   {
@@ -316,15 +316,47 @@ export const REST_ROUTES: RestRoute[] = [
     at: 'activity',
     columns: [
       { name: 'key', type: 'string', nullable: true, description: 'The group value; null for NONE.' },
+      { name: 'label', type: 'string', nullable: true, description: 'APP display name or ASN organisation, where known.' },
       { name: 'start', type: 'date-time', description: 'Start of the bucket.' },
       { name: 'records', type: 'integer', description: 'Audit records in the bucket.' },
       { name: 'operations', type: 'integer', description: 'Operations they stand for.' },
       { name: 'messages', type: 'integer', description: 'Distinct messages bound.' },
     ],
     rows: {
-      select: 'key buckets { start records operations messages }',
-      of: (series: { key: string | null; buckets: Record<string, unknown>[] }[]) => series.flatMap((s) => s.buckets.map((b) => ({ key: s.key, ...b }))),
+      select: 'key label buckets { start records operations messages }',
+      of: (series: { key: string | null; label: string | null; buckets: Record<string, unknown>[] }[]) =>
+        series.flatMap((s) => s.buckets.map((b) => ({ key: s.key, label: s.label, ...b }))),
     },
+  },
+  {
+    operationId: 'activityTop',
+    path: '/activity/top',
+    summary: 'Top-N table: what bound the most messages',
+    description: 'The client IPs, apps, sessions, mailboxes, operations, countries or networks whose records in the window bound the most distinct messages, then the most records. Same answer as GraphQL `activityTop`.',
+    params: [
+      { name: 'groupBy', in: 'query', type: 'enum', enum: ACTIVITY_GROUPS, required: true, graphqlType: 'ActivityGroup!', description: 'What one row stands for.' },
+      { ...from, required: true, graphqlType: 'DateTime!' },
+      { ...to, required: true, graphqlType: 'DateTime!' },
+      { name: 'mailbox', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this mailbox.' },
+      { name: 'clientIp', in: 'query', type: 'ip', graphqlType: 'String', description: 'Only this address.' },
+      { name: 'sessionId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this session.' },
+      { name: 'appId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this application.' },
+      { name: 'operation', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this Operation.' },
+      { name: 'rows', in: 'query', type: 'integer', minimum: 1, maximum: 100, default: 10, graphqlType: 'Int!', description: 'Rows kept (GraphQL `first`).' },
+    ],
+    graphql:
+      'activityTop(groupBy: $groupBy, from: $from, to: $to, mailbox: $mailbox, clientIp: $clientIp, sessionId: $sessionId, appId: $appId, operation: $operation, first: $rows) { ROWS }',
+    shape: 'list',
+    at: 'activityTop',
+    columns: [
+      { name: 'key', type: 'string', nullable: true, description: 'The group value.' },
+      { name: 'label', type: 'string', nullable: true, description: 'APP display name or ASN organisation, where known.' },
+      { name: 'messages', type: 'integer', description: 'Distinct messages bound in the window (the rank).' },
+      { name: 'records', type: 'integer', description: 'Audit records in the window.' },
+      { name: 'operations', type: 'integer', description: 'Operations they stand for.' },
+      { name: 'firstSeen', type: 'date-time', description: 'First record in the window.' },
+      { name: 'lastSeen', type: 'date-time', description: 'Last record in the window.' },
+    ],
   },
   {
     operationId: 'listApps',

@@ -1,23 +1,26 @@
 /**
- * Time series for dashboards: records, operations and distinct messages per bucket (aligned to the interval in
- * UTC, empty buckets included), one series per group value, the `top` groups by records. One statement whatever
- * the number of buckets or series.
+ * Dashboard aggregates: time series (records, operations and distinct messages per bucket, aligned to the interval
+ * in UTC, empty buckets included, one series per group value, the `top` groups by records) and top-N tables (the
+ * group values ranked by the messages they bound). One statement whatever the number of buckets, series or rows,
+ * plus one for COUNTRY and ASN, whose keys come from the shipped IP enrichment (src/enrich), not from a column.
  */
 import type { DataSource } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
 import { UserInputError } from '../../errors';
+import { appDisplayName, ipAsn, ipCountry } from '../../enrich';
 import { addressIsSql } from './rows';
+import { overlapsSql } from './time-range';
 
 export type ActivityInterval = 'MINUTE' | 'HOUR' | 'DAY';
-export type ActivityGroup = 'NONE' | 'MAILBOX' | 'CLIENT_IP' | 'SESSION' | 'APP' | 'OPERATION';
+export type ActivityGroup = 'NONE' | 'MAILBOX' | 'CLIENT_IP' | 'SESSION' | 'APP' | 'OPERATION' | 'COUNTRY' | 'ASN';
 
 export const INTERVAL_MS: Record<ActivityInterval, number> = { MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
 /** Buckets one series may hold: a year of hours, or a week of minutes. */
 export const MAX_BUCKETS = 10_000;
 export const MAX_TOP = 100;
 
-export interface ActivityQuery {
-  interval: ActivityInterval;
+/** Which records an aggregate counts, and what it groups them by. */
+export interface ActivityScope {
   from: Date;
   to: Date;
   groupBy: ActivityGroup;
@@ -27,7 +30,26 @@ export interface ActivityQuery {
   sessionId: string | null;
   appId: string | null;
   operation: string | null;
+}
+
+export interface ActivityQuery extends ActivityScope {
+  interval: ActivityInterval;
   top: number;
+}
+
+export interface ActivityTopQuery extends ActivityScope {
+  first: number;
+}
+
+/** One row of a top-N table: a group value and what its records add up to in the window. */
+export interface ActivityTopRow {
+  key: string | null;
+  label: string | null;
+  records: number;
+  operations: number;
+  messages: number;
+  firstSeen: Date;
+  lastSeen: Date;
 }
 
 export interface ActivityBucket {
@@ -39,17 +61,54 @@ export interface ActivityBucket {
 
 export interface ActivitySeries {
   key: string | null;
+  label: string | null;
   buckets: ActivityBucket[];
 }
 
+type ColumnGroup = Exclude<ActivityGroup, 'COUNTRY' | 'ASN'>;
+
 /** The group's value of record `r` (joined tables are only joined when grouped by them). */
-const GROUP_KEY: Record<ActivityGroup, { key: Sql; join: Sql }> = {
+const GROUP_KEY: Record<ColumnGroup, { key: Sql; join: Sql }> = {
   NONE: { key: sql`NULL::text`, join: sql.empty },
-  MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id` },
-  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id` },
-  SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id` },
+  MAILBOX: { key: sql`m.user_principal_name`, join: sql`LEFT JOIN mailbox m ON m.id = r.mailbox_id AND m.org_id = r.org_id` },
+  CLIENT_IP: { key: sql`coalesce(host(c.address), c.verbatim)`, join: sql`LEFT JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id` },
+  SESSION: { key: sql`s.session_id`, join: sql`LEFT JOIN session s ON s.id = r.session_id AND s.org_id = r.org_id` },
   APP: { key: sql`coalesce(r.client_app_id, r.app_id)`, join: sql.empty },
   OPERATION: { key: sql`r.operation`, join: sql.empty },
+};
+
+/** A group's key SQL, and readable names for its keys where the shipped data has them (see labelOf). */
+interface Grouping {
+  key: Sql;
+  join: Sql;
+  labels?: Map<string, string>;
+}
+
+/** A key and its label (an AS's organisation) computed from a client address by the shipped enrichment. */
+const ENRICHED_KEY: Record<'COUNTRY' | 'ASN', (address: string) => { key: string; label: string | null } | null> = {
+  COUNTRY: (address) => {
+    const country = ipCountry(address);
+    return country === null ? null : { key: country, label: null };
+  },
+  ASN: (address) => {
+    const asn = ipAsn(address);
+    return asn === null ? null : { key: String(asn.asn), label: asn.organization };
+  },
+};
+
+/** A readable name for a key: an app's display name, an AS's organisation; null where there is none. */
+function labelOf(groupBy: ActivityGroup, group: Grouping, key: string | null): string | null {
+  if (key === null) return null;
+  if (groupBy === 'APP') return appDisplayName(key);
+  return group.labels?.get(key) ?? null;
+}
+
+const checkWindow = (q: ActivityScope) => {
+  if (q.from > q.to) throw new UserInputError(`from (${q.from.toISOString()}) is after to (${q.to.toISOString()}): swap them.`);
+};
+
+const checkCount = (name: string, value: number) => {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TOP) throw new UserInputError(`${name} must be between 1 and ${MAX_TOP} (got ${value}).`);
 };
 
 export class ActivityService {
@@ -59,23 +118,18 @@ export class ActivityService {
   ) {}
 
   async series(q: ActivityQuery): Promise<ActivitySeries[]> {
-    if (q.from > q.to) throw new UserInputError(`from (${q.from.toISOString()}) is after to (${q.to.toISOString()}): swap them.`);
+    checkWindow(q);
     const step = INTERVAL_MS[q.interval];
     const buckets = Math.floor(q.to.getTime() / step) - Math.floor(q.from.getTime() / step) + 1;
     if (buckets > MAX_BUCKETS) {
       throw new UserInputError(`${buckets} ${q.interval} buckets from ${q.from.toISOString()} to ${q.to.toISOString()}; the limit is ${MAX_BUCKETS}: use a longer interval or a shorter window.`);
     }
-    if (!Number.isInteger(q.top) || q.top < 1 || q.top > MAX_TOP) throw new UserInputError(`top must be between 1 and ${MAX_TOP} (got ${q.top}).`);
+    checkCount('top', q.top);
     const org = this.orgId;
     const width = sql`${`${step / 1000} seconds`}::interval`;
     const bucketOf = (column: Sql) => sql`date_bin(${width}, ${column}, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
-    const where: Sql[] = [sql`r.org_id = ${org}`, sql`r.creation_time >= ${q.from}`, sql`r.creation_time <= ${q.to}`];
-    if (q.mailbox) where.push(sql`r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})`);
-    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${org} AND ${addressIsSql('c', q.clientIp)})`);
-    if (q.sessionId) where.push(sql`r.session_id IN (SELECT id FROM session WHERE org_id = ${org} AND session_id IN (${q.sessionId}, lower(${q.sessionId})))`);
-    if (q.appId) where.push(sql`coalesce(r.client_app_id, r.app_id) IN (${q.appId}, lower(${q.appId}))`);
-    if (q.operation) where.push(sql`r.operation = ${q.operation}`);
-    const group = GROUP_KEY[q.groupBy];
+    const where = this.recordsIn(q);
+    const group = await this.groupOf(q);
     const rows: { key: string | null; start: Date; records: string; operations: string; messages: string }[] = await run(
       this.db,
       sql`WITH picked AS (
@@ -103,14 +157,95 @@ export class ActivityService {
     const series: ActivitySeries[] = [];
     for (const row of rows) {
       let last = series[series.length - 1];
-      if (!last || last.key !== row.key) series.push((last = { key: row.key, buckets: [] }));
+      if (!last || last.key !== row.key) series.push((last = { key: row.key, label: labelOf(q.groupBy, group, row.key), buckets: [] }));
       last.buckets.push({ start: row.start, records: Number(row.records), operations: Number(row.operations), messages: Number(row.messages) });
     }
     // No record in the window: NONE still answers its (empty) buckets, so a panel draws zeros, not "no data".
     if (series.length === 0 && q.groupBy === 'NONE') {
       const first = Math.floor(q.from.getTime() / step) * step;
-      series.push({ key: null, buckets: Array.from({ length: buckets }, (_, i) => ({ start: new Date(first + i * step), records: 0, operations: 0, messages: 0 })) });
+      series.push({ key: null, label: null, buckets: Array.from({ length: buckets }, (_, i) => ({ start: new Date(first + i * step), records: 0, operations: 0, messages: 0 })) });
     }
     return series;
+  }
+
+  /** The group values ranked by distinct messages bound, then records: "which IPs / apps / sessions read the most". */
+  async top(q: ActivityTopQuery): Promise<ActivityTopRow[]> {
+    checkWindow(q);
+    checkCount('first', q.first);
+    const group = await this.groupOf(q);
+    const rows: { key: string | null; records: string; operations: string; messages: string; first_seen: Date; last_seen: Date }[] = await run(
+      this.db,
+      sql`WITH picked AS (
+            SELECT r.id, r.creation_time, ${group.key} AS key, coalesce(r.operation_count, 1) AS operations
+            FROM audit_record r ${group.join}
+            WHERE ${sql.join(this.recordsIn(q), sql` AND `)}
+          ),
+          counted AS (
+            SELECT p.key, count(*) AS records, sum(p.operations) AS operations, min(p.creation_time) AS first_seen, max(p.creation_time) AS last_seen
+            FROM picked p GROUP BY p.key
+          ),
+          bound AS (
+            SELECT p.key, count(DISTINCT a.message_id) AS messages
+            FROM picked p JOIN message_access a ON a.org_id = ${this.orgId} AND a.record_id = p.id GROUP BY p.key
+          )
+          SELECT c.key, c.records, c.operations, coalesce(b.messages, 0) AS messages, c.first_seen, c.last_seen
+          FROM counted c LEFT JOIN bound b ON b.key IS NOT DISTINCT FROM c.key
+          ORDER BY messages DESC, c.records DESC, c.key NULLS LAST LIMIT ${q.first}`,
+    );
+    return rows.map((row) => ({
+      key: row.key,
+      label: labelOf(q.groupBy, group, row.key),
+      records: Number(row.records),
+      operations: Number(row.operations),
+      messages: Number(row.messages),
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+    }));
+  }
+
+  /** The records an aggregate counts (alias `r`). */
+  private recordsIn(q: ActivityScope): Sql[] {
+    const org = this.orgId;
+    const where: Sql[] = [sql`r.org_id = ${org}`, sql`r.creation_time >= ${q.from}`, sql`r.creation_time <= ${q.to}`];
+    if (q.mailbox) where.push(sql`r.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})`);
+    if (q.clientIp) where.push(sql`r.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${org} AND ${addressIsSql('c', q.clientIp)})`);
+    if (q.sessionId) where.push(sql`r.session_id IN (SELECT id FROM session WHERE org_id = ${org} AND session_id IN (${q.sessionId}, lower(${q.sessionId})))`);
+    if (q.appId) where.push(sql`coalesce(r.client_app_id, r.app_id) IN (${q.appId}, lower(${q.appId}))`);
+    if (q.operation) where.push(sql`r.operation = ${q.operation}`);
+    return where;
+  }
+
+  /**
+   * The key of a record under `groupBy`. COUNTRY and ASN: the addresses seen in the window (in the mailbox, when
+   * one is asked for) are read once, keyed here by the enrichment, and joined back as a table of (id, key).
+   */
+  private async groupOf(q: ActivityScope): Promise<Grouping> {
+    if (q.groupBy !== 'COUNTRY' && q.groupBy !== 'ASN') return GROUP_KEY[q.groupBy];
+    const org = this.orgId;
+    const addresses: { id: string; address: string }[] = await run(
+      this.db,
+      q.mailbox
+        ? sql`SELECT c.id::text, host(c.address) AS address FROM client_ip_mailbox cm JOIN client_ip c ON c.id = cm.client_ip_id
+              WHERE cm.org_id = ${org} AND cm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${org} AND user_principal_name = ${q.mailbox})
+                AND c.address IS NOT NULL AND ${overlapsSql(sql`cm.first_seen`, sql`cm.last_seen`, q)}`
+        : sql`SELECT c.id::text, host(c.address) AS address FROM client_ip c
+              WHERE c.org_id = ${org} AND c.address IS NOT NULL AND ${overlapsSql(sql`c.first_seen`, sql`c.last_seen`, q)}`,
+    );
+    const enrich = ENRICHED_KEY[q.groupBy];
+    const ids: string[] = [];
+    const keys: string[] = [];
+    const labels = new Map<string, string>();
+    for (const { id, address } of addresses) {
+      const found = enrich(address);
+      if (!found) continue;
+      ids.push(id);
+      keys.push(found.key);
+      if (found.label) labels.set(found.key, found.label);
+    }
+    return {
+      key: sql`g.key`,
+      join: sql`LEFT JOIN unnest(${ids}::bigint[], ${keys}::text[]) AS g(id, key) ON g.id = r.client_ip_id`,
+      labels,
+    };
   }
 }

@@ -34,7 +34,7 @@ export class AppService {
     const where: Sql[] = [sql`a.org_id = ${this.orgId}`];
     let from = sql`app a`;
     if (filter.mailbox) {
-      from = sql`app a JOIN app_mailbox am ON am.app_id = a.id
+      from = sql`app a JOIN app_mailbox am ON am.app_id = a.id AND am.org_id = a.org_id
         AND am.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${this.orgId} AND user_principal_name = ${filter.mailbox})`;
       where.push(overlapsSql(sql`am.first_seen`, sql`am.last_seen`, filter));
     } else {
@@ -69,7 +69,7 @@ export class AppService {
   async byMailboxIds(mailboxIds: readonly string[]): Promise<AppType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT l.mailbox_id::text AS key, ${APP_COLUMNS('a')} FROM app_mailbox l JOIN app a ON a.id = l.app_id
+      sql`SELECT l.mailbox_id::text AS key, ${APP_COLUMNS('a')} FROM app_mailbox l JOIN app a ON a.id = l.app_id AND a.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.mailbox_id = ANY(${mailboxIds}::bigint[]) ORDER BY a.first_seen, a.id`,
     );
     return groupedInKeyOrder(mailboxIds, rows.map((r) => ({ key: String(r.key), value: appFromRow(r) })));
@@ -91,7 +91,7 @@ export class AppService {
   async mailboxesByAppIds(ids: readonly string[]): Promise<MailboxType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT l.app_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM app_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
+      sql`SELECT l.app_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM app_mailbox l JOIN mailbox m ON m.id = l.mailbox_id AND m.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.app_id = ANY(${ids}::bigint[]) ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(ids, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
@@ -104,7 +104,7 @@ export class AppService {
     const rows: { key: string; n: string }[] = await run(
       this.db,
       sql`SELECT ${RECORD_APP_KEY} AS key, count(DISTINCT x.message_id) AS n
-       FROM audit_record r JOIN message_access x ON x.record_id = r.id
+       FROM audit_record r JOIN message_access x ON x.record_id = r.id AND x.org_id = r.org_id
        WHERE r.org_id = ${this.orgId} AND (r.client_app_id = ANY(${spellings}::text[]) OR (r.client_app_id IS NULL AND r.app_id = ANY(${spellings}::text[])))
        GROUP BY 1`,
     );

@@ -46,7 +46,7 @@ export class ClientIpService {
     const enriched = await this.idsMatching(filter);
     // With a mailbox, the IP's activity in that mailbox is what must overlap the window.
     const from = filter.mailbox
-      ? sql`client_ip c JOIN client_ip_mailbox cm ON cm.client_ip_id = c.id
+      ? sql`client_ip c JOIN client_ip_mailbox cm ON cm.client_ip_id = c.id AND cm.org_id = c.org_id
         AND cm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${this.orgId} AND user_principal_name = ${filter.mailbox})`
       : sql`client_ip c`;
     const span = filter.mailbox ? overlapsSql(sql`cm.first_seen`, sql`cm.last_seen`, filter) : overlapsSql(sql`c.first_seen`, sql`c.last_seen`, filter);
@@ -101,7 +101,7 @@ export class ClientIpService {
   async bySessionIds(sessionIds: readonly string[]): Promise<ClientIpType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT l.session_id::text AS key, ${CLIENT_IP_COLUMNS('c')} FROM session_client_ip l JOIN client_ip c ON c.id = l.client_ip_id
+      sql`SELECT l.session_id::text AS key, ${CLIENT_IP_COLUMNS('c')} FROM session_client_ip l JOIN client_ip c ON c.id = l.client_ip_id AND c.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.session_id = ANY(${sessionIds}::bigint[]) ORDER BY l.first_seen, c.id`,
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: String(r.key), value: clientIpFromRow(r) })));

@@ -9,7 +9,7 @@ import { run, sql, type Sql } from '../../db/sql';
 import type { FolderSyncType } from '../graphql/types/entities.type';
 import type { ExposedMessageType, ExposureQuery } from '../graphql/types/views.type';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
-import { ACCESS_KEYS, ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { ACCESSES, COUNTED_ACCESSES, folderSyncFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql } from './time-range';
 import type { TagExclusionType } from '../graphql/types/tags.type';
 
@@ -68,7 +68,7 @@ export class ExposureService {
   async totals(q: ExposureQuery): Promise<ExposureTotals> {
     const [row] = await run(
       this.db,
-      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${ACCESS_KEYS} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
+      sql`SELECT (SELECT count(DISTINCT a.message_id) FROM ${COUNTED_ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}) AS bound,
               (SELECT coalesce(sum(r.operation_count), 0) FROM audit_record r
                 WHERE ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'BIND') AS ops`,
     );
@@ -78,7 +78,7 @@ export class ExposureService {
   /**
    * Distinct bound messages, ordered by InternetMessageId (items listed without one first, by dictionary id), with
    * first/last access, folders and sessions. One statement in steps, so a page aggregates only its own messages:
-   * `ids` are the distinct message ids of the matching accesses (a hash of bigints; ACCESS_KEYS, without the
+   * `ids` are the distinct message ids of the matching accesses (a hash of bigints; COUNTED_ACCESSES, without the
    * dictionary), `page` the page's keyset over them in the dictionary (a top-N sort), and only those messages'
    * accesses are aggregated; grouping every access of the exposure (array_agg DISTINCT sorts per group) cost seconds
    * per page (docs/PERFORMANCE.md, "Exposure pages"). Both CTEs are MATERIALIZED: otherwise the planner may walk the whole organisation's dictionary in key
@@ -93,7 +93,7 @@ export class ExposureService {
     const where = exposureWhere(this.orgId, q, 'a', 'accessed_at');
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`WITH ids AS MATERIALIZED (SELECT DISTINCT a.message_id FROM ${ACCESS_KEYS} a WHERE ${where}),
+      sql`WITH ids AS MATERIALIZED (SELECT DISTINCT a.message_id FROM ${COUNTED_ACCESSES('message_access')} a WHERE ${where}),
        page AS MATERIALIZED (
          SELECT m.id, m.internet_message_id FROM ids JOIN message m ON m.id = ids.message_id
           WHERE m.org_id = ${this.orgId}${afterCursor}

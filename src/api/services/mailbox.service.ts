@@ -70,7 +70,7 @@ export class MailboxService {
   async bySessionIds(sessionIds: readonly string[]): Promise<MailboxType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT l.session_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM session_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
+      sql`SELECT l.session_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM session_mailbox l JOIN mailbox m ON m.id = l.mailbox_id AND m.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.session_id = ANY(${sessionIds}::bigint[]) ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
@@ -80,7 +80,7 @@ export class MailboxService {
   async byClientIpIds(clientIpIds: readonly string[]): Promise<MailboxType[][]> {
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT l.client_ip_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM client_ip_mailbox l JOIN mailbox m ON m.id = l.mailbox_id
+      sql`SELECT l.client_ip_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM client_ip_mailbox l JOIN mailbox m ON m.id = l.mailbox_id AND m.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.client_ip_id = ANY(${clientIpIds}::bigint[]) ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(clientIpIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
@@ -92,7 +92,7 @@ export class MailboxService {
       this.db,
       sql`SELECT a.message_id::text AS key, ${MAILBOX_COLUMNS('m')}
        FROM (SELECT DISTINCT message_id, mailbox_id FROM ${ACCESSES('message_access')} x WHERE x.org_id = ${this.orgId} AND x.message_id = ANY(${messageIds}::bigint[])) a
-       JOIN mailbox m ON m.id = a.mailbox_id ORDER BY m.user_principal_name`,
+       JOIN mailbox m ON m.id = a.mailbox_id AND m.org_id = ${this.orgId} ORDER BY m.user_principal_name`,
     );
     return groupedInKeyOrder(messageIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }

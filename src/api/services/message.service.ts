@@ -9,7 +9,7 @@ import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
 import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
-import { folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { COUNTED_ACCESSES, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
@@ -29,8 +29,8 @@ export class MessageService {
       this.db,
       sql`SELECT m.id::text, m.internet_message_id AS shown, min(coalesce(a.item_time, r.creation_time)) AS first,
          max(coalesce(a.item_time, r.creation_time)) AS last
-       FROM message m JOIN message_access a ON a.message_id = m.id JOIN audit_record r ON r.id = a.record_id
-       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id`,
+       FROM message m JOIN message_access a ON a.message_id = m.id AND a.org_id = m.org_id JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id
+       WHERE m.org_id = ${this.orgId} AND m.key_hash = decode(${messageKeyHash(internetMessageId)}, 'hex') GROUP BY m.id, m.org_id`,
     );
     if (!row?.first) return null;
     return { messageId: row.id, internetMessageId: row.shown, firstAccessedAt: row.first, lastAccessedAt: row.last };
@@ -40,6 +40,7 @@ export class MessageService {
   accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
+      countFrom: COUNTED_ACCESSES('message_access'),
       parent: { column: `${parent}_id`, type: 'bigint' },
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,

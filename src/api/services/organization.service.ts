@@ -13,12 +13,12 @@ export interface OrganizationNode {
   createdAt: Date;
 }
 
-const MAX_NAME = 200;
+export const MAX_ORGANIZATION_NAME = 200;
 
 function checkedName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > MAX_NAME || trimmed.includes('\u0000')) {
-    throw new UserInputError(`An organisation name must be 1 to ${MAX_NAME} characters (got ${trimmed.length}).`);
+  if (!trimmed || trimmed.length > MAX_ORGANIZATION_NAME || trimmed.includes('\u0000')) {
+    throw new UserInputError(`An organisation name must be 1 to ${MAX_ORGANIZATION_NAME} characters (got ${trimmed.length}).`);
   }
   return trimmed;
 }

@@ -75,9 +75,9 @@ WITH app_mailboxes AS (
 SELECT 's' AS kind, session_id::text AS id, NULL AS address, excluded FROM marked
 UNION ALL
 SELECT 'i', n.client_ip_id::text, ${ADDRESS_TEXT('c')}, ${taggedSql(h.orgId, 'IP', ADDRESS_TEXT('c'), h.excludeTagged)}
-FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id
+FROM new_ips n JOIN client_ip c ON c.id = n.client_ip_id AND c.org_id = ${h.orgId}
 UNION ALL
-SELECT 'a', n.app_id::text, NULL, ${taggedSql(h.orgId, 'APP', sql`a.app_id`, h.excludeTagged)} FROM new_apps n JOIN app a ON a.id = n.app_id
+SELECT 'a', n.app_id::text, NULL, ${taggedSql(h.orgId, 'APP', sql`a.app_id`, h.excludeTagged)} FROM new_apps n JOIN app a ON a.id = n.app_id AND a.org_id = ${h.orgId}
 UNION ALL
 SELECT 'm', mailbox_id::text, NULL, false FROM app_mailboxes WHERE mailbox_id NOT IN (SELECT unnest(${h.seenMailboxes}::bigint[]))`;
 

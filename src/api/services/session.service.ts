@@ -5,7 +5,7 @@ import type { OperationTally } from '../graphql/types/common.type';
 import type { SessionType } from '../graphql/types/entities.type';
 import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
-import { ACCESSES, addressIsSql, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
+import { ACCESSES, COUNTED_ACCESSES, addressIsSql, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
 import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
 import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
@@ -51,12 +51,12 @@ export class SessionService {
     const joins: Sql[] = [];
     const where: Sql[] = [sql`s.org_id = ${this.orgId}`];
     if (filter.clientIp) {
-      joins.push(sql`JOIN session_client_ip sci ON sci.session_id = s.id
+      joins.push(sql`JOIN session_client_ip sci ON sci.session_id = s.id AND sci.org_id = s.org_id
         AND sci.client_ip_id = (SELECT c.id FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', filter.clientIp)})`);
       where.push(overlapsSql(sql`sci.first_seen`, sql`sci.last_seen`, filter));
     }
     if (filter.mailbox) {
-      joins.push(sql`JOIN session_mailbox sm ON sm.session_id = s.id
+      joins.push(sql`JOIN session_mailbox sm ON sm.session_id = s.id AND sm.org_id = s.org_id
         AND sm.mailbox_id = (SELECT id FROM mailbox WHERE org_id = ${this.orgId} AND user_principal_name = ${filter.mailbox})`);
       where.push(overlapsSql(sql`sm.first_seen`, sql`sm.last_seen`, filter));
     }
@@ -99,7 +99,7 @@ export class SessionService {
     const table = sql.ident(link === 'client_ip' ? 'session_client_ip' : 'session_mailbox');
     return {
       from: sql`(SELECT ${sql.ident('l', `${link}_id`)} AS parent_id, l.first_seen AS link_first_seen, l.last_seen AS link_last_seen, s.*
-              FROM ${table} l JOIN session s ON s.id = l.session_id WHERE l.org_id = ${this.orgId})`,
+              FROM ${table} l JOIN session s ON s.id = l.session_id AND s.org_id = l.org_id WHERE l.org_id = ${this.orgId})`,
       parent: { column: 'parent_id', type: 'bigint' },
       sort: { column: 'first_seen', type: 'timestamptz' },
       select: SESSION_COLUMNS('t'),
@@ -144,7 +144,7 @@ export class SessionService {
   async boundMessageCountBySessionIds(sessionIds: readonly string[]): Promise<number[]> {
     const rows: { key: string; n: string }[] = await run(
       this.db,
-      sql`SELECT a.session_id::text AS key, count(DISTINCT a.message_id) AS n FROM ${ACCESSES('message_access')} a
+      sql`SELECT a.session_id::text AS key, count(DISTINCT a.message_id) AS n FROM ${COUNTED_ACCESSES('message_access')} a
        WHERE a.org_id = ${this.orgId} AND a.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1`,
     );
     const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));

@@ -231,7 +231,7 @@ export async function messageIdsByKey(client: PoolClient, orgId: number, spellin
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
 
-/** Who-used-what link tables and their two key columns. */
+/** Who-used-what link tables and their two key columns (the primary key is those two and org_id). */
 const LINK_COLUMNS = {
   session_client_ip: ['session_id', 'client_ip_id'],
   session_mailbox: ['session_id', 'mailbox_id'],
@@ -250,7 +250,7 @@ async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeo
     sql`INSERT INTO ${sql.ident(table)} AS t (${a}, ${b}, org_id, first_seen, last_seen, record_count)
      SELECT u.a, u.b, ${orgId}::int, u.f, u.l, u.n
      FROM unnest(${rows.map((r) => r.a)}::bigint[], ${rows.map((r) => r.b)}::bigint[], ${firsts}::timestamptz[], ${lasts}::timestamptz[], ${rows.map((r) => r.count)}::int[]) AS u(a, b, f, l, n)
-     ON CONFLICT (${a}, ${b}) DO UPDATE SET ${ACTIVITY_UPDATE}`,
+     ON CONFLICT (${a}, ${b}, org_id) DO UPDATE SET ${ACTIVITY_UPDATE}`,
   );
 }
 

@@ -6,9 +6,8 @@
  * idle between chunks is kept for the next query instead of crashing the process.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { ImportSource } from '../../model/import-batch.entity';
 import type { ImportFormat } from '../types';
-import { createRunningBatchSql } from '../import-batches';
+import { createRunningBatchSql, type BatchOrigin } from '../import-batches';
 
 export class ImportConnection {
   private lost: Error | null = null;
@@ -32,11 +31,11 @@ export class ImportConnection {
   }
 
   /** Creates a RUNNING batch already locked by this session: no other session ever sees it unowned. */
-  async createBatch(orgId: number, fileName: string | null, source: ImportSource, format: ImportFormat | null, sha256: string | null): Promise<string> {
+  async createBatch(origin: BatchOrigin, fileName: string | null, format: ImportFormat | null, sha256: string | null): Promise<string> {
     this.throwIfLost();
     await this.client.query('BEGIN');
     try {
-      const insert = createRunningBatchSql(orgId, fileName, source, format, sha256);
+      const insert = createRunningBatchSql(origin, fileName, format, sha256);
       const { rows } = await this.client.query(insert.text, insert.values);
       await this.client.query('SELECT pg_advisory_lock($1::bigint)', [rows[0].id]);
       await this.client.query('COMMIT');

@@ -43,9 +43,18 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
   const folderById = createFolderByIdLoader(s);
   const clientIpById = createClientIpByIdLoader(s);
   // Rows that come joined to an access, a sync or a record are primed here, so asking for them costs nothing.
+  // A page of 500 accesses names a handful of folders and IPs: each is built (and enriched) once per request.
+  const primed = { folder: new Set<string>(), clientIp: new Set<string>() };
   const related: RelatedRows = {
-    folder: (folder) => folderById.prime(folder.id, folder),
-    clientIp: (clientIp) => clientIpById.prime(clientIp.id, clientIp),
+    folder: (folder) => {
+      primed.folder.add(folder.id);
+      folderById.prime(folder.id, folder);
+    },
+    clientIp: (clientIp) => {
+      primed.clientIp.add(clientIp.id);
+      clientIpById.prime(clientIp.id, clientIp);
+    },
+    has: (kind, id) => primed[kind].has(id),
   };
   return {
     rejectionsByBatch: createRejectionsByBatchLoader(dataSource, s, orgId),

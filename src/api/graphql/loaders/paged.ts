@@ -24,7 +24,7 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
   const counts = new DataLoader<string, number>(async (parentIds) => {
     const rows: { parent: string; n: string }[] = await run(
       dataSource,
-      sql`SELECT ${parentColumn}::text AS parent, count(*) AS n FROM ${spec.from} t
+      sql`SELECT ${parentColumn}::text AS parent, count(*) AS n FROM ${spec.countFrom ?? spec.from} t
        WHERE ${parentColumn} = ANY(${parentIds}::${parentType}[]) AND (${spec.where})
        GROUP BY 1`,
     );

@@ -63,6 +63,7 @@ export class ImportBatchResolver {
       orgId: ctx.orgId,
       fileName: input.fileName ?? null,
       source: 'graphql',
+      importedBy: ctx.principal.name,
       format: input.format ?? 'AUTO',
     });
     const failed = batches.find((b) => b.status === 'FAILED' && b.recordsRead === 0);

@@ -9,7 +9,8 @@ import { AppType, AuditRecordType, ClientIpType, FolderSyncType, FolderType, Mai
 export class MessageAccessResolver {
   @FieldResolver(() => FolderType)
   folder(@Root() access: MessageAccessType, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.folderById.load(access.folderId);
+    // A plain value, not a promise, when the page joined it: 500 accesses then cost no 500 loader rounds.
+    return access.joinedFolder ?? ctx.loaders.folderById.load(access.folderId);
   }
 
   @FieldResolver(() => MailboxType)
@@ -50,7 +51,7 @@ export class MessageAccessResolver {
 export class FolderSyncResolver {
   @FieldResolver(() => FolderType)
   folder(@Root() sync: FolderSyncType, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.folderById.load(sync.folderId);
+    return sync.joinedFolder ?? ctx.loaders.folderById.load(sync.folderId);
   }
 
   @FieldResolver(() => MailboxType)

@@ -121,6 +121,8 @@ export class MessageAccessType {
   id!: string;
   recordId!: string;
   folderId!: string;
+  /** The folder when the row came with it joined: the folder field then answers without a loader round. */
+  joinedFolder?: FolderType;
   mailboxId!: string;
   sessionId!: string | null;
   clientIpId!: string | null;
@@ -158,6 +160,8 @@ export class FolderSyncType {
   id!: string;
   recordId!: string;
   folderId!: string;
+  /** The folder when the row came with it joined: the folder field then answers without a loader round. */
+  joinedFolder?: FolderType;
   mailboxId!: string;
   sessionId!: string | null;
   clientIpId!: string | null;
@@ -325,6 +329,9 @@ export class ImportBatchType {
 
   @Field(() => ImportStatusEnum)
   status!: ImportStatusEnum;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that sent the file (GraphQL or POST /imports); null for `mailtrail import`, which needs no key.' })
+  importedBy!: string | null;
 }
 
 export { ImportFormatEnum, ImportStatusEnum, MailAccessTypeEnum };

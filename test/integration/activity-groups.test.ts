@@ -1,0 +1,172 @@
+/**
+ * Issue 12's dashboard aggregates by COUNTRY and ASN, and the top-N tables (activityTop), compared with counts
+ * computed here from the records this test writes: public addresses of several countries and networks, messages
+ * shared between addresses, OperationCount, an address the offline data cannot place and a record without one.
+ */
+import { enrichIp } from '../../src/enrich';
+import { startTestServer, type TestServer } from '../support/server';
+
+const HOUR = 3_600_000;
+const MAILBOX = 'eve@fabrikam.com';
+const START = Date.parse('2025-04-01T00:00:00Z');
+/** US and IE share an AS (Google); 2603:10b6:... is Microsoft's, placed in US but without an AS; 192.0.2.5 is placed nowhere. */
+const ADDRESSES = ['8.8.8.8', '1.1.1.1', '81.2.69.142', '2a00:1450:4001:82a::200e', '185.220.101.1', '2603:10b6:930:3d::7', '192.0.2.5', null];
+const APPS = ['00000002-0000-0ff1-ce00-000000000000', 'd3590ed6-52b3-4102-aeff-aad2292ab01c'];
+const SESSIONS = ['5b0c2f1e-7a4d-4c1b-9e2f-0a1b2c3d4e01', '5b0c2f1e-7a4d-4c1b-9e2f-0a1b2c3d4e02', '5b0c2f1e-7a4d-4c1b-9e2f-0a1b2c3d4e03'];
+
+interface Written {
+  time: number;
+  ip: string | null;
+  app: string;
+  session: string;
+  operations: number;
+  messages: string[];
+}
+
+/** 48 Bind records over 6.3 hours; message ids from a pool of 20, so addresses share messages. */
+function writeRecords(): { lines: string; written: Written[] } {
+  const written: Written[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < 48; i++) {
+    const w: Written = {
+      time: START + i * 8 * 60_000 + (i % 4) * 1000,
+      ip: ADDRESSES[(i * 5) % ADDRESSES.length],
+      app: APPS[i % 3 === 0 ? 1 : 0],
+      session: SESSIONS[i % SESSIONS.length],
+      operations: 0,
+      messages: Array.from({ length: 1 + (i % 3) }, (_, k) => `<m${(i * 7 + k * 3) % 20}@fabrikam.com>`),
+    };
+    // An aggregated record may stand for more operations than it lists items.
+    w.operations = w.messages.length + (i % 6 === 0 ? 2 : 0);
+    written.push(w);
+    lines.push(
+      JSON.stringify({
+        CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
+        Id: `7e1d0c2b-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        Operation: 'MailItemsAccessed',
+        RecordType: 50,
+        ResultStatus: 'Succeeded',
+        UserType: 0,
+        Workload: 'Exchange',
+        UserId: MAILBOX,
+        MailboxOwnerUPN: MAILBOX,
+        AppId: w.app,
+        ...(w.ip ? { ClientIPAddress: w.ip } : {}),
+        LogonType: 0,
+        SessionId: w.session,
+        OperationCount: w.operations,
+        OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+        Folders: [{ Path: '\\Inbox', FolderItems: w.messages.map((id) => ({ InternetMessageId: id })) }],
+      }),
+    );
+  }
+  return { lines: lines.join('\n') + '\n', written };
+}
+
+const GROUP_KEY: Record<string, (w: Written) => string | null> = {
+  CLIENT_IP: (w) => w.ip,
+  APP: (w) => w.app,
+  SESSION: (w) => w.session,
+  COUNTRY: (w) => (w.ip ? enrichIp(w.ip).country : null),
+  ASN: (w) => {
+    const asn = w.ip ? enrichIp(w.ip).asn : null;
+    return asn === null ? null : String(asn);
+  },
+};
+
+/** What one group value adds up to, counted from the written records. */
+function tally(records: Written[]) {
+  return {
+    records: records.length,
+    operations: records.reduce((n, w) => n + w.operations, 0),
+    messages: new Set(records.flatMap((w) => w.messages)).size,
+  };
+}
+
+function byKey(written: Written[], groupBy: string): Map<string | null, Written[]> {
+  const groups = new Map<string | null, Written[]>();
+  for (const w of written) {
+    const key = GROUP_KEY[groupBy](w);
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  return groups;
+}
+
+describe('activity by country and network, and top-N tables', () => {
+  let t: TestServer;
+  const { lines, written } = writeRecords();
+  const from = new Date(START).toISOString();
+  const to = new Date(START + 7 * HOUR).toISOString();
+
+  beforeAll(async () => {
+    t = await startTestServer({ RATE_LIMIT_PER_MINUTE: '0' });
+    const [batch] = await t.importer.importContent(lines, { orgId: 1, fileName: 'eve.ndjson', source: 'cli' });
+    expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 48, rejected: 0 });
+  });
+  afterAll(async () => t.close());
+
+  test('the written data spans several countries and networks, one shared by two countries', () => {
+    const countries = byKey(written, 'COUNTRY');
+    expect([...countries.keys()].filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    expect(countries.has(null)).toBe(true);
+    expect(byKey(written, 'ASN').get('15169')!.map((w) => w.ip)).toEqual(expect.arrayContaining(['8.8.8.8', '2a00:1450:4001:82a::200e']));
+  });
+
+  test.each(['COUNTRY', 'ASN'])('hourly series by %s: every bucket equals the records written in that hour for that key', async (groupBy) => {
+    const { body } = await t.gql(
+      `query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: ${groupBy}, mailbox: "${MAILBOX}", top: 20) { key label buckets { start records operations messages } } }`,
+      { from, to },
+    );
+    expect(body.errors).toBeUndefined();
+    const groups = byKey(written, groupBy);
+    expect(body.data.activity.map((s: any) => s.key).sort()).toEqual([...groups.keys()].sort());
+    for (const series of body.data.activity) {
+      const mine = groups.get(series.key)!;
+      expect(series.buckets).toHaveLength(8);
+      for (const bucket of series.buckets) {
+        const start = Date.parse(bucket.start);
+        const inBucket = mine.filter((w) => w.time >= start && w.time < start + HOUR);
+        expect({ key: series.key, start: bucket.start, ...tally(inBucket) }).toEqual({ key: series.key, start: bucket.start, records: bucket.records, operations: bucket.operations, messages: bucket.messages });
+      }
+    }
+    if (groupBy === 'ASN') expect(body.data.activity.find((s: any) => s.key === '15169').label).toBe('Google LLC');
+  });
+
+  test.each(['CLIENT_IP', 'APP', 'SESSION', 'COUNTRY', 'ASN'])('activityTop by %s: each row equals the written records of its key, ranked by messages then records', async (groupBy) => {
+    const { body } = await t.gql(
+      `query($from: DateTime!, $to: DateTime!) { activityTop(groupBy: ${groupBy}, from: $from, to: $to, mailbox: "${MAILBOX}", first: 20) { key label messages records operations firstSeen lastSeen } }`,
+      { from, to },
+    );
+    expect(body.errors).toBeUndefined();
+    const rows = body.data.activityTop;
+    const want = [...byKey(written, groupBy)].map(([key, records]) => ({
+      key,
+      ...tally(records),
+      firstSeen: new Date(Math.min(...records.map((w) => w.time))).toISOString(),
+      lastSeen: new Date(Math.max(...records.map((w) => w.time))).toISOString(),
+    }));
+    const ordered = (xs: any[]) => [...xs].sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    expect(ordered(rows.map(({ label: _label, ...row }: any) => row))).toEqual(ordered(want));
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1], rows[i]];
+      expect(a.messages > b.messages || (a.messages === b.messages && a.records >= b.records)).toBe(true);
+    }
+    if (groupBy === 'APP') expect(rows.find((r: any) => r.key === APPS[1]).label).toMatch(/Microsoft Office/);
+  });
+
+  test('first cuts the table after the highest-ranked rows; other filters narrow it', async () => {
+    const all = (await t.gql(`{ activityTop(groupBy: CLIENT_IP, from: "${from}", to: "${to}", first: 20) { key messages records } }`)).body.data.activityTop;
+    const two = (await t.gql(`{ activityTop(groupBy: CLIENT_IP, from: "${from}", to: "${to}", first: 2) { key messages records } }`)).body.data.activityTop;
+    expect(two).toEqual(all.slice(0, 2));
+    const session = SESSIONS[1];
+    const { body } = await t.gql(`{ activityTop(groupBy: SESSION, from: "${from}", to: "${to}", sessionId: "${session}") { key records } }`);
+    expect(body.data.activityTop).toEqual([{ key: session, records: written.filter((w) => w.session === session).length }]);
+  });
+
+  test('a bad first, or from after to, is refused with what to fix', async () => {
+    const bad = await t.gql(`{ activityTop(groupBy: APP, from: "${from}", to: "${to}", first: 101) { key } }`);
+    expect(bad.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/first must be between 1 and 100/) });
+    const swapped = await t.gql(`{ activityTop(groupBy: APP, from: "${to}", to: "${from}") { key } }`);
+    expect(swapped.body.errors[0].message).toMatch(/swap them/);
+  });
+});
