@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   const url = new URL(admin);
   url.pathname = `/${db}`;
 
-  const dataSource = createDataSource(url.toString(), { poolSize: 10, applicationName: 'mailtrail-profile' });
+  // JIT as `mailtrail serve` has it (DATABASE_JIT from the environment, off by default).
+  const jit = loadConfig({ DATABASE_JIT: process.env.DATABASE_JIT ?? '' }).databaseJit;
+  const dataSource = createDataSource(url.toString(), { poolSize: 10, applicationName: 'mailtrail-profile', jit });
   await dataSource.initialize();
   // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
   await dataSource.runMigrations({ transaction: 'each' });
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const query = fs.readFileSync(path.resolve(__dirname, '../../contract', chosen.file), 'utf8');
   const variables = chosen.variables;
 
-  const config = { ...loadConfig({ DATABASE_URL: url.toString(), RATE_LIMIT_PER_MINUTE: '0' }), port: 0, host: '127.0.0.1' };
+  const config = { ...loadConfig({ DATABASE_URL: url.toString(), RATE_LIMIT_PER_MINUTE: '0', DATABASE_JIT: process.env.DATABASE_JIT ?? '' }), port: 0, host: '127.0.0.1' };
   // The server logs its request line at info like `serve` does, into /dev/null rather than a terminal.
   const devNull = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const server = await startServer({ config, dataSource, logger: devNull });

@@ -372,12 +372,13 @@ async function main(): Promise<void> {
     await load(o, admin, url, manifest);
   }
 
-  const dataSource = createDataSource(url, { poolSize: 10, applicationName: 'mailtrail-bench' });
+  // The server's JIT setting as `mailtrail serve` has it (DATABASE_JIT from the environment, off by default).
+  const config = { ...loadConfig({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '0', DATABASE_JIT: process.env.DATABASE_JIT ?? '' }), port: 0, host: '127.0.0.1' };
+  const dataSource = createDataSource(url, { poolSize: 10, applicationName: 'mailtrail-bench', jit: config.databaseJit });
   await dataSource.initialize();
   // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
   await dataSource.runMigrations({ transaction: 'each' });
   const [meta] = await dataSource.query("SELECT to_jsonb(m) - 'manifest' AS load FROM bench_meta m");
-  const config = { ...loadConfig({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '0' }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
   const contractDir = path.resolve(__dirname, '../../contract');

@@ -54,6 +54,11 @@ export interface Config {
   /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
   readStatementTimeoutMs: number;
   importStatementTimeoutMs: number;
+  /**
+   * PostgreSQL's JIT on the server's connections (DATABASE_JIT, off by default): the API's statements are short, and
+   * compiling them cost ~0.4 s each on plans the planner judged expensive (docs/PERFORMANCE.md, "JIT").
+   */
+  databaseJit: boolean;
   /** Largest GraphQL request body from a reader key, and largest query document from any key (bytes). */
   maxQueryBytes: number;
   /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
@@ -129,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
+    databaseJit: oneOf(env, 'DATABASE_JIT', ['off', 'on'] as const) === 'on',
     maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
     uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     maxRunningQueries: int(env, 'MAX_RUNNING_QUERIES', Math.max(2, os.availableParallelism()), 1, 1000),

@@ -6,11 +6,13 @@ import { QueryCounter } from './query-counter';
 
 /**
  * The TypeORM data source: schema comes only from migrations (synchronize is off). `statementTimeoutMs` bounds
- * every statement of its pool (import work raises it on its own connection, see import-connection.ts).
+ * every statement of its pool (import work raises it on its own connection, see import-connection.ts). `jit: false`
+ * turns PostgreSQL's JIT off for the pool's connections in the startup packet (no extra statement per connection):
+ * JIT compiling cost more than it saved on the API's short statements.
  */
 export function createDataSource(
   url: string,
-  opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number; onPoolError?: (error: Error) => void } = {},
+  opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number; jit?: boolean; onPoolError?: (error: Error) => void } = {},
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -24,7 +26,10 @@ export function createDataSource(
     logger: new QueryCounter(),
     poolSize: opts.poolSize ?? 10,
     applicationName: opts.applicationName ?? 'mailtrail',
-    extra: opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {},
+    extra: {
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      ...(opts.jit === false ? { options: '-c jit=off' } : {}),
+    },
     // An idle connection the server closed (restart, crash) is dropped by the pool and replaced on next use.
     ...(opts.onPoolError ? { poolErrorHandler: opts.onPoolError } : {}),
   });

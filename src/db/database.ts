@@ -48,6 +48,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
   }
   const dataSource = createDataSource(url, {
     statementTimeoutMs: config.readStatementTimeoutMs,
+    jit: config.databaseJit,
     onPoolError: (error) => logger.warn({ err: error }, 'an idle database connection was lost; it is replaced on next use'),
   });
   try {

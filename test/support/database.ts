@@ -17,7 +17,7 @@ export function adminUrl(): string {
   return url;
 }
 
-export async function createTestDatabase(opts: { migrate?: boolean; statementTimeoutMs?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { migrate?: boolean; statementTimeoutMs?: number; jit?: boolean } = {}): Promise<TestDatabase> {
   const name = `mailtrail_test_${crypto.randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
@@ -25,7 +25,7 @@ export async function createTestDatabase(opts: { migrate?: boolean; statementTim
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
-  const dataSource = createDataSource(url.toString(), { poolSize: 6, applicationName: 'mailtrail-test', statementTimeoutMs: opts.statementTimeoutMs });
+  const dataSource = createDataSource(url.toString(), { poolSize: 6, applicationName: 'mailtrail-test', statementTimeoutMs: opts.statementTimeoutMs, jit: opts.jit });
   await dataSource.initialize();
   if (opts.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
   return {

@@ -20,8 +20,11 @@ export interface TestServer {
 export const silentLogger = pino({ level: 'silent' });
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  // The API's statement_timeout only when a test asks for it: the pool is the test database's.
-  const db = await createTestDatabase({ statementTimeoutMs: env.READ_STATEMENT_TIMEOUT_MS ? Number(env.READ_STATEMENT_TIMEOUT_MS) : undefined });
+  // The API's statement_timeout only when a test asks for it: the pool is the test database's. JIT as the server's.
+  const db = await createTestDatabase({
+    statementTimeoutMs: env.READ_STATEMENT_TIMEOUT_MS ? Number(env.READ_STATEMENT_TIMEOUT_MS) : undefined,
+    jit: loadConfig(env).databaseJit,
+  });
   const config = { ...loadConfig({ ...env, DATABASE_URL: db.url }), port: 0, host: '127.0.0.1' };
   const server = await startServer({ config, dataSource: db.dataSource, logger: silentLogger });
   const key = await new ApiKeyStore(db.dataSource).create({ name: 'test admin', role: 'admin' });

@@ -77,22 +77,33 @@ export class ExposureService {
 
   /**
    * Distinct bound messages, ordered by InternetMessageId (items listed without one first, by dictionary id), with
-   * first/last access, folders and sessions.
+   * first/last access, folders and sessions. One statement in steps, so a page aggregates only its own messages:
+   * `ids` are the distinct message ids of the matching accesses (a hash of bigints; COUNTED_ACCESSES, without the
+   * dictionary), `page` the page's keyset over them in the dictionary (a top-N sort), and only those messages'
+   * accesses are aggregated; grouping every access of the exposure (array_agg DISTINCT sorts per group) cost seconds
+   * per page (docs/PERFORMANCE.md, "Exposure pages"). Both CTEs are MATERIALIZED: otherwise the planner may walk the whole organisation's dictionary in key
+   * order (sorting it first, no index has that order) and probe each message, which is slow for a small mailbox.
    */
   async boundMessages(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<ExposedMessageType>> {
     // Keyed by the InternetMessageId; items without one ('' first) by their dictionary id, so a cursor of an ordinary
     // message does not depend on internal ids.
-    const tiebreak = sql`CASE WHEN a.internet_message_id IS NULL THEN a.message_id ELSE 0 END`;
+    const tiebreak = (m: 'm' | 'p') => sql`CASE WHEN ${sql.ident(m, 'internet_message_id')} IS NULL THEN ${sql.ident(m, 'id')} ELSE 0 END`;
     const cursor = decodeKeyset(after, ['text', 'bigint']);
-    const afterCursor = cursor ? sql` AND (coalesce(a.internet_message_id, ''), ${tiebreak}) > (${cursor[0]}::text, ${cursor[1]}::bigint)` : sql.empty;
+    const afterCursor = cursor ? sql` AND (coalesce(m.internet_message_id, ''), ${tiebreak('m')}) > (${cursor[0]}::text, ${cursor[1]}::bigint)` : sql.empty;
+    const where = exposureWhere(this.orgId, q, 'a', 'accessed_at');
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`SELECT a.internet_message_id, a.message_id::text, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
+      sql`WITH ids AS MATERIALIZED (SELECT DISTINCT a.message_id FROM ${COUNTED_ACCESSES('message_access')} a WHERE ${where}),
+       page AS MATERIALIZED (
+         SELECT m.id, m.internet_message_id FROM ids JOIN message m ON m.id = ids.message_id
+          WHERE m.org_id = ${this.orgId}${afterCursor}
+          ORDER BY coalesce(m.internet_message_id, ''), ${tiebreak('m')} LIMIT ${limit + 1})
+       SELECT p.internet_message_id, p.id::text AS message_id, min(a.accessed_at) AS first, max(a.accessed_at) AS last, count(*) AS n,
          max(a.item_id) AS item_id, max(a.subject) AS subject,
          array_agg(DISTINCT a.folder_id::text) AS folder_ids,
          coalesce(array_agg(DISTINCT a.session_id::text) FILTER (WHERE a.session_id IS NOT NULL), '{}') AS session_ids
-       FROM ${ACCESSES('message_access')} a WHERE ${exposureWhere(this.orgId, q, 'a', 'accessed_at')}${afterCursor}
-       GROUP BY a.message_id, a.internet_message_id ORDER BY coalesce(a.internet_message_id, ''), ${tiebreak} LIMIT ${limit + 1}`,
+       FROM page p JOIN ${ACCESSES('message_access')} a ON a.message_id = p.id WHERE ${where}
+       GROUP BY p.id, p.internet_message_id ORDER BY coalesce(p.internet_message_id, ''), ${tiebreak('p')}`,
     );
     const nodes = rows.map(
       (r): ExposedMessageType & { tiebreak: string } => ({
