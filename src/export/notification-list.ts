@@ -13,6 +13,7 @@ import { NotificationListService } from '../api/services/notification-list.servi
 import { timeRange } from '../api/services/time-range';
 import { csvLine } from '../api/http/csv';
 import { writeXlsx } from './xlsx';
+import { writeChunk } from './write-chunk';
 
 export const NOTIFICATION_FORMATS = ['csv', 'xlsx'] as const;
 export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
@@ -109,21 +110,8 @@ export async function prepareNotificationList(
     };
   }
   return async (out) => {
-    await write(out, csvLine(header));
-    return list.stream(q, windows, (batch) => write(out, batch.map((e) => csvLine(cellsOf(e))).join('')));
+    await writeChunk(out, csvLine(header));
+    return list.stream(q, windows, (batch) => writeChunk(out, batch.map((e) => csvLine(cellsOf(e))).join('')));
   };
 }
 
-/** Resolves once `out` accepted the chunk (waits for 'drain' when its buffer is full, or for close). */
-function write(out: Writable, chunk: string): Promise<void> {
-  if (out.destroyed || out.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
-}

@@ -11,6 +11,7 @@ import { canonicalIp } from '../import/normalize';
 import { parseDateTime } from '../api/graphql/scalars';
 import { timeRange, withinSql, type TimeRange } from '../api/services/time-range';
 import { TIMELINE_FORMATS, type TimelineFormat } from './timeline-formats';
+import { writeChunk } from './write-chunk';
 
 
 export interface TimelineQuery extends TimeRange {
@@ -94,11 +95,11 @@ export async function writeTimeline(pool: Pool, orgId: number, q: TimelineQuery,
     await client.query('BEGIN READ ONLY');
     const statement = cursorSql(orgId, q);
     await client.query(`DECLARE timeline NO SCROLL CURSOR FOR ${statement.text}`, statement.values);
-    if (HEADERS[format].length) await write(out, csvLine(HEADERS[format]));
+    if (HEADERS[format].length) await writeChunk(out, csvLine(HEADERS[format]));
     for (;;) {
       const page = await fetchPage(client);
       if (!page.length || out.destroyed) break;
-      await write(out, page.map((r) => formatRow(r, format)).join(''));
+      await writeChunk(out, page.map((r) => formatRow(r, format)).join(''));
       rows += page.length;
       if (page.length < PAGE_ROWS) break;
     }
@@ -131,20 +132,6 @@ async function fetchPage(client: PoolClient): Promise<Row[]> {
   return (await client.query(`FETCH ${PAGE_ROWS} FROM timeline`)).rows as Row[];
 }
 
-/** Resolves once `out` accepted the chunk (waits for 'drain' when its buffer is full). */
-function write(out: Writable, chunk: string): Promise<void> {
-  if (out.destroyed) return Promise.resolve();
-  if (out.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
-}
 
 /** One line an investigator reads in Timesketch: what, where, who, from where. */
 export function timelineMessage(r: Row): string {

@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import zlib from 'node:zlib';
+import { writeChunk } from './write-chunk';
 
 /** Excel's limits: characters in one cell, rows in one sheet. */
 export const MAX_ROWS = 1_048_576;
@@ -69,19 +70,6 @@ interface Entry {
   size: number;
 }
 
-/** Resolves once `out` took the chunk (waits for drain when its buffer is full, or for close). */
-function push(out: Writable, chunk: Buffer): Promise<void> {
-  if (out.destroyed || out.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
-}
 
 /** DOS date and time of the zip entries (the export's time, UTC). */
 function dosTime(d: Date): { time: number; date: number } {
@@ -101,7 +89,7 @@ class ZipStream {
 
   private async raw(chunk: Buffer): Promise<void> {
     this.offset += chunk.length;
-    await push(this.out, chunk);
+    await writeChunk(this.out, chunk);
   }
 
   /** Starts an entry; write text with the answered function, then call its end. */

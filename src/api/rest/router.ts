@@ -5,7 +5,6 @@
  * page at a time with `Accept: text/csv` / `?format=csv`. Errors have the one JSON shape of every non-GraphQL
  * route (http-errors.ts): 400 naming the parameter, 403 for the role, 404 for an unknown mailbox / session / ...
  */
-import type { Writable } from 'node:stream';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -21,6 +20,7 @@ import { compileRoutes, type CompiledRoute } from './compile';
 import { ParamError, rowOf, valueAt, type RestRoute } from './definition';
 import { FORMAT_PARAM, MAX_TOP, readPaging, readParams, type Paging } from './params';
 import { openApiDocument } from './openapi';
+import { writeChunk } from '../../export/write-chunk';
 
 export const REST_BASE = '/api/v1';
 
@@ -181,10 +181,10 @@ export function restRouters(deps: RestDeps): { document: Router; api: Router } {
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="${c.route.operationId}.csv"`);
     res.setHeader('cache-control', 'no-store');
-    await write(res, csvLine(columns.map((col) => col.name)));
+    await writeChunk(res, csvLine(columns.map((col) => col.name)));
     let rows = 0;
     for (;;) {
-      await write(res, page.rows.map((row) => csvLine(columns.map((col) => row[col.name]))).join(''));
+      await writeChunk(res, page.rows.map((row) => csvLine(columns.map((col) => row[col.name]))).join(''));
       rows += page.rows.length;
       if (!page.next || res.destroyed) break;
       page = await fetchPage(req, res, c, params, { top, skiptoken: page.next });
@@ -210,16 +210,3 @@ export function restRouters(deps: RestDeps): { document: Router; api: Router } {
   return { document, api: router };
 }
 
-/** Resolves once `out` took the chunk (after 'drain' when its buffer is full), or when it closed. */
-function write(out: Writable, chunk: string): Promise<void> {
-  if (out.destroyed || out.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
-}
