@@ -4,6 +4,7 @@
  * notification list) becomes a route with its flat parameters, its root field call and its row columns.
  */
 import { ParamError, type Column, type Param, type RestRoute } from './definition';
+import { ActivityGroupEnum, IntervalEnum } from '../graphql/resolvers/activity.resolver';
 
 // Parameters shared by several routes.
 const from: Param = { name: 'from', in: 'query', type: 'date-time', graphqlType: 'DateTime', description: 'Start of the window, inclusive (ISO 8601; no zone = UTC; or epoch milliseconds).' };
@@ -73,8 +74,22 @@ const RECORD_COLUMNS: Column[] = [
   { name: 'isThrottled', type: 'boolean', nullable: true, description: 'IsThrottled.' },
 ];
 
-const ACTIVITY_INTERVALS = ['MINUTE', 'HOUR', 'DAY'] as const;
-const ACTIVITY_GROUPS = ['NONE', 'MAILBOX', 'CLIENT_IP', 'SESSION', 'APP', 'OPERATION', 'COUNTRY', 'ASN'] as const;
+// The GraphQL enums' own values: the REST parameters cannot drift from them.
+const ACTIVITY_INTERVALS = Object.values(IntervalEnum);
+const ACTIVITY_GROUPS = Object.values(ActivityGroupEnum);
+
+/** The window of the dashboard aggregates, required there. */
+const requiredFrom: Param = { ...from, required: true, graphqlType: 'DateTime!' };
+const requiredTo: Param = { ...to, required: true, graphqlType: 'DateTime!' };
+
+/** The filters `activity` and `activityTop` share (their GraphQL arguments of the same names). */
+const ACTIVITY_FILTERS: Param[] = [
+  { name: 'mailbox', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this mailbox.' },
+  { name: 'clientIp', in: 'query', type: 'ip', graphqlType: 'String', description: 'Only this address.' },
+  { name: 'sessionId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this session.' },
+  { name: 'appId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this application.' },
+  { name: 'operation', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this Operation.' },
+];
 
 export const REST_ROUTES: RestRoute[] = [
   {
@@ -339,14 +354,10 @@ export const REST_ROUTES: RestRoute[] = [
     description: 'One row per series and bucket (empty buckets included); series ordered by total records, at most `series`. Same answer as GraphQL `activity`.',
     params: [
       { name: 'interval', in: 'query', type: 'enum', enum: ACTIVITY_INTERVALS, required: true, graphqlType: 'Interval!', description: 'Bucket width, aligned in UTC.' },
-      { ...from, required: true, graphqlType: 'DateTime!' },
-      { ...to, required: true, graphqlType: 'DateTime!' },
+      requiredFrom,
+      requiredTo,
       { name: 'groupBy', in: 'query', type: 'enum', enum: ACTIVITY_GROUPS, default: 'NONE', graphqlType: 'ActivityGroup!', description: 'What one series stands for.' },
-      { name: 'mailbox', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this mailbox.' },
-      { name: 'clientIp', in: 'query', type: 'ip', graphqlType: 'String', description: 'Only this address.' },
-      { name: 'sessionId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this session.' },
-      { name: 'appId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this application.' },
-      { name: 'operation', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this Operation.' },
+      ...ACTIVITY_FILTERS,
       { name: 'series', in: 'query', type: 'integer', minimum: 1, maximum: 100, default: 10, graphqlType: 'Int!', description: 'Series kept (GraphQL `top`).' },
     ],
     graphql:
@@ -374,13 +385,9 @@ export const REST_ROUTES: RestRoute[] = [
     description: 'The client IPs, apps, sessions, mailboxes, operations, countries or networks whose records in the window bound the most distinct messages, then the most records. Same answer as GraphQL `activityTop`.',
     params: [
       { name: 'groupBy', in: 'query', type: 'enum', enum: ACTIVITY_GROUPS, required: true, graphqlType: 'ActivityGroup!', description: 'What one row stands for.' },
-      { ...from, required: true, graphqlType: 'DateTime!' },
-      { ...to, required: true, graphqlType: 'DateTime!' },
-      { name: 'mailbox', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this mailbox.' },
-      { name: 'clientIp', in: 'query', type: 'ip', graphqlType: 'String', description: 'Only this address.' },
-      { name: 'sessionId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this session.' },
-      { name: 'appId', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this application.' },
-      { name: 'operation', in: 'query', type: 'string', graphqlType: 'String', description: 'Only this Operation.' },
+      requiredFrom,
+      requiredTo,
+      ...ACTIVITY_FILTERS,
       { name: 'rows', in: 'query', type: 'integer', minimum: 1, maximum: 100, default: 10, graphqlType: 'Int!', description: 'Rows kept (GraphQL `first`).' },
     ],
     graphql:

@@ -3,10 +3,10 @@ import type { ActivityGroup, ActivityInterval, ActivityScope } from '../../servi
 import type { RequestContext } from '../context';
 import { addressArg, optionalUpnArg } from './args';
 
-const IntervalEnum = { MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' } as const satisfies Record<ActivityInterval, ActivityInterval>;
+export const IntervalEnum = { MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' } as const satisfies Record<ActivityInterval, ActivityInterval>;
 registerEnumType(IntervalEnum, { name: 'Interval', description: 'Bucket width; buckets are aligned to it in UTC.' });
 
-const ActivityGroupEnum = {
+export const ActivityGroupEnum = {
   NONE: 'NONE',
   MAILBOX: 'MAILBOX',
   CLIENT_IP: 'CLIENT_IP',
