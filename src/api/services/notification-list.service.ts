@@ -10,7 +10,7 @@
  */
 import type { DataSource, QueryRunner } from 'typeorm';
 import { run, sql, type Sql } from '../../db/sql';
-import { decodeKeyset, encodeCursor, type ConnectionResult, type CursorKey } from '../../db/pages';
+import { decodeKeyset, toConnection, type ConnectionResult, type CursorKey } from '../../db/pages';
 import { TierEnum } from '../graphql/types/enums';
 import type { NotificationEntryType } from '../graphql/types/presumed.type';
 import type { MailboxType } from '../graphql/types/entities.type';
@@ -115,24 +115,11 @@ export class NotificationListService {
     const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1));
     const unknown = unknownEntries(q, windows).filter((e) => !cursor || compareKeys(keyOf(e), cursor) > 0);
     const merged = mergeSorted(rows.map((r) => entryFromRow(r, q)), unknown).slice(0, limit + 1);
-    const page = merged.slice(0, limit);
-    const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
     const total = async () => {
       const [row] = await run(this.db, sql`${this.entriesOf(q)} SELECT count(*) AS n FROM entries`);
       return Number(row.n) + unknownEntries(q, windows).length;
     };
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: merged.length > limit,
-        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-        hasPreviousPage: false,
-        startCursor: edges.length ? edges[0].cursor : null,
-      },
-      get totalCount() {
-        return total();
-      },
-    };
+    return toConnection(merged, limit, keyOf, total);
   }
 
   /**
