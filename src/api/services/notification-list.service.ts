@@ -19,6 +19,7 @@ import { actorWhere } from './exposure.service';
 import { contentOfFolders, evidenceOfRank, evidenceRankSql } from './folder-content';
 import { windowsOverlapping } from './mailbox.service';
 import type { TimeRange } from './time-range';
+import { DETAIL_SOURCE_ORDER } from './message-detail.service';
 
 export interface NotificationQuery extends TimeRange {
   mailboxes: MailboxType[];
@@ -164,8 +165,7 @@ export class NotificationListService {
  * the strongest source that names any, deduplicated case-insensitively, in order of appearance. The subject's last
  * resort, as Message.subject's: the Subject the earliest Bind record naming one listed (message_access.subject).
  */
-const DETAIL_SOURCE_ORDER = ['EDISCOVERY', 'MESSAGE_TRACE'];
-const detailOrder = (d: string) => sql`array_position(${DETAIL_SOURCE_ORDER}::text[], ${sql.ident(d, 'source')}::text), ${sql.ident(d, 'received_at')} NULLS LAST, ${sql.ident(d, 'id')}`;
+const detailOrder = (d: string) => sql`array_position(${DETAIL_SOURCE_ORDER as string[]}::text[], ${sql.ident(d, 'source')}::text), ${sql.ident(d, 'received_at')} NULLS LAST, ${sql.ident(d, 'id')}`;
 
 function firstDetailSql(orgId: number, column: 'subject' | 'sender'): Sql {
   const value = sql.ident('d', column);
@@ -185,7 +185,7 @@ function recipientsSql(orgId: number): Sql {
         FROM message_detail d CROSS JOIN LATERAL unnest(d.recipients) WITH ORDINALITY AS rr(r, i)
         WHERE d.org_id = ${orgId} AND d.message_id = e.message_id AND d.source = (
           SELECT d2.source FROM message_detail d2 WHERE d2.org_id = ${orgId} AND d2.message_id = e.message_id AND cardinality(d2.recipients) > 0
-          ORDER BY array_position(${DETAIL_SOURCE_ORDER}::text[], d2.source::text) LIMIT 1)) x
+          ORDER BY array_position(${DETAIL_SOURCE_ORDER as string[]}::text[], d2.source::text) LIMIT 1)) x
       ORDER BY lower(x.r), x.n) u
     ORDER BY u.n)`;
 }
