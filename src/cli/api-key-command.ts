@@ -3,13 +3,12 @@ import { ApiKeyStore, type ApiKeySummary } from '../api/http/auth';
 import type { ApiKeyRole } from '../model/api-key.entity';
 import type { Parsed } from './args';
 import { expiryFrom } from './specs';
-import { formatTable } from './table';
+import { formatTable, tableTime } from './table';
 import { OrganizationService } from '../api/services/organization.service';
-const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : '-');
 
 function table(keys: ApiKeySummary[], withRevoked: boolean): string {
   const header = ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'EXPIRES', ...(withRevoked ? ['REVOKED'] : [])];
-  return formatTable(header, keys.map((k) => [String(k.id), k.name, k.role, iso(k.createdAt), iso(k.lastUsedAt), iso(k.expiresAt), ...(withRevoked ? [iso(k.revokedAt)] : [])]));
+  return formatTable(header, keys.map((k) => [String(k.id), k.name, k.role, tableTime(k.createdAt), tableTime(k.lastUsedAt), tableTime(k.expiresAt), ...(withRevoked ? [tableTime(k.revokedAt)] : [])]));
 }
 
 export async function createKey(keys: ApiKeyStore, parsed: Parsed): Promise<number> {

@@ -3,24 +3,15 @@ import type { DataSource } from 'typeorm';
 import { OrganizationService, type OrganizationNode } from '../api/services/organization.service';
 import { UserInputError } from '../errors';
 import type { Parsed } from './args';
-import { formatTable } from './table';
+import { refusing } from './refusals';
+import { formatTable, tableTime } from './table';
 
 const table = (orgs: OrganizationNode[]) =>
-  formatTable(['ID', 'SLUG', 'NAME', 'CREATED'], orgs.map((o) => [String(o.id), o.slug, o.name, o.createdAt.toISOString().slice(0, 16).replace('T', ' ') + 'Z']));
+  formatTable(['ID', 'SLUG', 'NAME', 'CREATED'], orgs.map((o) => [String(o.id), o.slug, o.name, tableTime(o.createdAt)]));
 
 const print = (parsed: Parsed, org: OrganizationNode, words: string) =>
   process.stdout.write(parsed.values.json ? JSON.stringify(org) + '\n' : `${words} organisation ${org.id} '${org.name}' (slug ${org.slug})\n`);
 
-/** A refusal the user can fix (a taken slug, an unknown id) is a message and exit 1, not a logged failure. */
-async function refusing(fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof UserInputError)) throw error;
-    process.stderr.write(`mailtrail: ${error.message}\n`);
-    return 1;
-  }
-}
 
 export function createOrg(db: DataSource, parsed: Parsed): Promise<number> {
   return refusing(async () => {

@@ -2,18 +2,13 @@
 import type { DataSource } from 'typeorm';
 import { OrganizationService } from '../api/services/organization.service';
 import { TagService, type AnalystTagView, type TagTargetKind } from '../api/services/tag.service';
-import { UserInputError } from '../errors';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 import type { Parsed } from './args';
+import { refusing } from './refusals';
+import { formatTable, tableTime } from './table';
 
-const iso = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + 'Z';
-
-function table(tags: AnalystTagView[]): string {
-  const header = ['KIND', 'TARGET', 'LABEL', 'BY', 'AT', 'NOTE'];
-  const rows = tags.map((t) => [t.targetKind, t.target, t.label, t.createdBy, iso(t.createdAt), t.note ?? '']);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
-}
+const table = (tags: AnalystTagView[]) =>
+  formatTable(['KIND', 'TARGET', 'LABEL', 'BY', 'AT', 'NOTE'], tags.map((t) => [t.targetKind, t.target, t.label, t.createdBy, tableTime(t.createdAt), t.note ?? '']));
 
 /** The service for --org (id or slug), or null (with a message) when no such organisation exists. */
 async function tagsFor(db: DataSource, parsed: Parsed): Promise<TagService | null> {
@@ -24,19 +19,9 @@ async function tagsFor(db: DataSource, parsed: Parsed): Promise<TagService | nul
   return org ? new TagService(db, org.id) : null;
 }
 
-/** Input mistakes (an empty target, a label too long) are reported like usage errors, without a stack. */
-async function reporting(fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof UserInputError)) throw error;
-    process.stderr.write(`mailtrail: ${error.message}\n`);
-    return 1;
-  }
-}
 
 export const addTag = (db: DataSource, parsed: Parsed) =>
-  reporting(async () => {
+  refusing(async () => {
     const tags = await tagsFor(db, parsed);
     if (!tags) return 1;
     const [kind, target, label] = parsed.positionals;
@@ -46,7 +31,7 @@ export const addTag = (db: DataSource, parsed: Parsed) =>
   });
 
 export const removeTag = (db: DataSource, parsed: Parsed) =>
-  reporting(async () => {
+  refusing(async () => {
     const tags = await tagsFor(db, parsed);
     if (!tags) return 1;
     const [kind, target, label] = parsed.positionals;
@@ -59,7 +44,7 @@ export const removeTag = (db: DataSource, parsed: Parsed) =>
   });
 
 export const listTags = (db: DataSource, parsed: Parsed) =>
-  reporting(async () => {
+  refusing(async () => {
     const tags = await tagsFor(db, parsed);
     if (!tags) return 1;
     const kind = (parsed.values.kind as string | undefined)?.toUpperCase() as TagTargetKind | undefined;
