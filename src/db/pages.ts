@@ -64,16 +64,25 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
   throw new UserInputError(INVALID_CURSOR);
 }
 
+/** An edge whose cursor is encoded when read. */
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => CursorKey,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
+}
+
 /** Builds the page from `limit + 1` rows fetched in order; the extra row only says there is a next page. */
 export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>): ConnectionResult<T> {
-  const page = rows.slice(0, limit);
-  // Each edge's cursor is encoded only if a client selects it (contract queries ask for pageInfo.endCursor alone).
-  const edges: Edge<T>[] = page.map((node) => ({
-    node,
-    get cursor() {
-      return encodeCursor(keyOf(node));
-    },
-  }));
+  const count = Math.min(rows.length, limit);
+  // Each edge's cursor is encoded only if a client selects it (contract queries ask for pageInfo.endCursor alone);
+  // one small object per edge, the getter on the prototype (no closure per edge).
+  const edges: Edge<T>[] = new Array(count);
+  for (let i = 0; i < count; i++) edges[i] = new LazyEdge(rows[i], keyOf);
   return {
     edges,
     pageInfo: {
@@ -103,6 +112,18 @@ export interface ChildPageQuery<Node> {
   sort: { column: string; type: KeyType };
   /** Columns of t to select, e.g. t.*. */
   select: Sql;
+  /**
+   * Sort and limit first, join later: when given, each parent's page is taken from `countFrom` (narrow rows, alias
+   * t) and only its `first + 1` rows are widened by this SELECT into the rows `toNode` reads (`from` and `select`
+   * are not used then). `limited` is a parenthesised subquery of those rows (with `__total` when `withTotal`); the
+   * SELECT must keep their order (sort column, then id) and pass `__total` on when `withTotal`.
+   */
+  widen?: (limited: Sql, withTotal: boolean) => Sql;
+  /**
+   * The page reads every row of its parent anyway (no index gives its order): when totalCount is selected and there
+   * is no cursor, the count comes with the page (`count(*) OVER ()`) instead of a statement of its own.
+   */
+  countWithPage?: boolean;
   /** Filter on t (an org, a time window). */
   where: Sql;
   /** Maps a database row (snake_case) to the node. */

@@ -33,10 +33,14 @@ function inRange(date: Date, value: unknown): Date {
   return date;
 }
 
+/** Date.toISOString() of a year 0-9999: what DateTime prints. */
+const ISO_OUTPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'ISO-8601 instant, always UTC with Z on output. Input: ISO-8601 (no zone = UTC) or epoch milliseconds.',
-  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  // A string already in the output form (rows.ts isoTimeOf) goes out as it is.
+  serialize: (value) => (typeof value === 'string' && ISO_OUTPUT.test(value) ? value : (value instanceof Date ? value : new Date(value as string)).toISOString()),
   parseValue: parseDateTime,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING) return parseDateTime(ast.value);

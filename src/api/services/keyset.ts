@@ -41,7 +41,7 @@ export async function keysetPage<T>(q: KeysetPageQuery<T>): Promise<ConnectionRe
   });
 }
 
-/** A Date as a cursor value (ISO, millisecond precision like the stored audit times). */
-export function timeKey(date: Date): string {
-  return date.toISOString();
+/** A Date as a cursor value (ISO, millisecond precision like the stored audit times); ISO text (isoTimeOf) as it is. */
+export function timeKey(date: Date | string): string {
+  return typeof date === 'string' ? date : date.toISOString();
 }

@@ -9,7 +9,7 @@ import type { MessageType } from '../graphql/types/views.type';
 import type { ChildPageQuery } from '../../db/pages';
 import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
-import { COUNTED_ACCESSES, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
+import { ACCESS_PAGE_ROWS, ACCESS_PAGE_SELECT, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
@@ -44,15 +44,17 @@ export class MessageService {
   accessesOf(parent: AccessParent | 'message', range: TimeRange, related: RelatedRows): ChildPageQuery<MessageAccessType> {
     return {
       from: WITH_FOLDER('message_access'),
-      countFrom: COUNTED_ACCESSES('message_access'),
+      // Sorted and limited over the narrow rows; message and folder joined to the page's rows only.
+      countFrom: ACCESS_PAGE_ROWS,
+      widen: ACCESS_PAGE_SELECT,
+      // A session's accesses come in record order, not in accessedAt order (an item's own time may differ): its
+      // page reads them all anyway, so their count comes with it.
+      countWithPage: parent === 'session',
       parent: { column: `${parent}_id`, type: 'bigint' },
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,
       where: sql`t.org_id = ${this.orgId} AND ${withinSql(sql`t.accessed_at`, range)}`,
-      toNode: (row) => {
-        noteRelated(row, related);
-        return messageAccessFromRow(row);
-      },
+      toNode: (row) => messageAccessFromRow(row, noteRelated(row, related)),
       keyOf: (a) => [timeKey(a.accessedAt), a.id],
     };
   }
@@ -66,8 +68,7 @@ export class MessageService {
     return groupedInKeyOrder(
       recordIds,
       rows.map((r) => {
-        noteRelated(r, related);
-        return { key: String(r.record_id), value: messageAccessFromRow(r) };
+        return { key: String(r.record_id), value: messageAccessFromRow(r, noteRelated(r, related)) };
       }),
     );
   }

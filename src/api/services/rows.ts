@@ -1,4 +1,5 @@
 /** Database rows (snake_case, as pg returns them) to the GraphQL views, and the column lists that produce them. */
+import { types } from 'pg';
 import { sql, type Sql } from '../../db/sql';
 import { appDisplayName, enrichIp } from '../../enrich';
 import { canonicalIp } from '../../import/normalize';
@@ -11,7 +12,7 @@ import {
   type FolderSyncType,
   type FolderType,
   type MailboxType,
-  type MessageAccessType,
+  MessageAccessType,
   type SessionType,
 } from '../graphql/types/entities.type';
 
@@ -22,6 +23,25 @@ const strOrNull = (v: unknown): string | null => (v === null || v === undefined 
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
+/** pg's own parser of a timestamptz's text (what pg applies to such a column unless it was cast to text). */
+const parseTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => unknown;
+/** A timestamptz selected as `::text`, as the Date pg would have made of it; a Date (or null) as it came. */
+const pgTime = (v: unknown): Date => date(typeof v === 'string' ? parseTimestamptz(v) : v);
+/** PostgreSQL's text of a timestamptz in UTC (session TimeZone UTC, DateStyle ISO), 4-digit years. */
+const PG_UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A timestamptz selected as `::text`, as DateTime prints it: exactly Date.toISOString() of what pg would have
+ * parsed (pg keeps whole milliseconds, truncating; so does this), without making the Date. Text of another shape
+ * (another session time zone, BC, infinity) goes through pg's parser; a Date (a column not cast) is kept.
+ */
+export function isoTimeOf(v: unknown): Date | string {
+  if (typeof v !== 'string') return date(v);
+  const m = PG_UTC_TEXT.exec(v);
+  if (!m) return pgTime(v);
+  return `${m[1]}T${m[2]}.${m[3] === undefined ? '000' : (m[3] + '00').slice(0, 3)}Z`;
+}
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
 /** `a.c1, a.c2, ...` */
@@ -105,6 +125,8 @@ export function folderFromRow(r: Row): FolderType {
 
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
 const JOINED_CLIENT_IP = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
+/** JOINED_CLIENT_IP with its times as PostgreSQL's text (parsed by pgTime once per IP, not once per row). */
+const JOINED_CLIENT_IP_TEXT = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen::text AS c_first_seen, c.last_seen::text AS c_last_seen, c.record_count AS c_record_count`;
 
 /**
  * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app
@@ -125,6 +147,31 @@ const ACCESS_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.mess
 const ACCESS_KEY_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, r.mailbox_id, r.session_id,
     r.client_ip_id, r.client_app_id, r.app_id, r.mail_access_type AS access_type, coalesce(a.item_time, r.creation_time) AS accessed_at
   FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id)`;
+
+/**
+ * ACCESS_ROWS without the message dictionary: what a page of accesses sorts and limits before WIDEN_ACCESS_PAGE joins
+ * the message and folder to its rows only. Counting over it costs what counting over ACCESS_KEY_ROWS does (the
+ * subquery is flattened; the item columns are not read).
+ */
+export const ACCESS_PAGE_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folder_id, a.message_id, a.size_in_bytes, r.mailbox_id, r.session_id,
+    r.client_ip_id, r.client_app_id, r.app_id, r.mail_access_type AS access_type, coalesce(a.item_time, r.creation_time) AS accessed_at,
+    a.item_id, a.subject, a.sensitivity_labels
+  FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id)`;
+
+/**
+ * The page's rows as messageAccessFromRow reads them, from ACCESS_PAGE_ROWS already sorted and limited (`limited`),
+ * in the same order: the message's InternetMessageId, the folder (prefix f_) and client IP (prefix c_) joined to
+ * those rows only. Its times come as PostgreSQL's text (`::text`, what it sends for a timestamptz anyway), so pg
+ * does not parse three of them per row into Dates: accessedAt goes from that text to the API's ISO text
+ * (isoTimeOf), the client IP's (built once per request) are parsed when it is built.
+ */
+export const ACCESS_PAGE_SELECT = (limited: Sql, withTotal: boolean) =>
+  sql`SELECT x.id, x.record_id, x.folder_id, x.size_in_bytes, x.mailbox_id, x.session_id, x.client_ip_id, x.client_app_id, x.access_type,
+      x.accessed_at::text AS accessed_at, m.internet_message_id, x.item_id, x.subject, x.sensitivity_labels,
+      f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP_TEXT}${withTotal ? sql`, x.__total` : sql.empty}
+    FROM ${limited} x JOIN message m ON m.id = x.message_id AND m.org_id = x.org_id JOIN folder f ON f.id = x.folder_id AND f.org_id = x.org_id
+    LEFT JOIN client_ip c ON c.id = x.client_ip_id AND c.org_id = x.org_id
+    ORDER BY x.accessed_at, x.id`;
 
 /** Message accesses as counts and filters read them (ACCESS_KEY_ROWS), or folder syncs (SYNC_ROWS). */
 export const COUNTED_ACCESSES = (table: 'message_access' | 'folder_sync') => (table === 'message_access' ? ACCESS_KEY_ROWS : SYNC_ROWS);
@@ -159,12 +206,20 @@ export interface RelatedRows {
   clientIp(clientIp: ClientIpType): void;
   /** Whether that row was handed over already in this request (then it is not built again). */
   has?(kind: 'folder' | 'clientIp', id: string): boolean;
+  /** The folder handed over under that id in this request: the rows that name it share that one object. */
+  knownFolder?(id: string): FolderType | undefined;
 }
 
-/** Hands the joined folder / client IP of a row to `related`, each once. */
-export function noteRelated(r: Row, related: RelatedRows): void {
-  if (r.f_folder_key !== undefined && r.f_folder_key !== null && !related.has?.('folder', str(r.folder_id))) {
-    related.folder({ id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) });
+/** Hands the joined folder / client IP of a row to `related`, each once; answers the row's folder (shared). */
+export function noteRelated(r: Row, related: RelatedRows): FolderType | undefined {
+  let folder: FolderType | undefined;
+  if (r.f_folder_key !== undefined && r.f_folder_key !== null) {
+    const id = str(r.folder_id);
+    folder = related.knownFolder?.(id);
+    if (!folder) {
+      folder = { id, mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) };
+      if (!related.has?.('folder', id)) related.folder(folder);
+    }
   }
   if (r.c_address !== undefined && r.c_address !== null && !related.has?.('clientIp', str(r.client_ip_id))) {
     related.clientIp({
@@ -172,12 +227,19 @@ export function noteRelated(r: Row, related: RelatedRows): void {
       ...enrichIp(str(r.c_address)),
       address: str(r.c_address),
       version: num(r.c_version),
-      firstSeen: date(r.c_first_seen),
-      lastSeen: date(r.c_last_seen),
+      firstSeen: pgTime(r.c_first_seen),
+      lastSeen: pgTime(r.c_last_seen),
       recordCount: num(r.c_record_count),
     });
   }
+  return folder;
 }
+
+/** The joined folder of a row (prefix f_), when it has one. */
+const joinedFolderOf = (r: Row): FolderType | undefined =>
+  r.f_folder_key === undefined || r.f_folder_key === null
+    ? undefined
+    : { id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) };
 
 /** The record attribution columns ACCESS_ROWS and SYNC_ROWS share. */
 function attributionFromRow(r: Row) {
@@ -185,10 +247,7 @@ function attributionFromRow(r: Row) {
     id: str(r.id),
     recordId: str(r.record_id),
     folderId: str(r.folder_id),
-    joinedFolder:
-      r.f_folder_key === undefined || r.f_folder_key === null
-        ? undefined
-        : { id: str(r.folder_id), mailboxId: str(r.mailbox_id), folderKey: str(r.f_folder_key), path: str(r.f_path) },
+    joinedFolder: joinedFolderOf(r),
     mailboxId: str(r.mailbox_id),
     sessionId: strOrNull(r.session_id),
     clientIpId: strOrNull(r.client_ip_id),
@@ -196,19 +255,33 @@ function attributionFromRow(r: Row) {
   };
 }
 
-export function messageAccessFromRow(r: Row): MessageAccessType {
-  return {
-    ...attributionFromRow(r),
-    // '' (never null: the field is String!) for an item listed without one; internetMessageIdMissing says so.
-    internetMessageId: strOrNull(r.internet_message_id) ?? '',
-    internetMessageIdMissing: r.internet_message_id === null || r.internet_message_id === undefined,
-    itemId: strOrNull(r.item_id),
-    subject: strOrNull(r.subject),
-    sensitivityLabels: (r.sensitivity_labels as string[] | null) ?? [],
-    accessType: str(r.access_type) === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND,
-    accessedAt: date(r.accessed_at),
-    sizeInBytes: r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1),
-  };
+/**
+ * An access as the API shows it. Built as a MessageAccessType (no spread, no intermediate object): type-graphql
+ * hands a field resolver's @Root() through as is only when it is an instance of the class, and copies every other
+ * object into a new instance on each call (folder { path } on a page of 500 is 500 calls). `joinedFolder` is the
+ * row's folder when the caller shares one object per folder (noteRelated); accessedAt stays ISO text when the row
+ * has it as text (ACCESS_PAGE_SELECT).
+ */
+export function messageAccessFromRow(r: Row, joinedFolder: FolderType | undefined = joinedFolderOf(r)): MessageAccessType {
+  const a = new MessageAccessType();
+  a.id = str(r.id);
+  a.recordId = str(r.record_id);
+  a.folderId = str(r.folder_id);
+  a.joinedFolder = joinedFolder;
+  a.mailboxId = str(r.mailbox_id);
+  a.sessionId = strOrNull(r.session_id);
+  a.clientIpId = strOrNull(r.client_ip_id);
+  a.clientAppId = strOrNull(r.client_app_id);
+  // '' (never null: the field is String!) for an item listed without one; internetMessageIdMissing says so.
+  a.internetMessageId = strOrNull(r.internet_message_id) ?? '';
+  a.internetMessageIdMissing = r.internet_message_id === null || r.internet_message_id === undefined;
+  a.itemId = strOrNull(r.item_id);
+  a.subject = strOrNull(r.subject);
+  a.sensitivityLabels = (r.sensitivity_labels as string[] | null) ?? [];
+  a.accessType = r.access_type === 'SYNC' ? MailAccessTypeEnum.SYNC : MailAccessTypeEnum.BIND;
+  a.accessedAt = isoTimeOf(r.accessed_at);
+  a.sizeInBytes = r.size_in_bytes === null || r.size_in_bytes === undefined ? null : Math.min(num(r.size_in_bytes), 2 ** 31 - 1);
+  return a;
 }
 
 export function folderSyncFromRow(r: Row): FolderSyncType {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../services';
 import type { RelatedRows } from '../../services/rows';
+import type { FolderType } from '../types/entities.type';
 import { createAppByAppIdLoader } from './app-by-app-id.loader';
 import { createAppByIdLoader } from './app-by-id.loader';
 import { createAppsByMailboxLoader } from './apps-by-mailbox.loader';
@@ -44,10 +45,10 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
   const clientIpById = createClientIpByIdLoader(s);
   // Rows that come joined to an access, a sync or a record are primed here, so asking for them costs nothing.
   // A page of 500 accesses names a handful of folders and IPs: each is built (and enriched) once per request.
-  const primed = { folder: new Set<string>(), clientIp: new Set<string>() };
+  const primed = { folder: new Map<string, FolderType>(), clientIp: new Set<string>() };
   const related: RelatedRows = {
     folder: (folder) => {
-      primed.folder.add(folder.id);
+      primed.folder.set(folder.id, folder);
       folderById.prime(folder.id, folder);
     },
     clientIp: (clientIp) => {
@@ -55,6 +56,7 @@ export function createLoaders(dataSource: DataSource, s: Services, orgId: number
       clientIpById.prime(clientIp.id, clientIp);
     },
     has: (kind, id) => primed[kind].has(id),
+    knownFolder: (id) => primed.folder.get(id),
   };
   return {
     rejectionsByBatch: createRejectionsByBatchLoader(dataSource, s, orgId),

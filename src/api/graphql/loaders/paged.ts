@@ -2,7 +2,7 @@
  * DataLoaders for connections nested under lists (e.g. each session's messageAccesses under clientIp.sessions):
  * all parents that ask for the same page (same first/after) are answered by ONE query that takes the top N rows
  * per parent with a LATERAL join on the (parent, sort, id) index, so the statement count does not grow with the
- * number of parents. Counts for totalCount are batched the same way.
+ * number of parents. Counts for totalCount are batched the same way, or come with the page (countWithPage).
  */
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
@@ -13,6 +13,8 @@ export interface PageRequest {
   parentId: string;
   first: number;
   after: string | null;
+  /** The client selected totalCount (a hint: the count may then come with the page, see countWithPage). */
+  wantsTotal?: boolean;
 }
 
 export type PagedChildLoader<Row> = DataLoader<PageRequest, ConnectionResult<Row>, string>;
@@ -54,22 +56,33 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
         }
         const parentIds = [...new Set(group.map((r) => r.parentId))];
         const keyset = cursor ? sql` AND (${sortColumn}, t.id) > (${cursor[0]}::${sql.ident(spec.sort.type)}, ${cursor[1]}::bigint)` : sql.empty;
+        const withTotal = !!spec.countWithPage && !cursor && group.some((r) => r.wantsTotal);
+        const total = withTotal ? sql`, count(*) OVER () AS __total` : sql.empty;
+        const page = spec.widen
+          ? spec.widen(
+              sql`(SELECT t.*${total} FROM ${spec.countFrom ?? spec.from} t
+                WHERE ${parentColumn} = p.parent${keyset} AND (${spec.where}) ORDER BY ${sortColumn}, t.id LIMIT ${first + 1})`,
+              withTotal,
+            )
+          : sql`SELECT ${spec.select}${total} FROM ${spec.from} t
+             WHERE ${parentColumn} = p.parent${keyset} AND (${spec.where})
+             ORDER BY ${sortColumn}, t.id LIMIT ${first + 1}`;
         const rows: Record<string, unknown>[] = await run(
           dataSource,
           sql`SELECT p.parent::text AS __parent, x.* FROM unnest(${parentIds}::${parentType}[]) AS p(parent)
-           CROSS JOIN LATERAL (
-             SELECT ${spec.select} FROM ${spec.from} t
-             WHERE ${parentColumn} = p.parent${keyset} AND (${spec.where})
-             ORDER BY ${sortColumn}, t.id LIMIT ${first + 1}
-           ) x`,
+           CROSS JOIN LATERAL (${page}) x`,
         );
         const byParent = new Map<string, Row[]>();
         for (const row of rows) {
           const parent = row.__parent as string;
+          // Every row of a parent carries the same total; the count loader answers from it without a statement.
+          if (withTotal && !byParent.has(parent)) counts.prime(parent, Number(row.__total));
           const list = byParent.get(parent);
           if (list) list.push(spec.toNode(row));
           else byParent.set(parent, [spec.toNode(row)]);
         }
+        // A parent without rows has none to count.
+        if (withTotal) for (const id of parentIds) if (!byParent.has(id)) counts.prime(id, 0);
         for (const r of group) {
           answers.set(
             requestKey(r),

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
@@ -102,8 +103,9 @@ export class SessionResolver {
     @Root() session: SessionType,
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.messageAccesses.bySession.load(pageOf(session.id, page));
+    return ctx.loaders.messageAccesses.bySession.load(pageOf(session.id, page, info));
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'Whole folders it synced, oldest first.' })

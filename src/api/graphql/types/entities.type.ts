@@ -139,8 +139,9 @@ export class MessageAccessType {
   @Field(() => MailAccessTypeEnum)
   accessType!: MailAccessTypeEnum;
 
-  @Field({ description: "When it was accessed: the item's own CreationTime when the record gives one (newer Bind records), else the record's CreationTime." })
-  accessedAt!: Date;
+  /** A Date, or already the ISO text DateTime prints (pages of accesses: rows.ts isoTimeOf). */
+  @Field(() => Date, { description: "When it was accessed: the item's own CreationTime when the record gives one (newer Bind records), else the record's CreationTime." })
+  accessedAt!: Date | string;
 
   @Field(() => Int, { nullable: true })
   sizeInBytes!: number | null;
