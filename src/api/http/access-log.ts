@@ -33,11 +33,22 @@ export function recordVariables(variables: Record<string, unknown> | undefined, 
   );
 }
 
-/** Objects in lists of an answer: its rows, at every level (edges, nodes of plain lists). */
+/**
+ * Objects in lists of an answer: its rows, at every level (edges, nodes of plain lists). Plain loops: it walks
+ * every object of the answer (1,500 on a page of 500 accesses), without an array or closure per object.
+ */
 export function countRows(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, item) => n + (item !== null && typeof item === 'object' ? 1 : 0) + countRows(item), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countRows(v), 0);
-  return 0;
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object') n += 1 + countRows(item);
+    }
+    return n;
+  }
+  for (const key in value) if (Object.hasOwn(value, key)) n += countRows((value as Record<string, unknown>)[key]);
+  return n;
 }
 
 /** Express middleware (after authentication): writes the row when the answer has been sent or abandoned. */
