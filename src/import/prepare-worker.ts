@@ -70,7 +70,7 @@ async function runJob(job: WorkerJob): Promise<void> {
       onBytes: (n) => (readerBytes += n),
       onSkippedEntry: (entry, reason) => post({ kind: 'skipped', entry, reason }),
     });
-    for await (const event of prepareFiles(files, job.chunkRecords)) {
+    for await (const event of prepareFiles(files, job.chunkRecords, true)) {
       reportBytes();
       post(event);
       if (event.kind !== 'chunk') continue;
