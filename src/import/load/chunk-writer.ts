@@ -57,8 +57,10 @@ export class ChunkWriter {
     private readonly batchId: string,
   ) {}
 
-  /** Loads a chunk (audit records, or message details); returns once it is committed. */
-  /** `evidence`: the records' texts packed ahead (prepare.ts), used when every record is new. */
+  /**
+   * Loads a chunk (audit records, or message details); returns once it is committed. `evidence`: the records' texts
+   * packed ahead (prepare.ts), used when every record is new.
+   */
   async write(staged: StagedRecord[], rejections: Rejection[], details: StagedDetail[] = [], evidence?: PackedTexts): Promise<void> {
     this.connection.throwIfLost();
     const client = this.connection.client;
