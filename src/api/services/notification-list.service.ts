@@ -65,9 +65,10 @@ export class NotificationListService {
     const actors = actorWhere(orgId, q, 'r', 'creation_time');
     const app = sql`lower(coalesce(r.client_app_id, r.app_id))`;
     return sql`WITH confirmed AS MATERIALIZED (
-        SELECT DISTINCT r.mailbox_id, a.message_id
+        SELECT r.mailbox_id, a.message_id
         FROM message_access a JOIN audit_record r ON r.id = a.record_id
-        WHERE a.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND ${actors}),
+        WHERE a.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND ${actors}
+        GROUP BY r.mailbox_id, a.message_id),
       syncs AS MATERIALIZED (
         SELECT s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, ${app} AS app_id, r.creation_time AS synced_at
         FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
