@@ -48,8 +48,8 @@ export class NotificationListService {
   ) {}
 
   /**
-   * `WITH ... keys AS (...)`: (mailbox_id, message_id, tier_rank) of every confirmed and presumed row, and the CTEs
-   * the rows' details read (confirmed, syncs, groups, presumed).
+   * `WITH ... keys AS (...)`: (mailbox_id, message_id, tier_rank) of every confirmed and presumed row, with what a
+   * presumed row's details need (rank, folders, groups, folders with a Bind), and the CTEs those details read.
    *
    * Presumed exposure is aggregated per synced folder before it meets the folder's content, so the work is folders x
    * messages, never Syncs x messages (a dense mailbox syncs each folder thousands of times). For a message known in
@@ -85,14 +85,15 @@ export class NotificationListService {
       groups AS MATERIALIZED (
         SELECT d.mailbox_id, d.folder_id, d.since, row_number() OVER (ORDER BY d.mailbox_id, d.folder_id, d.since) AS gid
         FROM (SELECT DISTINCT mailbox_id, folder_id, since FROM held) d),
-      presumed AS MATERIALIZED (
+      presumed AS (
         SELECT h.mailbox_id, h.message_id, min(h.rank) AS rank, array_agg(DISTINCT h.folder_id) AS folder_ids, array_agg(DISTINCT g.gid) AS gids,
                coalesce(array_agg(DISTINCT h.folder_id) FILTER (WHERE h.bound), '{}') AS bound_folder_ids
         FROM held h JOIN groups g ON g.mailbox_id = h.mailbox_id AND g.folder_id = h.folder_id AND g.since = h.since
         GROUP BY h.mailbox_id, h.message_id),
       keys AS (
-        SELECT mailbox_id, message_id, 0 AS tier_rank FROM confirmed
-        UNION ALL SELECT mailbox_id, message_id, 1 AS tier_rank FROM presumed)`;
+        SELECT mailbox_id, message_id, 0 AS tier_rank, NULL::int AS rank, NULL::bigint[] AS folder_ids, NULL::bigint[] AS gids, NULL::bigint[] AS bound_folder_ids
+        FROM confirmed
+        UNION ALL SELECT mailbox_id, message_id, 1 AS tier_rank, rank, folder_ids, gids, bound_folder_ids FROM presumed)`;
   }
 
   /**
@@ -108,7 +109,9 @@ export class NotificationListService {
       ? sql`WHERE (k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id)
               > (${cursor[0]}::bigint, ${cursor[1]}::int, ${cursor[2]}::text COLLATE "C", ${cursor[3]}::bigint)`
       : sql.empty;
-    return sql`${this.keysOf(q)},
+    // Rows of mailboxes before the cursor's sort before it: their keys are not computed at all.
+    const mailboxes = cursor ? q.mailboxes.filter((m) => BigInt(m.id) >= BigInt(String(cursor[0]))) : q.mailboxes;
+    return sql`${this.keysOf({ ...q, mailboxes })},
       page AS MATERIALIZED (
         SELECT k.*, m.internet_message_id FROM keys k JOIN message m ON m.id = k.message_id ${after}
         ORDER BY k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id LIMIT ${limit}::bigint),
@@ -123,8 +126,7 @@ export class NotificationListService {
           JOIN audit_record r ON r.id = a.record_id AND r.mailbox_id = p.mailbox_id
         WHERE p.tier_rank = 0 AND ${actors}
         GROUP BY p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id),
-      signatures AS (
-        SELECT DISTINCT x.gids FROM page p JOIN presumed x ON x.mailbox_id = p.mailbox_id AND x.message_id = p.message_id WHERE p.tier_rank = 1),
+      signatures AS (SELECT DISTINCT p.gids FROM page p WHERE p.tier_rank = 1),
       signed AS (
         SELECT s.gids, min(y.synced_at) AS first_at, max(y.synced_at) AS last_at,
                coalesce(array_agg(DISTINCT y.session_id) FILTER (WHERE y.session_id IS NOT NULL), '{}') AS session_ids,
@@ -135,10 +137,10 @@ export class NotificationListService {
           JOIN syncs y ON y.mailbox_id = g.mailbox_id AND y.folder_id = g.folder_id AND y.synced_at >= g.since
         GROUP BY s.gids),
       presumed_rows AS (
-        SELECT p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id, x.rank, s.first_at, s.last_at, x.folder_ids,
+        SELECT p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id, p.rank, s.first_at, s.last_at, p.folder_ids,
                s.session_ids, s.client_ip_ids, s.app_ids,
-               s.record_ids || ARRAY(SELECT ${firstBindRecordSql(orgId, sql`b.folder_id`, sql`p.message_id`)} FROM unnest(x.bound_folder_ids) AS b(folder_id)) AS record_ids
-        FROM page p JOIN presumed x ON x.mailbox_id = p.mailbox_id AND x.message_id = p.message_id JOIN signed s ON s.gids = x.gids
+               s.record_ids || ARRAY(SELECT ${firstBindRecordSql(orgId, sql`b.folder_id`, sql`p.message_id`)} FROM unnest(p.bound_folder_ids) AS b(folder_id)) AS record_ids
+        FROM page p JOIN signed s ON s.gids = p.gids
         WHERE p.tier_rank = 1),
       entries AS (SELECT * FROM confirmed_rows UNION ALL SELECT * FROM presumed_rows)
       SELECT e.mailbox_id::text AS mailbox_id, e.message_id::text AS message_id, e.tier_rank, e.rank, e.first_at, e.last_at, e.internet_message_id,
