@@ -31,7 +31,7 @@ import { copyValue } from '../src/import/load/copy-text';
 import { benchServer } from './bench-database';
 import { loadIntoDuckDb } from './duckdb-side';
 import { ensureDataset } from './generate-dataset';
-import { argValue, databaseCpuSeconds, markdownTable, tableSizes, walPosition, writeResults, type TableSize } from './measure';
+import { argValue, databaseCpuSampler, databaseCpuSeconds, markdownTable, tableSizes, walPosition, writeResults, type TableSize } from './measure';
 
 type Phase = 'mailtrail-ndjson' | 'mailtrail-purview-csv' | 'jsonb-baseline' | 'duckdb';
 
@@ -129,11 +129,12 @@ async function importIntoMailtrail(file: string, url: string, measuring: Client)
       workerFromBytes: bytesArg('--worker-from'),
       deferIndexesFromBytes: bytesArg('--defer-from'),
     });
+    // Sampled throughout: the load's own connection has closed by the time importFile returns.
+    const sampler = databaseCpuSampler(measuring);
     const batches = await importer.importFile(file, { orgId: 1, source: 'cli' });
+    const databaseCpu = await sampler.stop();
     const failed = batches.filter((b) => b.status !== 'SUCCEEDED');
     if (failed.length) throw new Error(`import failed: ${failed.map((b) => b.error).join('; ')}`);
-    // While the import's connections are still open (the measuring one included: it only read the WAL position).
-    const databaseCpu = await databaseCpuSeconds(measuring);
     const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record WHERE operation = 'MailItemsAccessed'");
     return { records: batches.reduce((s, b) => s + b.recordsInserted, 0), mia: n, analyzeSeconds, databaseCpu };
   } finally {

@@ -105,6 +105,43 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of Linux on x86-64 and arm64 (get
  * /proc): with process.cpuUsage() of the loader, a cost that other load on the machine barely changes. Backends
  * that already exited are not counted.
  */
+/**
+ * CPU seconds of every client backend of the current database while a load runs, backends that exit midway
+ * included (the importer's load connection closes before the load returns): sampled every half second, the last
+ * reading of each backend kept. stop() samples once more and returns the sum (null where /proc is not readable).
+ */
+export function databaseCpuSampler(client: Client): { stop: () => Promise<number | null> } {
+  const ticks = new Map<number, number>();
+  let readable = true;
+  let running: Promise<void> = Promise.resolve();
+  const sample = async () => {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+    );
+    for (const { pid } of rows) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        readable = false;
+      }
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(sample).catch(() => undefined);
+  }, 500);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await sample();
+      if (!readable) return null;
+      return [...ticks.values()].reduce((a, b) => a + b, 0) / CLOCK_TICKS_PER_SECOND;
+    },
+  };
+}
+
 export async function databaseCpuSeconds(client: Client): Promise<number | null> {
   const { rows } = await client.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,

@@ -15,6 +15,7 @@ import { OrgInEveryKey1796005770082 } from './1796005770082-OrgInEveryKey';
 import { RecordIdConflicts1796005911548 } from './1796005911548-RecordIdConflicts';
 import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
 import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
+import { NarrowAppIndex1796006400000 } from './1796006400000-NarrowAppIndex';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -36,4 +37,5 @@ export const MIGRATIONS: Function[] = [
   RecordIdConflicts1796005911548,
   NonIpClientAddresses1796006161698,
   DeferredIndexes1796006174831,
+  NarrowAppIndex1796006400000,
 ];

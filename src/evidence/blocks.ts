@@ -27,10 +27,25 @@ export interface EvidenceRef {
 
 export const sha256 = (bytes: Buffer): Buffer => crypto.createHash('sha256').update(bytes).digest();
 
-/** Packs texts (with their record ids) into blocks; returns the blocks and each text's reference, in order. */
-export function packEvidence(texts: readonly string[], recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
-  const blocks: EvidenceBlock[] = [];
-  const refs: EvidenceRef[] = [];
+/**
+ * Blocks and references before record ids are known: block i holds texts [i * RECORDS_PER_BLOCK, ...). Plain
+ * arrays and unshared bytes, because it is posted from a worker thread: a small Buffer is a view of an 8 KB pool,
+ * and posting it copies the whole pool.
+ */
+export interface PackedTexts {
+  blocks: { recordCount: number; data: Uint8Array }[];
+  offsets: number[];
+  lengths: number[];
+  /** The texts' SHA-256 digests, 32 bytes each, one after the other. */
+  sha256: Uint8Array;
+}
+
+/**
+ * Compresses texts into blocks and hashes each one. Needs no record ids, so the import's worker thread runs it
+ * (prepare.ts) and the loader only names the blocks (withRecordIds).
+ */
+export function packTexts(texts: readonly string[]): PackedTexts {
+  const packed: PackedTexts = { blocks: [], offsets: [], lengths: [], sha256: new Uint8Array(32 * texts.length) };
   for (let start = 0; start < texts.length; start += RECORDS_PER_BLOCK) {
     const end = Math.min(start + RECORDS_PER_BLOCK, texts.length);
     const parts: Buffer[] = [];
@@ -38,7 +53,9 @@ export function packEvidence(texts: readonly string[], recordIds: readonly strin
     for (let i = start; i < end; i++) {
       const bytes = Buffer.from(texts[i], 'utf8');
       parts.push(bytes);
-      refs.push({ blockId: recordIds[start], offset, length: bytes.length, sha256: sha256(bytes) });
+      packed.offsets.push(offset);
+      packed.lengths.push(bytes.length);
+      packed.sha256.set(sha256(bytes), 32 * i);
       offset += bytes.length;
     }
     const plain = Buffer.concat(parts, offset);
@@ -49,9 +66,28 @@ export function packEvidence(texts: readonly string[], recordIds: readonly strin
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
       },
     });
-    blocks.push({ id: recordIds[start], recordCount: end - start, data });
+    packed.blocks.push({ recordCount: end - start, data: new Uint8Array(data) });
   }
-  return { blocks, refs };
+  return packed;
+}
+
+/** Names packed blocks after their first record's id. */
+export function withRecordIds(packed: PackedTexts, recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
+  const bytes = (u: Uint8Array, start = 0, end = u.byteLength) => Buffer.from(u.buffer, u.byteOffset + start, end - start);
+  return {
+    blocks: packed.blocks.map((b, i) => ({ id: recordIds[i * RECORDS_PER_BLOCK], recordCount: b.recordCount, data: bytes(b.data) })),
+    refs: packed.offsets.map((offset, i) => ({
+      blockId: recordIds[i - (i % RECORDS_PER_BLOCK)],
+      offset,
+      length: packed.lengths[i],
+      sha256: bytes(packed.sha256, 32 * i, 32 * i + 32),
+    })),
+  };
+}
+
+/** Packs texts (with their record ids) into blocks; returns the blocks and each text's reference, in order. */
+export function packEvidence(texts: readonly string[], recordIds: readonly string[]): { blocks: EvidenceBlock[]; refs: EvidenceRef[] } {
+  return withRecordIds(packTexts(texts), recordIds);
 }
 
 /** The uncompressed bytes of a block. */

@@ -202,9 +202,8 @@ export class ImportService {
           } else if (event.kind === 'chunk') {
             const batch = open!;
             if (batch.inFlight) await batch.inFlight;
-            const { records, rejections } = event;
-            const { details } = event;
-            batch.inFlight = batch.writer.write(records, rejections, details).then(() => {
+            const { records, rejections, details, evidence } = event;
+            batch.inFlight = batch.writer.write(records, rejections, details, evidence).then(() => {
               progress.records += records.length + details.length;
               progress.rejected += rejections.length;
               report();

@@ -17,6 +17,8 @@ import type { ImportFormat } from './types';
 const MAX_UNACKED = 1;
 /** The worker's own heap: a chunk being prepared and the reader's buffers (the importer runs with 256 MB). */
 const WORKER_HEAP_MB = 128;
+/** Its young generation: V8's default lets it grow to ~48 MB of RSS that a chunk-at-a-time parser does not need. */
+const WORKER_YOUNG_MB = 16;
 
 export interface WorkerJob {
   filePath: string;
@@ -70,7 +72,7 @@ async function runJob(job: WorkerJob): Promise<void> {
       onBytes: (n) => (readerBytes += n),
       onSkippedEntry: (entry, reason) => post({ kind: 'skipped', entry, reason }),
     });
-    for await (const event of prepareFiles(files, job.chunkRecords)) {
+    for await (const event of prepareFiles(files, job.chunkRecords, true)) {
       reportBytes();
       post(event);
       if (event.kind !== 'chunk') continue;
@@ -104,7 +106,7 @@ function rebuilt(message: Extract<WorkerMessage, { kind: 'error' }>): Error {
  */
 function startWorker(job: WorkerJob): Worker {
   const script = path.join(__dirname, `prepare-worker${path.extname(__filename)}`);
-  const options = { workerData: { prepareJob: job }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  const options = { workerData: { prepareJob: job }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } };
   if (script.endsWith('.js')) return new Worker(script, options);
   const swc = require.resolve('@swc/core');
   const boot = `

@@ -4,7 +4,8 @@
  * reading, parsing and normalising overlap the database work on the main thread; in the importing thread otherwise.
  * Either way the loader sees the same flat sequence of PrepareEvents.
  */
-import { NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally, type BatchNote } from './normalize';
+import { packTexts, type PackedTexts } from '../evidence/blocks';
+import { dictionaryKeyHash, NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally, type BatchNote } from './normalize';
 import type { AuditExportFile, TextIssues } from './read';
 import { excerptOf } from './read/errors';
 import type { StagedRecord } from './load/chunk-plan';
@@ -17,13 +18,38 @@ const TOO_MANY_LINES = `the file has more than ${MAX_SOURCE_LINE.toLocaleString(
 
 export type PrepareEvent =
   | { kind: 'file'; entryName: string | null; format: ImportFormat }
-  /** Audit records, or message-detail rows (message trace, eDiscovery), and the rows refused. */
-  | { kind: 'chunk'; records: StagedRecord[]; details: StagedDetail[]; rejections: Rejection[] }
+  /**
+   * Audit records, or message-detail rows (message trace, eDiscovery), and the rows refused. `evidence`: the
+   * records' texts already packed (precompute), used by the loader when every record of the chunk is new.
+   */
+  | { kind: 'chunk'; records: StagedRecord[]; details: StagedDetail[]; rejections: Rejection[]; evidence?: PackedTexts }
   /** A file's records are all out: its notes (NoteTally.warnings, and counted by kind) and decoding issues. */
   | { kind: 'fileEnd'; notes: string[]; counted: BatchNote[]; text: TextIssues };
 
-/** Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections. */
-export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunkRecords: number): AsyncGenerator<PrepareEvent> {
+/**
+ * The loader's CPU work that needs no database ids, done ahead where a thread has time for it (the worker): each
+ * access's dictionary-key hash, and the chunk's evidence blocks as if every record is new.
+ */
+function precomputed(records: StagedRecord[]): PackedTexts | undefined {
+  if (records.length === 0) return undefined;
+  const hashes = new Map<string, string>();
+  for (const { record } of records) {
+    for (const a of record.messageAccesses) {
+      let hash = hashes.get(a.dictionaryKey);
+      if (hash === undefined) hashes.set(a.dictionaryKey, (hash = dictionaryKeyHash(a.dictionaryKey)));
+      a.dictionaryKeyHash = hash;
+    }
+  }
+  return packTexts(records.map((r) => r.rawJson));
+}
+
+/**
+ * Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections.
+ * `precompute`: also hash message keys and pack evidence (precomputed), for a thread with time to spare.
+ */
+export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunkRecords: number, precompute = false): AsyncGenerator<PrepareEvent> {
+  const chunk = (records: StagedRecord[], details: StagedDetail[], rejections: Rejection[]): PrepareEvent =>
+    precompute ? { kind: 'chunk', records, details, rejections, evidence: precomputed(records) } : { kind: 'chunk', records, details, rejections };
   for await (const file of files) {
     yield { kind: 'file', entryName: file.entryName, format: file.format };
     const notes = new NoteTally();
@@ -57,13 +83,13 @@ export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunk
         }
       }
       if (records.length + details.length + rejections.length >= chunkRecords) {
-        yield { kind: 'chunk', records, details, rejections };
+        yield chunk(records, details, rejections);
         records = [];
         details = [];
         rejections = [];
       }
     }
-    if (records.length + details.length + rejections.length > 0) yield { kind: 'chunk', records, details, rejections };
+    if (records.length + details.length + rejections.length > 0) yield chunk(records, details, rejections);
     yield { kind: 'fileEnd', notes: notes.warnings(), counted: notes.notes(), text: { ...file.text } };
   }
 }

@@ -101,6 +101,8 @@ export interface NormalizedMessageAccess {
    * itemKey unique to this record and position (an item with no id at all is still one access).
    */
   dictionaryKey: string;
+  /** dictionaryKeyHash(dictionaryKey), when computed ahead (prepare.ts); the loader hashes it otherwise. */
+  dictionaryKeyHash?: string;
   sizeInBytes: number | null;
   /** FolderItems[].ImmutableId (when usable), else FolderItems[].Id: the item's store id, as written. */
   itemId: string | null;

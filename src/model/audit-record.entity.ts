@@ -17,7 +17,8 @@ import { Session } from './session.entity';
 @Index('ix_audit_record_mailbox_time', ['mailboxId', 'creationTime', 'id'])
 // ~2 % of records carry a ClientAppId: indexing only those keeps the index a fiftieth of a full one.
 @Index('ix_audit_record_org_client_app_time', ['orgId', 'clientAppId', 'creationTime', 'id'], { where: 'client_app_id IS NOT NULL' })
-@Index('ix_audit_record_org_app_time', ['orgId', 'appId', 'creationTime', 'id'])
+// Distinct messages by AppId (app.service.ts) need no order: the narrow key deduplicates (a few bytes per record).
+@Index('ix_audit_record_org_app', ['orgId', 'appId'])
 @Index('ix_audit_record_batch', ['batchId'])
 // Throttled records are rare: this keeps unaudited-window lookups from scanning a busy mailbox's records.
 @Index('ix_audit_record_mailbox_throttled', ['mailboxId', 'creationTime'], { where: 'is_throttled' })

@@ -59,7 +59,8 @@ describe('the API under hostile requests and slow SQL', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const health = await timed(() => fetch(`${t.url}/healthz`));
       expect(health.value.status).toBe(200);
-      expect(health.ms).toBeLessThan(100);
+      // The stuck queries wait 3,000 ms for their statement timeout; "at once" is well under that on any machine load.
+      expect(health.ms).toBeLessThan(1000);
       const ready = await timed(() => fetch(`${t.url}/readyz`));
       expect(ready.value.status).toBe(200);
       expect(ready.ms).toBeLessThan(1000);

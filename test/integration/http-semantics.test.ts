@@ -57,19 +57,23 @@ describe('HTTP semantics of GraphQL requests', () => {
     expect(nul.status).toBe(400);
   });
 
-  test('an alias bomb and a token bomb are refused with 400 in under 50 ms', async () => {
+  // A bomb that was executed took 21 s; a refusal takes a few ms on a quiet machine. The bound sits far from both,
+  // so a loaded machine (a 50 ms bound failed at 52 ms with a load average of 10) cannot make it flake.
+  const REFUSED_WITHIN_MS = 1_000;
+
+  test('an alias bomb and a token bomb are refused with 400 before anything runs', async () => {
     const aliases = await timed(t, `{ ${Array.from({ length: 300 }, (_, i) => `a${i}: importBatches(first: 1) { totalCount }`).join(' ')} }`);
     expect(aliases.status).toBe(400);
     expect(aliases.body.errors[0]).toMatchObject({ message: expect.stringMatching(/Aliases limit of 30 exceeded, found 300/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    expect(aliases.ms).toBeLessThan(50);
+    expect(aliases.ms).toBeLessThan(REFUSED_WITHIN_MS);
     // The 2,000 aliases that once ran for 21 s: more tokens than a document may hold, refused while parsing.
     const bomb = await timed(t, `{ ${Array.from({ length: 2_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
     expect(bomb.status).toBe(400);
-    expect(bomb.ms).toBeLessThan(50);
+    expect(bomb.ms).toBeLessThan(REFUSED_WITHIN_MS);
     const tokens = await timed(t, `{ a(b: [${'[]'.repeat(20_000)}]) }`);
     expect(tokens.status).toBe(400);
     expect(tokens.body.errors[0].message).toMatch(/tokens/);
-    expect(tokens.ms).toBeLessThan(50);
+    expect(tokens.ms).toBeLessThan(REFUSED_WITHIN_MS);
     const directives = await t.gql(`{ __typename ${'@skip(if: false) '.repeat(40)} }`);
     expect(directives.status).toBe(400);
     expect(directives.body.errors[0].message).toMatch(/Directives limit of 20 exceeded/);

@@ -3,7 +3,11 @@
  * importing thread. Both must give the same batches and the same model, for every shape of input: formats, gzip,
  * zip with skipped entries, rejections, a file that is not an export.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
+import { verifyEvidence } from '../../src/evidence/verify';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fixture, modelCounts, newOrganization } from '../support/fixtures';
@@ -21,7 +25,9 @@ describe('preparing in a worker thread', () => {
 
   const recordsOf = async (orgId: number) =>
     db.dataSource.query(
-      "SELECT record_key, source_line, encode(raw_sha256, 'hex') AS sha, operation, creation_time FROM audit_record WHERE org_id = $1 ORDER BY record_key",
+      `SELECT record_key, source_line, encode(raw_sha256, 'hex') AS sha, operation, creation_time, raw_offset, raw_length, raw_exact,
+         (SELECT count(*) FROM audit_record o WHERE o.org_id = r.org_id AND o.raw_block_id = r.raw_block_id)::int AS block_records
+       FROM audit_record r WHERE org_id = $1 ORDER BY record_key`,
       [orgId],
     );
 
@@ -42,5 +48,23 @@ describe('preparing in a worker thread', () => {
     expect(shape(a)).toEqual(shape(b));
     expect(await modelCounts(db.dataSource, viaWorker)).toEqual(await modelCounts(db.dataSource, inThread));
     expect(await recordsOf(viaWorker)).toEqual(await recordsOf(inThread));
+  });
+
+  test('evidence packed ahead in the worker is used only when the whole chunk is new, and verifies either way', async () => {
+    // Chunks of 7: the first is all new (packed ahead), the second repeats a record of the first (packed again on load).
+    const lines = fs.readFileSync(fixture('audit.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(12);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-prepack-')), 'repeat.ndjson');
+    fs.writeFileSync(file, [...lines.slice(0, 7), lines[0], ...lines.slice(7, 12)].join('\n') + '\n');
+    const viaWorker = await newOrganization(db.dataSource, 'worker-prepack');
+    const inThread = await newOrganization(db.dataSource, 'thread-prepack');
+    const [a] = await new ImportService(db.dataSource, logger, { chunkRecords: 7, workerFromBytes: 0 }).importFile(file, { orgId: viaWorker, source: 'cli' });
+    const [b] = await new ImportService(db.dataSource, logger, { chunkRecords: 7, workerFromBytes: Infinity }).importFile(file, { orgId: inThread, source: 'cli' });
+    expect([a.recordsInserted, a.duplicates]).toEqual([b.recordsInserted, b.duplicates]);
+    expect(a.duplicates).toBeGreaterThanOrEqual(1);
+    expect(await recordsOf(viaWorker)).toEqual(await recordsOf(inThread));
+    const report = await verifyEvidence(db.dataSource);
+    expect(report.mismatchCount).toBe(0);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
-import { packEvidence } from '../../evidence/blocks';
+import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
@@ -201,7 +201,7 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
   for (const { record } of fresh) {
     for (const a of record.messageAccesses) {
       if (hashes.has(a.dictionaryKey)) continue;
-      const key = dictionaryKeyHash(a.dictionaryKey);
+      const key = a.dictionaryKeyHash ?? dictionaryKeyHash(a.dictionaryKey);
       hashes.set(a.dictionaryKey, key);
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
@@ -213,20 +213,34 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
 
 /**
  * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
- * the first spelling seen. One statement: existing messages are looked up in the same statement that adds new ones.
+ * the first spelling seen. Existing messages are looked up by `= ANY(array)`, which always walks the unique index: a
+ * join against the keys let the planner hash the whole dictionary on every chunk, so the load slowed as it grew.
  */
 export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string | null>): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
+  const ids = await storedMessageIds(client, orgId, [...spellings.keys()]);
+  const missing = [...spellings.keys()].filter((key) => !ids.has(key));
+  if (missing.length === 0) return ids;
   const { rows } = await execute(
     client,
-    sql`WITH wanted AS (SELECT decode(u.h, 'hex') AS key_hash, u.spelling FROM unnest(${[...spellings.keys()]}::text[], ${[...spellings.values()]}::text[]) AS u(h, spelling)),
-     added AS (
-       INSERT INTO message (org_id, key_hash, internet_message_id) SELECT ${orgId}::int, key_hash, spelling FROM wanted
-       ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
-       RETURNING id, key_hash)
-     SELECT id::text, encode(key_hash, 'hex') AS key FROM added
-     UNION ALL
-     SELECT m.id::text, encode(m.key_hash, 'hex') FROM message m JOIN wanted w ON m.org_id = ${orgId} AND m.key_hash = w.key_hash`,
+    sql`INSERT INTO message (org_id, key_hash, internet_message_id)
+     SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${missing}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
+     ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
+     RETURNING id::text, encode(key_hash, 'hex') AS key`,
+  );
+  for (const r of rows as { id: string; key: string }[]) ids.set(r.key, r.id);
+  // Loads of one organisation hold its advisory lock, so nothing else adds these keys meanwhile; if a writer that
+  // does not take it did, its rows are read back here.
+  const raced = missing.filter((key) => !ids.has(key));
+  if (raced.length > 0) for (const [key, id] of await storedMessageIds(client, orgId, raced)) ids.set(key, id);
+  return ids;
+}
+
+async function storedMessageIds(client: PoolClient, orgId: number, keys: string[]): Promise<Map<string, string>> {
+  const { rows } = await execute(
+    client,
+    sql`SELECT id::text, encode(key_hash, 'hex') AS key FROM message
+     WHERE org_id = ${orgId} AND key_hash = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest(${keys}::text[]) AS h))`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -272,6 +286,7 @@ export async function loadChunk(
   records: StagedRecord[],
   folderCache: Map<string, string>,
   lookup = true,
+  prepacked?: { records: readonly StagedRecord[]; evidence: PackedTexts },
 ): Promise<ChunkLoadResult> {
   await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOAD_LOCK_CLASS, orgId]);
   const identity = await resolveIdentities(client, orgId, records, lookup);
@@ -304,7 +319,10 @@ export async function loadChunk(
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
     s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
-  const evidence = packEvidence(plan.fresh.map((s) => s.rawJson), ids.map((id) => id.record));
+  const recordIds = ids.map((id) => id.record);
+  // Packed ahead for the whole chunk: usable when every record of it is new, in order, with the same text.
+  const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s.rawJson === prepacked.records[i].rawJson);
+  const evidence = whole ? withRecordIds(prepacked.evidence, recordIds) : packEvidence(plan.fresh.map((s) => s.rawJson), recordIds);
   await copyRows(
     client,
     'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { countChunkSql } from '../import-batches';
+import type { PackedTexts } from '../../evidence/blocks';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
 import { loadChunk } from './chunk-load';
@@ -56,8 +57,11 @@ export class ChunkWriter {
     private readonly batchId: string,
   ) {}
 
-  /** Loads a chunk (audit records, or message details); returns once it is committed. */
-  async write(staged: StagedRecord[], rejections: Rejection[], details: StagedDetail[] = []): Promise<void> {
+  /**
+   * Loads a chunk (audit records, or message details); returns once it is committed. `evidence`: the records' texts
+   * packed ahead (prepare.ts), used when every record is new.
+   */
+  async write(staged: StagedRecord[], rejections: Rejection[], details: StagedDetail[] = [], evidence?: PackedTexts): Promise<void> {
     this.connection.throwIfLost();
     const client = this.connection.client;
     if (!this.started) {
@@ -67,11 +71,11 @@ export class ChunkWriter {
     }
     const records = staged.map(storableRecord);
     try {
-      await this.commitChunk(client, records, rejections, details);
+      await this.commitChunk(client, records, rejections, details, evidence && { records: staged, evidence });
     } catch (error) {
       if (!this.lookup && isUniqueViolation(error)) {
         this.lookup = true;
-        return this.write(staged, rejections, details);
+        return this.write(staged, rejections, details, evidence);
       }
       if (!isRefusedData(error)) throw error;
       if (details.length > 0) await this.isolateRefusedDetails(client, details, rejections);
@@ -85,6 +89,7 @@ export class ChunkWriter {
     records: (StagedRecord & { nul?: boolean })[],
     rejections: Rejection[],
     details: StagedDetail[] = [],
+    prepacked?: { records: readonly StagedRecord[]; evidence: PackedTexts },
   ): Promise<void> {
     await client.query('BEGIN');
     try {
@@ -95,7 +100,7 @@ export class ChunkWriter {
       let unattributed = 0;
       let conflicts: { line: number; key: string }[] = [];
       if (records.length > 0) {
-        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup);
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup, prepacked);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
         conflicts = result.conflicts;
