@@ -76,7 +76,7 @@ const PRESUMED = `query($mailbox: String!, $sessionIds: [String!], $after: Strin
 
 const LIST = `query($mailboxes: [String!]!, $sessionIds: [String!], $after: String) {
   notificationList(mailboxes: $mailboxes, sessionIds: $sessionIds, first: 2, after: $after) {
-    pageInfo { hasNextPage endCursor }
+    totalCount pageInfo { hasNextPage endCursor }
     edges { node { internetMessageId tier evidence firstAccessedAt lastAccessedAt sessions { sessionId } clientIps { address } folders { path } evidenceRecordIds } } } }`;
 
 const EVIDENCE = ['INVENTORY', 'BOUND_BEFORE', 'BOUND_AFTER'];
@@ -99,11 +99,16 @@ describe('presumed rows of the notification list, aggregated per folder', () => 
 
   async function listRows(sessionIds: string[] | null) {
     const rows: any[] = [];
+    const totals = new Set<number>();
     let after: string | null = null;
     for (;;) {
       const { notificationList }: any = await gql(LIST, { mailboxes: [ERIN], sessionIds, after });
       rows.push(...notificationList.edges.map((e: any) => e.node));
-      if (!notificationList.pageInfo.hasNextPage) return rows;
+      totals.add(notificationList.totalCount); // the first page counts in its own statement, later ones apart
+      if (!notificationList.pageInfo.hasNextPage) {
+        expect([...totals]).toEqual([rows.length]);
+        return rows;
+      }
       after = notificationList.pageInfo.endCursor;
     }
   }

@@ -101,7 +101,7 @@ export class NotificationListService {
    * needs (paths, session ids, addresses, record ids; subject, sender and recipients from imported message details).
    * The page's keys are chosen first; only its rows are aggregated.
    */
-  private rowsSql(q: NotificationQuery, cursor: CursorKey | null, limit: number | null): Sql {
+  private rowsSql(q: NotificationQuery, cursor: CursorKey | null, limit: number | null, withTotal = false): Sql {
     const orgId = this.orgId;
     const actors = actorWhere(orgId, q, 'r', 'creation_time');
     const app = sql`lower(coalesce(r.client_app_id, r.app_id))`;
@@ -150,6 +150,7 @@ export class NotificationListService {
              ARRAY(SELECT host(c.address) FROM client_ip c WHERE c.id = ANY(e.client_ip_ids) ORDER BY c.address) AS client_ips,
              ARRAY(SELECT x.record_key FROM audit_record x WHERE x.id = ANY(e.record_ids) ORDER BY x.creation_time, x.id) AS record_keys,
              ${firstDetailSql(orgId, 'subject')} AS subject, ${firstDetailSql(orgId, 'sender')} AS sender, ${recipientsSql(orgId)} AS recipients
+             ${withTotal ? sql`, (SELECT count(*) FROM keys) AS total_keys` : sql.empty}
       FROM entries e
       ORDER BY e.mailbox_id, e.tier_rank, e.internet_message_id COLLATE "C", e.message_id`;
   }
@@ -157,12 +158,16 @@ export class NotificationListService {
   /** A page of the list; totalCount counts confirmed, presumed and unknown rows. */
   async page(q: NotificationQuery, windows: TimeWindow[][], limit: number, after: string | null): Promise<ConnectionResult<NotificationEntryType>> {
     const cursor = decodeKeyset(after, [...KEY_TYPES]);
-    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1));
+    // The first page computes every key anyway (to sort them), so it counts them in the same statement; a page after
+    // a cursor computes only the keys of the cursor's mailbox and later ones, and counts apart if asked.
+    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1, !cursor));
     const unknown = unknownEntries(q, windows).filter((e) => !cursor || compareKeys(keyOf(e), cursor) > 0);
     const merged = mergeSorted(rows.map((r) => entryFromRow(r, q)), unknown).slice(0, limit + 1);
     const total = async () => {
+      const unknownCount = unknownEntries(q, windows).length;
+      if (!cursor) return Number(rows[0]?.total_keys ?? 0) + unknownCount;
       const [row] = await run(this.db, sql`${this.keysOf(q)} SELECT count(*) AS n FROM keys`);
-      return Number(row.n) + unknownEntries(q, windows).length;
+      return Number(row.n) + unknownCount;
     };
     return toConnection(merged, limit, keyOf, total);
   }
