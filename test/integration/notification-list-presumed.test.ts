@@ -104,9 +104,12 @@ describe('presumed rows of the notification list, aggregated per folder', () => 
     for (;;) {
       const { notificationList }: any = await gql(LIST, { mailboxes: [ERIN], sessionIds, after });
       rows.push(...notificationList.edges.map((e: any) => e.node));
-      totals.add(notificationList.totalCount); // the first page counts in its own statement, later ones apart
+      totals.add(notificationList.totalCount); // counted by the page's own statement
       if (!notificationList.pageInfo.hasNextPage) {
         expect([...totals]).toEqual([rows.length]);
+        // A page past the end has no row to carry the count: it is counted apart.
+        const past: any = await gql(LIST, { mailboxes: [ERIN], sessionIds, after: notificationList.pageInfo.endCursor });
+        expect([past.notificationList.edges, past.notificationList.totalCount]).toEqual([[], rows.length]);
         return rows;
       }
       after = notificationList.pageInfo.endCursor;

@@ -109,9 +109,7 @@ export class NotificationListService {
       ? sql`WHERE (k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id)
               > (${cursor[0]}::bigint, ${cursor[1]}::int, ${cursor[2]}::text COLLATE "C", ${cursor[3]}::bigint)`
       : sql.empty;
-    // Rows of mailboxes before the cursor's sort before it: their keys are not computed at all.
-    const mailboxes = cursor ? q.mailboxes.filter((m) => BigInt(m.id) >= BigInt(String(cursor[0]))) : q.mailboxes;
-    return sql`${this.keysOf({ ...q, mailboxes })},
+    return sql`${this.keysOf(q)},
       page AS MATERIALIZED (
         SELECT k.*, m.internet_message_id FROM keys k JOIN message m ON m.id = k.message_id ${after}
         ORDER BY k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id LIMIT ${limit}::bigint),
@@ -158,14 +156,14 @@ export class NotificationListService {
   /** A page of the list; totalCount counts confirmed, presumed and unknown rows. */
   async page(q: NotificationQuery, windows: TimeWindow[][], limit: number, after: string | null): Promise<ConnectionResult<NotificationEntryType>> {
     const cursor = decodeKeyset(after, [...KEY_TYPES]);
-    // The first page computes every key anyway (to sort them), so it counts them in the same statement; a page after
-    // a cursor computes only the keys of the cursor's mailbox and later ones, and counts apart if asked.
-    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1, !cursor));
+    // A page computes every key anyway (to sort them), so it counts them in the same statement: totalCount costs no
+    // second pass over the list. Only a page past the end (no row to carry the count) counts apart, if asked.
+    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1, true));
     const unknown = unknownEntries(q, windows).filter((e) => !cursor || compareKeys(keyOf(e), cursor) > 0);
     const merged = mergeSorted(rows.map((r) => entryFromRow(r, q)), unknown).slice(0, limit + 1);
     const total = async () => {
       const unknownCount = unknownEntries(q, windows).length;
-      if (!cursor) return Number(rows[0]?.total_keys ?? 0) + unknownCount;
+      if (rows.length || !cursor) return Number(rows[0]?.total_keys ?? 0) + unknownCount;
       const [row] = await run(this.db, sql`${this.keysOf(q)} SELECT count(*) AS n FROM keys`);
       return Number(row.n) + unknownCount;
     };
