@@ -281,7 +281,7 @@ async function main(): Promise<void> {
         const url = phase === 'duckdb' ? '' : await server.recreate(database);
         log(`round ${round + 1}/${rounds}: ${LABELS[phase]} ...`);
         // The same heap cap as `npm run import`: V8 otherwise grows the heap lazily although live data stays small.
-        const out = execFileSync(process.execPath, ['--max-old-space-size=256', __filename, '--phase', phase, '--round', String(round), '--file', files[phase], '--url', url, ...argv.slice(2)], {
+        const out = execFileSync(process.execPath, ['--max-old-space-size=192', __filename, '--phase', phase, '--round', String(round), '--file', files[phase], '--url', url, ...argv.slice(2)], {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'inherit'],
           maxBuffer: 16 << 20,

@@ -7,10 +7,10 @@ process.env.NODE_ENV ??= 'production';
 
 // An import's memory is bounded by design (a chunk in flight and one being prepared; the worker thread has its own
 // 128 MB heap), but V8 sizes an uncapped heap from the machine's RAM and collects lazily: a 200,000-record import
-// peaked at 591 MB RSS without a cap. `import` therefore runs in a child with a capped heap unless the caller chose
-// one. Signals are passed on; if this process dies without one (SIGKILL), the child sees its IPC channel close and
+// peaked at 591 MB RSS without a cap, 431 MB with 256 MB and 400 MB with 160 MB (a loaded machine; PERFORMANCE.md).
+// `import` therefore runs in a child with a capped heap unless the caller chose one. Signals are passed on; if this process dies without one (SIGKILL), the child sees its IPC channel close and
 // stops as on SIGTERM, so the import never outlives the command that started it.
-const IMPORT_HEAP_MB = 256;
+const IMPORT_HEAP_MB = 192;
 const heapChosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
 if (process.argv[2] === 'import' && !heapChosen) {
   const { spawn } = require('node:child_process');

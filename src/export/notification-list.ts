@@ -109,9 +109,17 @@ export async function prepareNotificationList(
       return rows;
     };
   }
+  // The header line goes out with the first rows: the first FETCH computes the list, and a statement timeout there
+  // must still reach the client as an error status, not as a 200 with a header line that reads as an empty list.
   return async (out) => {
-    await writeChunk(out, csvLine(header));
-    return list.stream(q, windows, (batch) => writeChunk(out, batch.map((e) => csvLine(cellsOf(e))).join('')));
+    let head = csvLine(header);
+    const rows = await list.stream(q, windows, (batch) => {
+      const text = head + batch.map((e) => csvLine(cellsOf(e))).join('');
+      head = '';
+      return writeChunk(out, text);
+    });
+    if (head) await writeChunk(out, head);
+    return rows;
   };
 }
 

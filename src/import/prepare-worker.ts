@@ -15,7 +15,7 @@ import { NotAnAuditExportError, UnsafeArchiveError } from './read/errors';
 import type { ImportFormat } from './types';
 
 const MAX_UNACKED = 1;
-/** The worker's own heap: a chunk being prepared and the reader's buffers (the importer runs with 256 MB). */
+/** The worker's own heap: a chunk being prepared and the reader's buffers (the importing thread runs with 192 MB: bin/mailtrail.js). */
 const WORKER_HEAP_MB = 128;
 /** Its young generation: V8's default lets it grow to ~48 MB of RSS that a chunk-at-a-time parser does not need. */
 const WORKER_YOUNG_MB = 16;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { Client } from 'pg';
 import yauzl from 'yauzl';
 import { notificationReference } from '../support/incident-reference';
 import { startTestServer, type TestServer } from '../support/server';
@@ -154,5 +155,38 @@ describe('notification list downloads of the planted incident', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toContain(words);
     }
+  });
+});
+
+describe('a notification list that fails before its first rows', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ READ_STATEMENT_TIMEOUT_MS: '1500' });
+    await importIncident(t);
+  });
+  afterAll(async () => t?.close());
+
+  test('is an error status, never a 200 whose header line reads as an empty list', async () => {
+    // Only the list's own statement reads message_detail: the mailboxes resolve, then the list times out.
+    const locker = new Client({ connectionString: t.db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE message_detail IN ACCESS EXCLUSIVE MODE');
+      const response = await fetch(`${t.url}/exports/notification-list?mailboxes=${MAILBOXES.join(',')}&format=csv`, {
+        headers: { authorization: `Bearer ${t.key}` },
+      });
+      const body = await response.text();
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(response.headers.get('content-type')).not.toMatch(/csv/);
+      expect(body).not.toMatch(/^mailbox,/);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    // Unlocked, the same download is whole.
+    const again = await fetch(`${t.url}/exports/notification-list?mailboxes=${MAILBOXES.join(',')}&format=csv`, { headers: { authorization: `Bearer ${t.key}` } });
+    expect(again.status).toBe(200);
+    expect((await again.text()).split('\n').length).toBeGreaterThan(2);
   });
 });

@@ -65,7 +65,11 @@ export function exportsRouter(deps: { pool: Pool; dataSource: DataSource; logger
       await writeList(res);
       res.end();
     } catch (error) {
-      if (!res.headersSent) return next(error);
+      if (!res.headersSent) {
+        // Nothing went out yet: the error answers with its own status and type, not as a download.
+        for (const name of ['content-type', 'content-disposition']) res.removeHeader(name);
+        return next(error);
+      }
       deps.logger.error({ err: error }, 'notification list export failed after the download started');
       res.destroy();
     }
