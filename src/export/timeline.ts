@@ -95,14 +95,18 @@ export async function writeTimeline(pool: Pool, orgId: number, q: TimelineQuery,
     await client.query('BEGIN READ ONLY');
     const statement = cursorSql(orgId, q);
     await client.query(`DECLARE timeline NO SCROLL CURSOR FOR ${statement.text}`, statement.values);
-    if (HEADERS[format].length) await writeChunk(out, csvLine(HEADERS[format]));
+    // The header goes out with the first page: a failure computing it must reach the client as an error status,
+    // not as a 200 whose header line reads as an empty timeline.
+    let head = HEADERS[format].length ? csvLine(HEADERS[format]) : '';
     for (;;) {
       const page = await fetchPage(client);
       if (!page.length || out.destroyed) break;
-      await writeChunk(out, page.map((r) => formatRow(r, format)).join(''));
+      await writeChunk(out, head + page.map((r) => formatRow(r, format)).join(''));
+      head = '';
       rows += page.length;
       if (page.length < PAGE_ROWS) break;
     }
+    if (head && !out.destroyed) await writeChunk(out, head);
     await client.query('COMMIT');
     return rows;
   } catch (error) {

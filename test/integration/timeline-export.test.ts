@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { startTestServer, type TestServer } from '../support/server';
 import { runCli, tempDir } from '../support/cli';
 import { ids, importIncident } from './contract-queries';
@@ -97,6 +98,35 @@ describe('timeline export', () => {
   test('the expected file names the attacker session on every line', () => {
     for (const line of fs.readFileSync(EXPECTED_JSONL, 'utf8').trimEnd().split('\n')) {
       expect(JSON.parse(line)).toMatchObject({ session_id: ids.S_ATTACK, timestamp_desc: 'Audit record created' });
+    }
+  });
+});
+
+describe('a timeline that fails before its first rows', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ READ_STATEMENT_TIMEOUT_MS: '1500' });
+    await importIncident(t);
+  });
+  afterAll(async () => t?.close());
+
+  test('is an error status and type, not a CSV download that reads as an empty timeline', async () => {
+    const locker = new Client({ connectionString: t.db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE client_ip IN ACCESS EXCLUSIVE MODE');
+      const response = await fetch(`${t.url}/exports/timeline?${new URLSearchParams({ sessionId: ids.S_ATTACK, format: 'csv' })}`, {
+        headers: { authorization: `Bearer ${t.key}` },
+      });
+      const body = await response.text();
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(response.headers.get('content-type')).not.toMatch(/csv/);
+      expect(response.headers.get('content-disposition')).toBeNull();
+      expect(body).not.toMatch(/^time|^datetime/);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
     }
   });
 });

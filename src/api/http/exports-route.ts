@@ -35,8 +35,12 @@ export function exportsRouter(deps: { pool: Pool; dataSource: DataSource; logger
       await writeTimeline(deps.pool, principal.orgId, asked.query, asked.format, res);
       res.end();
     } catch (error) {
-      // Before the first byte the server's last-resort handler answers (503 for a database outage, else 500).
-      if (!res.headersSent) return next(error);
+      // Before the first byte the server's last-resort handler answers (503 for a database outage, else 500), as
+      // an error, not as a download.
+      if (!res.headersSent) {
+        for (const name of ['content-type', 'content-disposition']) res.removeHeader(name);
+        return next(error);
+      }
       deps.logger.error({ err: error }, 'timeline export failed after the download started');
       res.destroy();
     }
