@@ -70,6 +70,39 @@ export function contentOfFolders(orgId: number, folderIds: Sql): Sql {
 }
 
 /**
+ * CTEs (to follow WITH) as contentOfFolders, without the first Bind's record: `aliases` and `content(folder_id,
+ * message_id, in_inventory, inventory_undated, observed_at, bound_at)`. The first Bind's time is a hashed min()
+ * per (folder, message), not a sort of every Bind of the folders; firstBindRecordSql finds the record for the few
+ * rows that need it.
+ */
+export function heldInFolders(orgId: number, folderIds: Sql): Sql {
+  return sql`aliases AS MATERIALIZED (${aliasesOf(orgId, folderIds)}),
+    bound AS (
+      SELECT x.folder_id, a.message_id, min(r.creation_time) AS bound_at
+      FROM aliases x JOIN message_access a ON a.folder_id = x.alias_id JOIN audit_record r ON r.id = a.record_id
+      WHERE a.org_id = ${orgId}
+      GROUP BY x.folder_id, a.message_id),
+    inventory AS (
+      SELECT x.folder_id, i.message_id, bool_or(i.observed_at IS NULL) AS inventory_undated, min(i.observed_at) AS observed_at
+      FROM aliases x JOIN folder_inventory i ON i.org_id = ${orgId} AND i.mailbox_id = x.mailbox_id AND i.folder_id = x.alias_id
+      GROUP BY 1, 2),
+    content AS (
+      SELECT coalesce(i.folder_id, b.folder_id) AS folder_id, coalesce(i.message_id, b.message_id) AS message_id,
+             i.folder_id IS NOT NULL AS in_inventory, coalesce(i.inventory_undated, false) AS inventory_undated, i.observed_at, b.bound_at
+      FROM inventory i FULL JOIN bound b ON b.folder_id = i.folder_id AND b.message_id = i.message_id)`;
+}
+
+/**
+ * The first Bind (by time, then record) of `message` in folder `folder` or any of its aliases, as contentOfFolders'
+ * bound_record_id: a scalar subquery over the `aliases` CTE of heldInFolders, by the message's accesses.
+ */
+export function firstBindRecordSql(orgId: number, folder: Sql, message: Sql): Sql {
+  return sql`(SELECT a.record_id FROM aliases x JOIN message_access a ON a.folder_id = x.alias_id JOIN audit_record r ON r.id = a.record_id
+    WHERE x.folder_id = ${folder} AND a.org_id = ${orgId} AND a.message_id = ${message}
+    ORDER BY r.creation_time, a.record_id LIMIT 1)`;
+}
+
+/**
  * CTEs (to follow WITH) ending in `content(...)` as contentOfFolders, for the messages `messageIds` (bigint[]
  * parameter) in every folder that holds them, under each alias of that folder (so a Sync of any alias finds it).
  */

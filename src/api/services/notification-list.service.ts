@@ -16,7 +16,7 @@ import type { NotificationEntryType } from '../graphql/types/presumed.type';
 import type { MailboxType } from '../graphql/types/entities.type';
 import type { TimeWindow } from '../graphql/types/common.type';
 import { actorWhere } from './exposure.service';
-import { contentOfFolders, evidenceOfRank, evidenceRankSql } from './folder-content';
+import { evidenceOfRank, evidenceRankSql, firstBindRecordSql, heldInFolders } from './folder-content';
 import { windowsOverlapping } from './mailbox.service';
 import type { TimeRange } from './time-range';
 import { DETAIL_SOURCE_ORDER } from './message-detail.service';
@@ -47,58 +47,100 @@ export class NotificationListService {
     private readonly orgId: number,
   ) {}
 
-  /** `WITH ... entries AS (...)`: the confirmed and presumed rows, before ordering and text lookups. */
-  private entriesOf(q: NotificationQuery): Sql {
+  /**
+   * `WITH ... keys AS (...)`: (mailbox_id, message_id, tier_rank) of every confirmed and presumed row, with what a
+   * presumed row's details need (rank, folders, groups, folders with a Bind), and the CTEs those details read.
+   *
+   * Presumed exposure is aggregated per synced folder before it meets the folder's content, so the work is folders x
+   * messages, never Syncs x messages (a dense mailbox syncs each folder thousands of times). For a message known in
+   * folder F, the Syncs of F that count (those the per-Sync rank of evidenceRankSql would not leave NULL) are every
+   * Sync of F, except for a message known only from a dated inventory: then the Syncs at or after its observed time
+   * (`since`). So its strongest evidence is evidenceRankSql at F's last Sync, and its first/last Sync, actors and
+   * Sync records are those of the group (F, since). A row's groups (usually one) form its signature; details are
+   * computed once per distinct signature of the rows asked for.
+   */
+  private keysOf(q: NotificationQuery): Sql {
     const orgId = this.orgId;
     const mailboxIds = q.mailboxes.map((m) => m.id);
     const actors = actorWhere(orgId, q, 'r', 'creation_time');
     const app = sql`lower(coalesce(r.client_app_id, r.app_id))`;
-    return sql`WITH confirmed AS (
-        SELECT r.mailbox_id, a.message_id, 0 AS tier_rank, NULL::int AS rank, min(r.creation_time) AS first_at, max(r.creation_time) AS last_at,
-               array_agg(DISTINCT a.folder_id) AS folder_ids,
-               coalesce(array_agg(DISTINCT r.session_id) FILTER (WHERE r.session_id IS NOT NULL), '{}') AS session_ids,
-               coalesce(array_agg(DISTINCT r.client_ip_id) FILTER (WHERE r.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
-               coalesce(array_agg(DISTINCT ${app}) FILTER (WHERE ${app} IS NOT NULL), '{}') AS app_ids,
-               array_agg(DISTINCT r.id) AS record_ids
+    return sql`WITH confirmed AS MATERIALIZED (
+        SELECT r.mailbox_id, a.message_id
         FROM message_access a JOIN audit_record r ON r.id = a.record_id
         WHERE a.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND ${actors}
         GROUP BY r.mailbox_id, a.message_id),
-      syncs AS (
-        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, ${app} AS app_id,
-               r.creation_time AS synced_at
+      syncs AS MATERIALIZED (
+        SELECT s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.client_ip_id, ${app} AS app_id, r.creation_time AS synced_at
         FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
         WHERE s.org_id = ${orgId} AND r.mailbox_id = ANY(${mailboxIds}::bigint[]) AND r.mail_access_type = 'SYNC' AND ${actors}),
-      ${contentOfFolders(orgId, sql`SELECT folder_id FROM syncs`)},
-      paired AS (
-        SELECT y.*, c.message_id, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank
-        FROM syncs y JOIN content c ON c.folder_id = y.folder_id),
+      synced_folders AS MATERIALIZED (
+        SELECT mailbox_id, folder_id, min(synced_at) AS first_at, max(synced_at) AS last_at FROM syncs GROUP BY mailbox_id, folder_id),
+      ${heldInFolders(orgId, sql`SELECT folder_id FROM synced_folders`)},
+      held AS MATERIALIZED (
+        SELECT f.mailbox_id, f.folder_id, c.message_id, c.bound_at IS NOT NULL AS bound, ${evidenceRankSql('c', sql`f.last_at`)} AS rank,
+               CASE WHEN c.bound_at IS NULL AND NOT c.inventory_undated AND c.observed_at > f.first_at THEN c.observed_at ELSE '-infinity'::timestamptz END AS since
+        FROM synced_folders f JOIN content c ON c.folder_id = f.folder_id
+        WHERE ${evidenceRankSql('c', sql`f.last_at`)} IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM confirmed k WHERE k.mailbox_id = f.mailbox_id AND k.message_id = c.message_id)),
+      groups AS MATERIALIZED (
+        SELECT d.mailbox_id, d.folder_id, d.since, row_number() OVER (ORDER BY d.mailbox_id, d.folder_id, d.since) AS gid
+        FROM (SELECT DISTINCT mailbox_id, folder_id, since FROM held) d),
       presumed AS (
-        SELECT p.mailbox_id, p.message_id, 1 AS tier_rank, min(p.rank) AS rank, min(p.synced_at) AS first_at, max(p.synced_at) AS last_at,
-               array_agg(DISTINCT p.folder_id) AS folder_ids,
-               coalesce(array_agg(DISTINCT p.session_id) FILTER (WHERE p.session_id IS NOT NULL), '{}') AS session_ids,
-               coalesce(array_agg(DISTINCT p.client_ip_id) FILTER (WHERE p.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
-               coalesce(array_agg(DISTINCT p.app_id) FILTER (WHERE p.app_id IS NOT NULL), '{}') AS app_ids,
-               array_agg(DISTINCT p.sync_record_id) || coalesce(array_agg(DISTINCT p.bound_record_id) FILTER (WHERE p.bound_record_id IS NOT NULL), '{}') AS record_ids
-        FROM paired p
-        WHERE p.rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM confirmed k WHERE k.mailbox_id = p.mailbox_id AND k.message_id = p.message_id)
-        GROUP BY p.mailbox_id, p.message_id),
-      entries AS (SELECT * FROM confirmed UNION ALL SELECT * FROM presumed)`;
+        SELECT h.mailbox_id, h.message_id, min(h.rank) AS rank, array_agg(DISTINCT h.folder_id) AS folder_ids, array_agg(DISTINCT g.gid) AS gids,
+               coalesce(array_agg(DISTINCT h.folder_id) FILTER (WHERE h.bound), '{}') AS bound_folder_ids
+        FROM held h JOIN groups g ON g.mailbox_id = h.mailbox_id AND g.folder_id = h.folder_id AND g.since = h.since
+        GROUP BY h.mailbox_id, h.message_id),
+      keys AS (
+        SELECT mailbox_id, message_id, 0 AS tier_rank, NULL::int AS rank, NULL::bigint[] AS folder_ids, NULL::bigint[] AS gids, NULL::bigint[] AS bound_folder_ids
+        FROM confirmed
+        UNION ALL SELECT mailbox_id, message_id, 1 AS tier_rank, rank, folder_ids, gids, bound_folder_ids FROM presumed)`;
   }
 
   /**
    * The confirmed and presumed rows after `cursor`, in order, at most `limit` (null: all), with the text a reader
    * needs (paths, session ids, addresses, record ids; subject, sender and recipients from imported message details).
+   * The page's keys are chosen first; only its rows are aggregated.
    */
-  private rowsSql(q: NotificationQuery, cursor: CursorKey | null, limit: number | null): Sql {
+  private rowsSql(q: NotificationQuery, cursor: CursorKey | null, limit: number | null, withTotal = false): Sql {
     const orgId = this.orgId;
+    const actors = actorWhere(orgId, q, 'r', 'creation_time');
+    const app = sql`lower(coalesce(r.client_app_id, r.app_id))`;
     const after = cursor
-      ? sql`WHERE (e.mailbox_id, e.tier_rank, m.internet_message_id COLLATE "C", e.message_id)
+      ? sql`WHERE (k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id)
               > (${cursor[0]}::bigint, ${cursor[1]}::int, ${cursor[2]}::text COLLATE "C", ${cursor[3]}::bigint)`
       : sql.empty;
-    return sql`${this.entriesOf(q)},
-      page AS (
-        SELECT e.*, m.internet_message_id FROM entries e JOIN message m ON m.id = e.message_id ${after}
-        ORDER BY e.mailbox_id, e.tier_rank, m.internet_message_id COLLATE "C", e.message_id LIMIT ${limit}::bigint)
+    return sql`${this.keysOf(q)},
+      page AS MATERIALIZED (
+        SELECT k.*, m.internet_message_id FROM keys k JOIN message m ON m.id = k.message_id ${after}
+        ORDER BY k.mailbox_id, k.tier_rank, m.internet_message_id COLLATE "C", k.message_id LIMIT ${limit}::bigint),
+      confirmed_rows AS (
+        SELECT p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id, NULL::int AS rank, min(r.creation_time) AS first_at, max(r.creation_time) AS last_at,
+               array_agg(DISTINCT a.folder_id) AS folder_ids,
+               coalesce(array_agg(DISTINCT r.session_id) FILTER (WHERE r.session_id IS NOT NULL), '{}') AS session_ids,
+               coalesce(array_agg(DISTINCT r.client_ip_id) FILTER (WHERE r.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
+               coalesce(array_agg(DISTINCT ${app}) FILTER (WHERE ${app} IS NOT NULL), '{}') AS app_ids,
+               array_agg(DISTINCT r.id) AS record_ids
+        FROM page p JOIN message_access a ON a.org_id = ${orgId} AND a.message_id = p.message_id
+          JOIN audit_record r ON r.id = a.record_id AND r.mailbox_id = p.mailbox_id
+        WHERE p.tier_rank = 0 AND ${actors}
+        GROUP BY p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id),
+      signatures AS (SELECT DISTINCT p.gids FROM page p WHERE p.tier_rank = 1),
+      signed AS (
+        SELECT s.gids, min(y.synced_at) AS first_at, max(y.synced_at) AS last_at,
+               coalesce(array_agg(DISTINCT y.session_id) FILTER (WHERE y.session_id IS NOT NULL), '{}') AS session_ids,
+               coalesce(array_agg(DISTINCT y.client_ip_id) FILTER (WHERE y.client_ip_id IS NOT NULL), '{}') AS client_ip_ids,
+               coalesce(array_agg(DISTINCT y.app_id) FILTER (WHERE y.app_id IS NOT NULL), '{}') AS app_ids,
+               array_agg(DISTINCT y.sync_record_id) AS record_ids
+        FROM signatures s JOIN groups g ON g.gid = ANY(s.gids)
+          JOIN syncs y ON y.mailbox_id = g.mailbox_id AND y.folder_id = g.folder_id AND y.synced_at >= g.since
+        GROUP BY s.gids),
+      presumed_rows AS (
+        SELECT p.mailbox_id, p.message_id, p.tier_rank, p.internet_message_id, p.rank, s.first_at, s.last_at, p.folder_ids,
+               s.session_ids, s.client_ip_ids, s.app_ids,
+               s.record_ids || ARRAY(SELECT ${firstBindRecordSql(orgId, sql`b.folder_id`, sql`p.message_id`)} FROM unnest(p.bound_folder_ids) AS b(folder_id)) AS record_ids
+        FROM page p JOIN signed s ON s.gids = p.gids
+        WHERE p.tier_rank = 1),
+      entries AS (SELECT * FROM confirmed_rows UNION ALL SELECT * FROM presumed_rows)
       SELECT e.mailbox_id::text AS mailbox_id, e.message_id::text AS message_id, e.tier_rank, e.rank, e.first_at, e.last_at, e.internet_message_id,
              e.folder_ids::text[] AS folder_ids, e.session_ids::text[] AS session_ids, e.client_ip_ids::text[] AS client_ip_ids, e.app_ids,
              ARRAY(SELECT f.path FROM folder f WHERE f.id = ANY(e.folder_ids) ORDER BY f.path) AS folder_paths,
@@ -106,19 +148,24 @@ export class NotificationListService {
              ARRAY(SELECT host(c.address) FROM client_ip c WHERE c.id = ANY(e.client_ip_ids) ORDER BY c.address) AS client_ips,
              ARRAY(SELECT x.record_key FROM audit_record x WHERE x.id = ANY(e.record_ids) ORDER BY x.creation_time, x.id) AS record_keys,
              ${firstDetailSql(orgId, 'subject')} AS subject, ${firstDetailSql(orgId, 'sender')} AS sender, ${recipientsSql(orgId)} AS recipients
-      FROM page e
+             ${withTotal ? sql`, (SELECT count(*) FROM keys) AS total_keys` : sql.empty}
+      FROM entries e
       ORDER BY e.mailbox_id, e.tier_rank, e.internet_message_id COLLATE "C", e.message_id`;
   }
 
   /** A page of the list; totalCount counts confirmed, presumed and unknown rows. */
   async page(q: NotificationQuery, windows: TimeWindow[][], limit: number, after: string | null): Promise<ConnectionResult<NotificationEntryType>> {
     const cursor = decodeKeyset(after, [...KEY_TYPES]);
-    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1));
+    // A page computes every key anyway (to sort them), so it counts them in the same statement: totalCount costs no
+    // second pass over the list. Only a page past the end (no row to carry the count) counts apart, if asked.
+    const rows = await run(this.db, this.rowsSql(q, cursor, limit + 1, true));
     const unknown = unknownEntries(q, windows).filter((e) => !cursor || compareKeys(keyOf(e), cursor) > 0);
     const merged = mergeSorted(rows.map((r) => entryFromRow(r, q)), unknown).slice(0, limit + 1);
     const total = async () => {
-      const [row] = await run(this.db, sql`${this.entriesOf(q)} SELECT count(*) AS n FROM entries`);
-      return Number(row.n) + unknownEntries(q, windows).length;
+      const unknownCount = unknownEntries(q, windows).length;
+      if (rows.length || !cursor) return Number(rows[0]?.total_keys ?? 0) + unknownCount;
+      const [row] = await run(this.db, sql`${this.keysOf(q)} SELECT count(*) AS n FROM keys`);
+      return Number(row.n) + unknownCount;
     };
     return toConnection(merged, limit, keyOf, total);
   }
