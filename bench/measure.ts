@@ -105,6 +105,18 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ of Linux on x86-64 and arm64 (get
  * /proc): with process.cpuUsage() of the loader, a cost that other load on the machine barely changes. Backends
  * that already exited are not counted.
  */
+/** utime + stime of a process on this machine, in clock ticks; null when /proc does not have it. */
+function cpuTicks(pid: number): number | null {
+  try {
+    // Fields 14 and 15 (utime, stime) come after the command name, which is in parentheses and may hold spaces.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CPU seconds of every client backend of the current database while a load runs, backends that exit midway
  * included (the importer's load connection closes before the load returns): sampled every half second, the last
@@ -119,13 +131,9 @@ export function databaseCpuSampler(client: Client): { stop: () => Promise<number
       `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
     );
     for (const { pid } of rows) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-      } catch {
-        readable = false;
-      }
+      const used = cpuTicks(pid);
+      if (used === null) readable = false;
+      else ticks.set(pid, used);
     }
   };
   const timer = setInterval(() => {
@@ -148,14 +156,9 @@ export async function databaseCpuSeconds(client: Client): Promise<number | null>
   );
   let ticks = 0;
   for (const { pid } of rows) {
-    try {
-      // Fields 14 and 15 (utime, stime) come after the command name, which is in parentheses and may hold spaces.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null; // PostgreSQL on another machine or container
-    }
+    const used = cpuTicks(pid);
+    if (used === null) return null; // PostgreSQL on another machine or container
+    ticks += used;
   }
   return ticks / CLOCK_TICKS_PER_SECOND;
 }

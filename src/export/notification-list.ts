@@ -13,7 +13,7 @@ import { NotificationListService } from '../api/services/notification-list.servi
 import { timeRange } from '../api/services/time-range';
 import { csvLine } from '../api/http/csv';
 import { writeXlsx } from './xlsx';
-import { writeChunk } from './write-chunk';
+import { headedWriter } from './write-chunk';
 
 export const NOTIFICATION_FORMATS = ['csv', 'xlsx'] as const;
 export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
@@ -109,16 +109,11 @@ export async function prepareNotificationList(
       return rows;
     };
   }
-  // The header line goes out with the first rows: the first FETCH computes the list, and a statement timeout there
-  // must still reach the client as an error status, not as a 200 with a header line that reads as an empty list.
+  // The first FETCH computes the list: the header waits for its rows (headedWriter).
   return async (out) => {
-    let head = csvLine(header);
-    const rows = await list.stream(q, windows, (batch) => {
-      const text = head + batch.map((e) => csvLine(cellsOf(e))).join('');
-      head = '';
-      return writeChunk(out, text);
-    });
-    if (head) await writeChunk(out, head);
+    const writer = headedWriter(out, csvLine(header));
+    const rows = await list.stream(q, windows, (batch) => writer.write(batch.map((e) => csvLine(cellsOf(e))).join('')));
+    await writer.end();
     return rows;
   };
 }

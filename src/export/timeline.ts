@@ -11,7 +11,7 @@ import { canonicalIp } from '../import/normalize';
 import { parseDateTime } from '../api/graphql/scalars';
 import { timeRange, withinSql, type TimeRange } from '../api/services/time-range';
 import { TIMELINE_FORMATS, type TimelineFormat } from './timeline-formats';
-import { writeChunk } from './write-chunk';
+import { headedWriter } from './write-chunk';
 
 
 export interface TimelineQuery extends TimeRange {
@@ -95,18 +95,15 @@ export async function writeTimeline(pool: Pool, orgId: number, q: TimelineQuery,
     await client.query('BEGIN READ ONLY');
     const statement = cursorSql(orgId, q);
     await client.query(`DECLARE timeline NO SCROLL CURSOR FOR ${statement.text}`, statement.values);
-    // The header goes out with the first page: a failure computing it must reach the client as an error status,
-    // not as a 200 whose header line reads as an empty timeline.
-    let head = HEADERS[format].length ? csvLine(HEADERS[format]) : '';
+    const writer = headedWriter(out, HEADERS[format].length ? csvLine(HEADERS[format]) : '');
     for (;;) {
       const page = await fetchPage(client);
       if (!page.length || out.destroyed) break;
-      await writeChunk(out, head + page.map((r) => formatRow(r, format)).join(''));
-      head = '';
+      await writer.write(page.map((r) => formatRow(r, format)).join(''));
       rows += page.length;
       if (page.length < PAGE_ROWS) break;
     }
-    if (head && !out.destroyed) await writeChunk(out, head);
+    await writer.end();
     await client.query('COMMIT');
     return rows;
   } catch (error) {

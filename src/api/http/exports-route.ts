@@ -3,7 +3,7 @@
  * streamed as a download; GET /exports/notification-list the same way (src/export/notification-list.ts). A bad argument is a 400 with what to fix; a failure before the first byte goes to the
  * server's error handler, one after it ends the download early and is logged (the status line is gone by then).
  */
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Response, type Router } from 'express';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
@@ -35,12 +35,7 @@ export function exportsRouter(deps: { pool: Pool; dataSource: DataSource; logger
       await writeTimeline(deps.pool, principal.orgId, asked.query, asked.format, res);
       res.end();
     } catch (error) {
-      // Before the first byte the server's last-resort handler answers (503 for a database outage, else 500), as
-      // an error, not as a download.
-      if (!res.headersSent) {
-        for (const name of ['content-type', 'content-disposition']) res.removeHeader(name);
-        return next(error);
-      }
+      if (!res.headersSent) return failBeforeDownload(res, next, error);
       deps.logger.error({ err: error }, 'timeline export failed after the download started');
       res.destroy();
     }
@@ -69,14 +64,19 @@ export function exportsRouter(deps: { pool: Pool; dataSource: DataSource; logger
       await writeList(res);
       res.end();
     } catch (error) {
-      if (!res.headersSent) {
-        // Nothing went out yet: the error answers with its own status and type, not as a download.
-        for (const name of ['content-type', 'content-disposition']) res.removeHeader(name);
-        return next(error);
-      }
+      if (!res.headersSent) return failBeforeDownload(res, next, error);
       deps.logger.error({ err: error }, 'notification list export failed after the download started');
       res.destroy();
     }
   });
   return router;
+}
+
+/**
+ * A download that failed before its first byte: the server's last-resort handler answers (503 for a database
+ * outage, else 500) with its own type, not under the download's headers.
+ */
+function failBeforeDownload(res: Response, next: NextFunction, error: unknown): void {
+  for (const name of ['content-type', 'content-disposition']) res.removeHeader(name);
+  next(error);
 }

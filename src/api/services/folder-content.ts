@@ -36,6 +36,22 @@ function aliasesOf(orgId: number, folderIds: Sql): Sql {
 }
 
 /**
+ * The `inventory` and `content` CTEs shared by contentOfFolders and heldInFolders: the folders' inventoried messages
+ * joined to `bound` (folder_id, message_id, bound_at and the `boundColumns` after them).
+ */
+function inventoryAndContent(orgId: number, boundColumns: Sql): Sql {
+  return sql`inventory AS (
+      SELECT x.folder_id, i.message_id, bool_or(i.observed_at IS NULL) AS inventory_undated, min(i.observed_at) AS observed_at
+      FROM aliases x JOIN folder_inventory i ON i.org_id = ${orgId} AND i.mailbox_id = x.mailbox_id AND i.folder_id = x.alias_id
+      GROUP BY 1, 2),
+    content AS (
+      SELECT coalesce(i.folder_id, b.folder_id) AS folder_id, coalesce(i.message_id, b.message_id) AS message_id,
+             i.folder_id IS NOT NULL AS in_inventory, coalesce(i.inventory_undated, false) AS inventory_undated, i.observed_at,
+             b.bound_at${boundColumns}
+      FROM inventory i FULL JOIN bound b ON b.folder_id = i.folder_id AND b.message_id = i.message_id)`;
+}
+
+/**
  * The evidence rank of one (content row, sync) pair, NULL when the row does not place the message in the folder at
  * the sync: INVENTORY (0), BOUND_BEFORE (1), BOUND_AFTER (2). An inventory row whose time is after the Sync says
  * the message arrived later, so it is no evidence for that Sync (a Bind may still be).
@@ -58,15 +74,7 @@ export function contentOfFolders(orgId: number, folderIds: Sql): Sql {
       FROM aliases x JOIN message_access a ON a.folder_id = x.alias_id JOIN audit_record r ON r.id = a.record_id
       WHERE a.org_id = ${orgId}
       ORDER BY x.folder_id, a.message_id, r.creation_time, a.record_id),
-    inventory AS (
-      SELECT x.folder_id, i.message_id, bool_or(i.observed_at IS NULL) AS inventory_undated, min(i.observed_at) AS observed_at
-      FROM aliases x JOIN folder_inventory i ON i.org_id = ${orgId} AND i.mailbox_id = x.mailbox_id AND i.folder_id = x.alias_id
-      GROUP BY 1, 2),
-    content AS (
-      SELECT coalesce(i.folder_id, b.folder_id) AS folder_id, coalesce(i.message_id, b.message_id) AS message_id,
-             i.folder_id IS NOT NULL AS in_inventory, coalesce(i.inventory_undated, false) AS inventory_undated, i.observed_at,
-             b.bound_at, b.bound_record_id
-      FROM inventory i FULL JOIN bound b ON b.folder_id = i.folder_id AND b.message_id = i.message_id)`;
+    ${inventoryAndContent(orgId, sql`, b.bound_record_id`)}`;
 }
 
 /**
@@ -82,14 +90,7 @@ export function heldInFolders(orgId: number, folderIds: Sql): Sql {
       FROM aliases x JOIN message_access a ON a.folder_id = x.alias_id JOIN audit_record r ON r.id = a.record_id
       WHERE a.org_id = ${orgId}
       GROUP BY x.folder_id, a.message_id),
-    inventory AS (
-      SELECT x.folder_id, i.message_id, bool_or(i.observed_at IS NULL) AS inventory_undated, min(i.observed_at) AS observed_at
-      FROM aliases x JOIN folder_inventory i ON i.org_id = ${orgId} AND i.mailbox_id = x.mailbox_id AND i.folder_id = x.alias_id
-      GROUP BY 1, 2),
-    content AS (
-      SELECT coalesce(i.folder_id, b.folder_id) AS folder_id, coalesce(i.message_id, b.message_id) AS message_id,
-             i.folder_id IS NOT NULL AS in_inventory, coalesce(i.inventory_undated, false) AS inventory_undated, i.observed_at, b.bound_at
-      FROM inventory i FULL JOIN bound b ON b.folder_id = i.folder_id AND b.message_id = i.message_id)`;
+    ${inventoryAndContent(orgId, sql.empty)}`;
 }
 
 /**
