@@ -2,9 +2,11 @@
  * Where the time of one API request goes: contract 01 on the attacker IP by default, against a database loaded by
  * bench:query.
  *
- *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"] [--explain]
+ *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"] [--explain] [--top 40] [--cpuprofile FILE]
  *
  * --explain also prints each statement's plan (EXPLAIN ANALYZE, costs and timing off), to check its indexes.
+ * --top N also lists the N functions with the most self time in the CPU profile of `http`; --cpuprofile FILE saves
+ * that profile (Chrome DevTools and speedscope open it).
  *
  * The same request is timed, interleaved run by run, at each layer of the stack:
  *   http          the real server (startServer): express, API key, JSON body, Apollo, plugins, serialisation;
@@ -232,6 +234,8 @@ async function main(): Promise<void> {
   const profiledMs = now() - t0;
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
+  const profileFile = argValue(argv, '--cpuprofile');
+  if (profileFile) fs.writeFileSync(profileFile, JSON.stringify(profile));
 
   await server.stop();
   await apollo.stop();
@@ -281,6 +285,22 @@ async function main(): Promise<void> {
               : n.callFrame.functionName || '(other)';
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
   }
+  // The same samples by function (self time), to see which calls inside a package cost the most.
+  const byFunction = new Map<string, number>();
+  for (const n of nodes) {
+    if (profilerOwn.has(n.id)) continue;
+    const ms = dt.get(n.id) ?? 0;
+    if (!ms) continue;
+    const f = n.callFrame;
+    const where = f.url ? `${f.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '')}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
+    byFunction.set(key, (byFunction.get(key) ?? 0) + ms);
+  }
+  const topFunctions = Number(argValue(argv, '--top') ?? 0);
+  const functionRows = [...byFunction.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topFunctions)
+    .map(([fn, ms]) => [fn, (ms / profiled).toFixed(3), `${((ms / profiledMs) * 100).toFixed(1)}%`]);
   const cpuRows = [...byPackage.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 16)
@@ -293,6 +313,7 @@ async function main(): Promise<void> {
       statements.map((st, j) => `  ${p(perStatement[j], 50).toFixed(2)}  ${st.text.replace(/\s+/g, ' ').slice(0, 110)}`).join('\n') +
       `\n\nCPU profile of ${profiled} http requests (${(profiledMs / profiled).toFixed(1)} ms each): self time by package, ms per request\n\n` +
       markdownTable(['where', 'ms/request', 'share'], cpuRows) +
+      (topFunctions ? `\n\nTop ${topFunctions} functions by self time (--top), ms per request\n\n${markdownTable(['function', 'ms/request', 'share'], functionRows)}` : '') +
       `\n\nresponse: ${(resultJson.length / 1024).toFixed(0)} KB of JSON\n` +
       (plans ? `\nPlans of the statements (EXPLAIN ANALYZE, costs and timing off):\n${plans}` : ''),
   );

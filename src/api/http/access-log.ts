@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Pool } from 'pg';
 import { outsideAnyRequest } from '../../db/request-scope';
 import type { Logger } from '../../logger';
@@ -34,16 +35,71 @@ export function recordVariables(variables: Record<string, unknown> | undefined, 
 }
 
 /**
+ * Where an answer's rows can be: the response keys of a selection, each with the shape of its own selection (null
+ * for a leaf field). Fragments are merged in; a key selected twice has the union of its selections.
+ */
+export interface RowShape {
+  keys: string[];
+  children: (RowShape | null)[];
+}
+
+export function rowShapeOf(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): RowShape {
+  const byKey = new Map<string, Map<string, unknown> | null>();
+  const collect = (selections: SelectionSetNode, into: Map<string, unknown>, seen: Set<string>) => {
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        if (!selection.selectionSet) {
+          if (!into.has(key)) into.set(key, null);
+          continue;
+        }
+        let child = into.get(key) as Map<string, unknown> | null | undefined;
+        if (!child) into.set(key, (child = new Map()));
+        collect(selection.selectionSet, child, seen);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, into, seen);
+      } else {
+        const fragment = fragments[selection.name.value];
+        if (!fragment || seen.has(fragment.name.value)) continue;
+        collect(fragment.selectionSet, into, new Set([...seen, fragment.name.value]));
+      }
+    }
+  };
+  collect(set, byKey as Map<string, unknown>, new Set());
+  const toShape = (map: Map<string, unknown>): RowShape => {
+    const keys: string[] = [];
+    const children: (RowShape | null)[] = [];
+    for (const [key, child] of map) {
+      keys.push(key);
+      children.push(child ? toShape(child as Map<string, unknown>) : null);
+    }
+    return { keys, children };
+  };
+  return toShape(byKey as Map<string, unknown>);
+}
+
+/**
  * Objects in lists of an answer: its rows, at every level (edges, nodes of plain lists). Plain loops: it walks
  * every object of the answer (1,500 on a page of 500 accesses), without an array or closure per object.
+ * With the answer's `shape` (rowShapeOf its operation) it reads only the keys that may hold objects instead of
+ * enumerating every key: graphql-js builds its results as null-prototype objects, slow to enumerate (contract 01:
+ * 0.23 ms enumerated, 0.06 ms by shape). A leaf's value is still looked at: a JSON scalar may hold rows.
  */
-export function countRows(value: unknown): number {
+export function countRows(value: unknown, shape?: RowShape | null): number {
   if (value === null || typeof value !== 'object') return 0;
   let n = 0;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && typeof item === 'object') n += 1 + countRows(item);
+      if (item !== null && typeof item === 'object') n += 1 + countRows(item, shape);
+    }
+    return n;
+  }
+  if (shape) {
+    const { keys, children } = shape;
+    for (let i = 0; i < keys.length; i++) {
+      const item = (value as Record<string, unknown>)[keys[i]];
+      if (item !== null && typeof item === 'object') n += countRows(item, children[i]);
     }
     return n;
   }

@@ -6,20 +6,27 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../logger';
 import type { RequestContext } from '../graphql/context';
-import { countRows, recordVariables, type VariablesMode } from './access-log';
+import { Kind, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { countRows, recordVariables, rowShapeOf, type VariablesMode } from './access-log';
+
+function fragmentsOf(document: DocumentNode | undefined): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of document?.definitions ?? []) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  return fragments;
+}
 
 export function requestLogPlugin(logger: Logger, opts: { variables: VariablesMode } = { variables: 'hashed' }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, errors, request, response }) {
+        async willSendResponse({ operationName, operation, document, errors, request, response }) {
           const entry = contextValue.accessLog;
           if (entry) {
             const rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])) ?? [];
             entry.operation = operationName ?? (rootFields.join(',') || null);
             entry.variables = recordVariables(request.variables, opts.variables);
-            entry.rows = response.body.kind === 'single' ? countRows(response.body.singleResult.data) : null;
+            entry.rows = response.body.kind === 'single' ? countRows(response.body.singleResult.data, operation && rowShapeOf(operation.selectionSet, fragmentsOf(document))) : null;
           }
           logger.info(
             {
