@@ -299,8 +299,20 @@ describe('investigating the contoso incident', () => {
       await ok(query);
       return counter.count - before;
     };
-    const without = await statements('{ clientIp(address: "192.0.2.10") { sessions { edges { node { sessionId } } } } }');
-    const withTotal = await statements('{ clientIp(address: "192.0.2.10") { sessions { totalCount edges { node { sessionId } } } } }');
-    expect(withTotal).toBe(without + 1);
+    const mailboxSessions = (total: string) => `{ mailbox(userPrincipalName: "alice@contoso.com") { sessions { ${total} edges { node { sessionId } } } } }`;
+    const mailboxWithout = await statements(mailboxSessions(''));
+    expect(await statements(mailboxSessions('totalCount'))).toBe(mailboxWithout + 1);
+    // An IP's page of sessions reads all its links anyway (ordered by the session's firstSeen): the first page's
+    // count comes with it, a later page's in a statement of its own.
+    const ipSessions = (args: string, total: string) => `{ clientIp(address: "192.0.2.10") { sessions${args} { ${total} edges { node { sessionId } } } } }`;
+    const ipWithout = await statements(ipSessions('', ''));
+    expect(await statements(ipSessions('', 'totalCount'))).toBe(ipWithout);
+    const { clientIp } = await ok('{ clientIp(address: "192.0.2.10") { sessions(first: 1) { totalCount pageInfo { endCursor } } } }');
+    const after = `(first: 1, after: "${clientIp.sessions.pageInfo.endCursor}")`;
+    const laterWithout = await statements(ipSessions(after, ''));
+    expect(await statements(ipSessions(after, 'totalCount'))).toBe(laterWithout + 1);
+    const { clientIp: later } = await ok(`{ clientIp(address: "192.0.2.10") { sessions${after} { totalCount } } }`);
+    expect(later.sessions.totalCount).toBe(clientIp.sessions.totalCount);
+    expect(clientIp.sessions.totalCount).toBeGreaterThan(1);
   });
 });

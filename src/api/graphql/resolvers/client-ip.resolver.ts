@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { pageSize } from '../pagination';
 import { timeRange } from '../../services/time-range';
@@ -55,10 +56,11 @@ export class ClientIpResolver {
     @Args() page: PageArgs,
     @Args() window: WindowArgs,
     @Args() tags: TagFilterArgs,
+    @Info() info: GraphQLResolveInfo,
   ) {
     return ctx.loaders
       .sessionsByClientIp({ ...windowOf(window), tagged: tagLabelsArg(tags.tagged), notTagged: tagLabelsArg(tags.notTagged) })
-      .load(pageOf(ip.id, page));
+      .load(pageOf(ip.id, page, info));
   }
 
   @FieldResolver(() => [MailboxType], { description: 'Mailboxes with records from this address.' })
