@@ -26,7 +26,11 @@ export function requestLogPlugin(logger: Logger, opts: { variables: VariablesMod
             const rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])) ?? [];
             entry.operation = operationName ?? (rootFields.join(',') || null);
             entry.variables = recordVariables(request.variables, opts.variables);
-            entry.rows = response.body.kind === 'single' ? countRows(response.body.singleResult.data, operation && rowShapeOf(operation.selectionSet, fragmentsOf(document))) : null;
+            if (response.body.kind === 'single') {
+              const { data } = response.body.singleResult;
+              // Counted when the access-log row is written, after the answer.
+              entry.countRows = () => countRows(data, operation && rowShapeOf(operation.selectionSet, fragmentsOf(document)));
+            }
           }
           logger.info(
             {
