@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { getNullableType, GraphQLList, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { shareArgumentsOfFieldsWithoutAny } from './no-argument-fields';
 import { RESOLVERS } from './resolvers';
 import { DateTimeScalar } from './scalars';
 
@@ -19,6 +20,7 @@ function useDefaultResolverForPlainFields(): void {
 
 export async function buildMailtrailSchema(): Promise<GraphQLSchema> {
   useDefaultResolverForPlainFields();
+  shareArgumentsOfFieldsWithoutAny();
   return buildSchema({
     resolvers: RESOLVERS as never,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
