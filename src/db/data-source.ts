@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from '../model';
@@ -10,6 +11,17 @@ import { QueryCounter } from './query-counter';
  * turns PostgreSQL's JIT off for the pool's connections in the startup packet (no extra statement per connection):
  * JIT compiling cost more than it saved on the API's short statements.
  */
+/**
+ * pg's parser of a bigint's text tests it against a regular expression and answers the text either way: ids are
+ * handed over as the text PostgreSQL sent (a page of 500 accesses has 4,000 of them).
+ */
+const INT8 = 20;
+const keepText = (text: string) => text;
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? keepText : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
+};
+
 export function createDataSource(
   url: string,
   opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number; jit?: boolean; onPoolError?: (error: Error) => void } = {},
@@ -27,6 +39,7 @@ export function createDataSource(
     poolSize: opts.poolSize ?? 10,
     applicationName: opts.applicationName ?? 'mailtrail',
     extra: {
+      types: TYPES,
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
       ...(opts.jit === false ? { options: '-c jit=off' } : {}),
     },

@@ -29,7 +29,7 @@ const parseTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (tex
 /** A timestamptz selected as `::text`, as the Date pg would have made of it; a Date (or null) as it came. */
 const pgTime = (v: unknown): Date => date(typeof v === 'string' ? parseTimestamptz(v) : v);
 /** PostgreSQL's text of a timestamptz in UTC (session TimeZone UTC, DateStyle ISO), 4-digit years. */
-const PG_UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+const PG_UTC_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?\+00$/;
 
 /**
  * A timestamptz selected as `::text`, as DateTime prints it: exactly Date.toISOString() of what pg would have
@@ -38,9 +38,10 @@ const PG_UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+0
  */
 export function isoTimeOf(v: unknown): Date | string {
   if (typeof v !== 'string') return date(v);
-  const m = PG_UTC_TEXT.exec(v);
-  if (!m) return pgTime(v);
-  return `${m[1]}T${m[2]}.${m[3] === undefined ? '000' : (m[3] + '00').slice(0, 3)}Z`;
+  if (!PG_UTC_TEXT.test(v)) return pgTime(v);
+  // Fixed positions in that shape: date 0-9, time 11-18, then '.' and 1-6 digits of fraction when there are any.
+  const fraction = v.length > 22 ? v.slice(20, v.length - 3) : '';
+  return `${v.slice(0, 10)}T${v.slice(11, 19)}.${(fraction + '000').slice(0, 3)}Z`;
 }
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
