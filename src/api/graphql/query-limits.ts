@@ -139,13 +139,17 @@ function refuseNul(document: DocumentNode, variables: Record<string, unknown>): 
  * its plugins cannot refuse a document with a status of their own at that stage.
  * Returns why `query` is refused, or null (also for a document that does not parse: Apollo says why).
  */
+/** Verdicts of documentLimitChecker kept, and the longest query text kept (16 MB at most). */
+const CHECKED_QUERIES = 512;
+const CHECKED_QUERY_CHARS = 32 * 1024;
+
 export function documentLimitChecker(schema: GraphQLSchema, limits: { maxAliases: number; maxDirectives: number; maxTokens: number }) {
   const report = [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)];
   const rules: ValidationRule[] = [
     maxAliasesRule({ n: limits.maxAliases, onReject: report, propagateOnRejection: false }),
     maxDirectivesRule({ n: limits.maxDirectives, onReject: report, propagateOnRejection: false }),
   ];
-  return (query: string): string | null => {
+  const check = (query: string): string | null => {
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: limits.maxTokens });
@@ -154,6 +158,21 @@ export function documentLimitChecker(schema: GraphQLSchema, limits: { maxAliases
     }
     const [refusal] = validate(schema, document, rules);
     return refusal ? `${refusal.message.replace(/^Syntax Error: /, '')} (MAX_QUERY_ALIASES, MAX_QUERY_DIRECTIVES)` : null;
+  };
+  // The verdict depends on the text alone: the queries a playbook sends again and again are parsed once, not per
+  // request. Bounded: the most recently used CHECKED_QUERIES texts of at most CHECKED_QUERY_CHARS each.
+  const verdicts = new Map<string, string | null>();
+  return (query: string): string | null => {
+    if (query.length > CHECKED_QUERY_CHARS) return check(query);
+    let verdict = verdicts.get(query);
+    if (verdict === undefined) {
+      verdict = check(query);
+      if (verdicts.size >= CHECKED_QUERIES) verdicts.delete(verdicts.keys().next().value!);
+    } else {
+      verdicts.delete(query);
+    }
+    verdicts.set(query, verdict);
+    return verdict;
   };
 }
 
