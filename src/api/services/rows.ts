@@ -126,8 +126,6 @@ export function folderFromRow(r: Row): FolderType {
 
 /** Client IP columns of a joined client_ip (alias c), prefixed c_, so the IP costs no statement of its own. */
 const JOINED_CLIENT_IP = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen AS c_first_seen, c.last_seen AS c_last_seen, c.record_count AS c_record_count`;
-/** JOINED_CLIENT_IP with its times as PostgreSQL's text (parsed by pgTime once per IP, not once per row). */
-const JOINED_CLIENT_IP_TEXT = sql`coalesce(host(c.address), c.verbatim) AS c_address, c.version AS c_version, c.first_seen::text AS c_first_seen, c.last_seen::text AS c_last_seen, c.record_count AS c_record_count`;
 
 /**
  * The narrow access tables joined to their record and message: the columns the API shows (mailbox, session, IP, app
@@ -160,6 +158,22 @@ export const ACCESS_PAGE_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folde
   FROM message_access a JOIN audit_record r ON r.id = a.record_id AND r.org_id = a.org_id)`;
 
 /**
+ * In a page, a row's folder and client IP columns are sent only where they differ from the previous row's: the
+ * rows of a page mostly share a handful of folders and IPs, which noteRelated hands over once anyway (half of a
+ * page's text was these columns again). A row without them (null) shares the folder of an earlier row.
+ */
+const NEW_FOLDER = sql`lag(x.folder_id) OVER page IS DISTINCT FROM x.folder_id`;
+const NEW_CLIENT_IP = sql`lag(x.client_ip_id) OVER page IS DISTINCT FROM x.client_ip_id`;
+/** JOINED_CLIENT_IP's columns with their times as PostgreSQL's text (parsed by pgTime once per IP, not per row). */
+const JOINED_CLIENT_IP_TEXT_COLUMNS: [Sql, Sql][] = [
+  [sql`coalesce(host(c.address), c.verbatim)`, sql`c_address`],
+  [sql`c.version`, sql`c_version`],
+  [sql`c.first_seen::text`, sql`c_first_seen`],
+  [sql`c.last_seen::text`, sql`c_last_seen`],
+  [sql`c.record_count`, sql`c_record_count`],
+];
+
+/**
  * The page's rows as messageAccessFromRow reads them, from ACCESS_PAGE_ROWS already sorted and limited (`limited`),
  * in the same order: the message's InternetMessageId, the folder (prefix f_) and client IP (prefix c_) joined to
  * those rows only. Its times come as PostgreSQL's text (`::text`, what it sends for a timestamptz anyway), so pg
@@ -169,9 +183,11 @@ export const ACCESS_PAGE_ROWS = sql`(SELECT a.id, a.org_id, a.record_id, a.folde
 export const ACCESS_PAGE_SELECT = (limited: Sql, withTotal: boolean) =>
   sql`SELECT x.id, x.record_id, x.folder_id, x.size_in_bytes, x.mailbox_id, x.session_id, x.client_ip_id, x.client_app_id, x.access_type,
       x.accessed_at::text AS accessed_at, m.internet_message_id, x.item_id, x.subject, x.sensitivity_labels,
-      f.folder_key AS f_folder_key, f.path AS f_path, ${JOINED_CLIENT_IP_TEXT}${withTotal ? sql`, x.__total` : sql.empty}
+      CASE WHEN ${NEW_FOLDER} THEN f.folder_key END AS f_folder_key, CASE WHEN ${NEW_FOLDER} THEN f.path END AS f_path,
+      ${sql.join(JOINED_CLIENT_IP_TEXT_COLUMNS.map(([expression, name]) => sql`CASE WHEN ${NEW_CLIENT_IP} THEN ${expression} END AS ${name}`))}${withTotal ? sql`, x.__total` : sql.empty}
     FROM ${limited} x JOIN message m ON m.id = x.message_id AND m.org_id = x.org_id JOIN folder f ON f.id = x.folder_id AND f.org_id = x.org_id
     LEFT JOIN client_ip c ON c.id = x.client_ip_id AND c.org_id = x.org_id
+    WINDOW page AS (ORDER BY x.accessed_at, x.id)
     ORDER BY x.accessed_at, x.id`;
 
 /** Message accesses as counts and filters read them (ACCESS_KEY_ROWS), or folder syncs (SYNC_ROWS). */
@@ -214,7 +230,10 @@ export interface RelatedRows {
 /** Hands the joined folder / client IP of a row to `related`, each once; answers the row's folder (shared). */
 export function noteRelated(r: Row, related: RelatedRows): FolderType | undefined {
   let folder: FolderType | undefined;
-  if (r.f_folder_key !== undefined && r.f_folder_key !== null) {
+  if (r.f_folder_key === null) {
+    // A page row whose folder columns were left out (ACCESS_PAGE_SELECT): an earlier row of the page handed it over.
+    folder = related.knownFolder?.(str(r.folder_id));
+  } else if (r.f_folder_key !== undefined) {
     const id = str(r.folder_id);
     folder = related.knownFolder?.(id);
     if (!folder) {
