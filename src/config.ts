@@ -49,7 +49,7 @@ export interface Config {
   rateLimitBurst: number;
   /** How the access log keeps GraphQL variables: hashed values (default), plain values, or none. */
   accessLogVariables: 'hashed' | 'plain' | 'none';
-  /** Number of records staged and merged per transaction while importing. */
+  /** Number of records staged and merged per transaction while importing (a chunk also stops at 2 MiB of text: prepare.ts). */
   importChunkRecords: number;
   /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
   readStatementTimeoutMs: number;

@@ -104,6 +104,8 @@ export class ImportService {
     private readonly logger: Logger,
     private readonly opts: {
       chunkRecords: number;
+      /** A chunk's text at most, in characters (DEFAULT_CHUNK_CHARS): memory follows it, not the record count. */
+      chunkChars?: number;
       statementTimeoutMs?: number;
       /** Inputs at least this large defer index builds into empty tables (deferred-indexes.ts); 0: any input. */
       deferIndexesFromBytes?: number;
@@ -188,8 +190,8 @@ export class ImportService {
       if (inWorker) this.logger.debug({ fileName: opts.fileName }, 'preparing the file in a worker thread');
       const events =
         inWorker
-          ? preparedInWorker({ filePath: opts.filePath!, fileName: opts.fileName ?? undefined, format, chunkRecords: this.opts.chunkRecords }, { onBytes, onSkippedEntry })
-          : prepareFiles(readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format, onBytes, onSkippedEntry }), this.opts.chunkRecords);
+          ? preparedInWorker({ filePath: opts.filePath!, fileName: opts.fileName ?? undefined, format, chunkRecords: this.opts.chunkRecords, chunkChars: this.opts.chunkChars }, { onBytes, onSkippedEntry })
+          : prepareFiles(readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format, onBytes, onSkippedEntry }), this.opts.chunkRecords, false, this.opts.chunkChars);
       // The file being loaded: one chunk is written while the next is prepared.
       let open: { id: string; writer: ChunkWriter; inFlight: Promise<void> | null } | null = null;
       try {

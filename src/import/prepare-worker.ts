@@ -25,6 +25,7 @@ export interface WorkerJob {
   fileName: string | undefined;
   format: ImportFormat | 'AUTO';
   chunkRecords: number;
+  chunkChars?: number;
 }
 
 /** What the worker posts: prepared events, plus progress, skipped zip entries, the end or an error. */
@@ -72,7 +73,7 @@ async function runJob(job: WorkerJob): Promise<void> {
       onBytes: (n) => (readerBytes += n),
       onSkippedEntry: (entry, reason) => post({ kind: 'skipped', entry, reason }),
     });
-    for await (const event of prepareFiles(files, job.chunkRecords, true)) {
+    for await (const event of prepareFiles(files, job.chunkRecords, true, job.chunkChars)) {
       reportBytes();
       post(event);
       if (event.kind !== 'chunk') continue;
