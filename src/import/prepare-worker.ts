@@ -26,6 +26,7 @@ export interface WorkerJob {
   format: ImportFormat | 'AUTO';
   chunkRecords: number;
   chunkChars?: number;
+  maxRecordChars?: number;
 }
 
 /** What the worker posts: prepared events, plus progress, skipped zip entries, the end or an error. */
@@ -70,6 +71,7 @@ async function runJob(job: WorkerJob): Promise<void> {
       fileName: job.fileName,
       filePath: job.filePath,
       format: job.format,
+      maxRecordChars: job.maxRecordChars,
       onBytes: (n) => (readerBytes += n),
       onSkippedEntry: (entry, reason) => post({ kind: 'skipped', entry, reason }),
     });
