@@ -26,8 +26,8 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
-  test('the largest record an import accepts: 8 MiB unless raised', () => {
-    expect(importerOptionsOf(loadConfig({})).maxRecordChars).toBe(8 * 1024 * 1024);
+  test('the largest record an import accepts: 4 MiB unless raised', () => {
+    expect(importerOptionsOf(loadConfig({})).maxRecordChars).toBe(4 * 1024 * 1024);
     expect(importerOptionsOf(loadConfig({ IMPORT_MAX_RECORD_MB: '64' })).maxRecordChars).toBe(64 * 1024 * 1024);
   });
 
