@@ -16,6 +16,7 @@ import { RecordIdConflicts1796005911548 } from './1796005911548-RecordIdConflict
 import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAddresses';
 import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 import { NarrowAppIndex1796006400000 } from './1796006400000-NarrowAppIndex';
+import { CompactDictionaries1796006500000 } from './1796006500000-CompactDictionaries';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -38,4 +39,5 @@ export const MIGRATIONS: Function[] = [
   NonIpClientAddresses1796006161698,
   DeferredIndexes1796006174831,
   NarrowAppIndex1796006400000,
+  CompactDictionaries1796006500000,
 ];

@@ -49,8 +49,10 @@ export interface Config {
   rateLimitBurst: number;
   /** How the access log keeps GraphQL variables: hashed values (default), plain values, or none. */
   accessLogVariables: 'hashed' | 'plain' | 'none';
-  /** Number of records staged and merged per transaction while importing. */
+  /** Number of records staged and merged per transaction while importing (a chunk also stops at 2 MiB of text: prepare.ts). */
   importChunkRecords: number;
+  /** The largest record an import accepts, in MiB (a larger one is rejected; memory is ~40x a record). */
+  importMaxRecordMb: number;
   /** statement_timeout of API reads, and of import work (0 = none), in milliseconds. */
   readStatementTimeoutMs: number;
   importStatementTimeoutMs: number;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 100, 1, 1_000_000),
     accessLogVariables: oneOf(env, 'ACCESS_LOG_VARIABLES', ['hashed', 'plain', 'none'] as const),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
+    importMaxRecordMb: int(env, 'IMPORT_MAX_RECORD_MB', 4, 1, 1024),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
     databaseJit: oneOf(env, 'DATABASE_JIT', ['off', 'on'] as const) === 'on',

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import { ApiKeyStore } from '../api/http/auth';
 import { buildMailtrailSchema, printMailtrailSchema } from '../api/graphql/schema';
 import { describeVerify, verifyEvidence } from '../evidence/verify';
-import { ImportService } from '../import/import-service';
+import { ImportService, importerOptionsOf } from '../import/import-service';
 import { UsageError, type Parsed } from './args';
 import { createKey, listKeys, revokeKey } from './api-key-command';
 import { createOrg, listOrgs, renameOrg } from './org-command';
@@ -61,7 +61,7 @@ export const RUN: Record<string, Run> = {
     return withDatabase(config, logger, (db) => {
       // On stderr, so that --json output stays one JSON document.
       process.stderr.write(`mailtrail: importing into ${db.description}\n`);
-      const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
+      const importer = new ImportService(db.dataSource, logger, importerOptionsOf(config));
       return runImport(importer, db.dataSource, parsed.positionals, options);
     });
   },

@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../db/database';
 import type { Logger } from '../logger';
 import { ApiKeyStore } from '../api/http/auth';
 import { startServer } from '../api/http/server';
-import { ImportService } from '../import/import-service';
+import { ImportService, importerOptionsOf } from '../import/import-service';
 import { onShutdown } from './shutdown';
 
 /** The first start creates an admin key and writes it where the README says, so GraphiQL works at once. */
@@ -47,7 +47,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     await ensureApiKey(config, db, logger);
     // Imports whose process died (crash, kill -9, power loss) show as FAILED with how to finish them: now, and
     // every minute for imports run by other processes (`mailtrail import`) while this server is up.
-    const importer = new ImportService(db.dataSource, logger, { chunkRecords: config.importChunkRecords });
+    const importer = new ImportService(db.dataSource, logger, importerOptionsOf(config));
     const markInterrupted = async () => {
       const interrupted = await importer.markInterruptedBatches().catch(() => 0);
       if (interrupted) logger.warn({ batches: interrupted }, 'marked interrupted imports as FAILED; import those files again to complete them');

@@ -12,6 +12,7 @@ import { outsideAnyRequest } from '../db/request-scope';
 import { whenDatabaseAvailable } from '../db/unavailable';
 import { ImportConnection } from './load/import-connection';
 import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
 import { ImportBatches } from './import-batches';
@@ -95,6 +96,11 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
+/** The importer's options from the configuration, the same for every entry point (CLI, server, API uploads). */
+export function importerOptionsOf(config: Pick<Config, 'importChunkRecords' | 'importMaxRecordMb'>) {
+  return { chunkRecords: config.importChunkRecords, maxRecordChars: config.importMaxRecordMb * 1024 * 1024 };
+}
+
 export class ImportService {
   /** Every read and write of import_batch. */
   readonly batches: ImportBatches;
@@ -104,6 +110,10 @@ export class ImportService {
     private readonly logger: Logger,
     private readonly opts: {
       chunkRecords: number;
+      /** A chunk's text at most, in characters (DEFAULT_CHUNK_CHARS): memory follows it, not the record count. */
+      chunkChars?: number;
+      /** The largest record accepted (DEFAULT_MAX_RECORD_CHARS); a larger one is rejected, the rest imported. */
+      maxRecordChars?: number;
       statementTimeoutMs?: number;
       /** Inputs at least this large defer index builds into empty tables (deferred-indexes.ts); 0: any input. */
       deferIndexesFromBytes?: number;
@@ -188,8 +198,8 @@ export class ImportService {
       if (inWorker) this.logger.debug({ fileName: opts.fileName }, 'preparing the file in a worker thread');
       const events =
         inWorker
-          ? preparedInWorker({ filePath: opts.filePath!, fileName: opts.fileName ?? undefined, format, chunkRecords: this.opts.chunkRecords }, { onBytes, onSkippedEntry })
-          : prepareFiles(readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format, onBytes, onSkippedEntry }), this.opts.chunkRecords);
+          ? preparedInWorker({ filePath: opts.filePath!, fileName: opts.fileName ?? undefined, format, chunkRecords: this.opts.chunkRecords, chunkChars: this.opts.chunkChars, maxRecordChars: this.opts.maxRecordChars }, { onBytes, onSkippedEntry })
+          : prepareFiles(readAuditExport(counted, { fileName: opts.fileName ?? undefined, filePath: opts.filePath, format, onBytes, onSkippedEntry, maxRecordChars: this.opts.maxRecordChars }), this.opts.chunkRecords, false, this.opts.chunkChars);
       // The file being loaded: one chunk is written while the next is prepared.
       let open: { id: string; writer: ChunkWriter; inFlight: Promise<void> | null } | null = null;
       try {

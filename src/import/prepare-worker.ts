@@ -25,6 +25,8 @@ export interface WorkerJob {
   fileName: string | undefined;
   format: ImportFormat | 'AUTO';
   chunkRecords: number;
+  chunkChars?: number;
+  maxRecordChars?: number;
 }
 
 /** What the worker posts: prepared events, plus progress, skipped zip entries, the end or an error. */
@@ -69,10 +71,11 @@ async function runJob(job: WorkerJob): Promise<void> {
       fileName: job.fileName,
       filePath: job.filePath,
       format: job.format,
+      maxRecordChars: job.maxRecordChars,
       onBytes: (n) => (readerBytes += n),
       onSkippedEntry: (entry, reason) => post({ kind: 'skipped', entry, reason }),
     });
-    for await (const event of prepareFiles(files, job.chunkRecords, true)) {
+    for await (const event of prepareFiles(files, job.chunkRecords, true, job.chunkChars)) {
       reportBytes();
       post(event);
       if (event.kind !== 'chunk') continue;

@@ -44,10 +44,25 @@ function precomputed(records: StagedRecord[]): PackedTexts | undefined {
 }
 
 /**
- * Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections.
+ * A chunk's original text, at most (characters of the records' and rows' texts). A chunk's memory follows its text
+ * (parsed objects, accesses, evidence), so a record count alone is no bound: 12,000 records listing 250 items each
+ * (21 KB a record) ran the worker out of its heap in chunks of 3,000 records. 2 MiB is ~1,300 typical records
+ * (1.65 KB): 250 MB peak RSS on a 200,000-record file against 401 MB in chunks of 5,000, for ~5 % more CPU
+ * (PERFORMANCE.md, "Importer memory").
+ */
+export const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024;
+
+/**
+ * Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections, and
+ * at most `chunkChars` characters of their text (one record over it makes a chunk of its own).
  * `precompute`: also hash message keys and pack evidence (precomputed), for a thread with time to spare.
  */
-export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunkRecords: number, precompute = false): AsyncGenerator<PrepareEvent> {
+export async function* prepareFiles(
+  files: AsyncIterable<AuditExportFile>,
+  chunkRecords: number,
+  precompute = false,
+  chunkChars = DEFAULT_CHUNK_CHARS,
+): AsyncGenerator<PrepareEvent> {
   const chunk = (records: StagedRecord[], details: StagedDetail[], rejections: Rejection[]): PrepareEvent =>
     precompute ? { kind: 'chunk', records, details, rejections, evidence: precomputed(records) } : { kind: 'chunk', records, details, rejections };
   for await (const file of files) {
@@ -56,9 +71,11 @@ export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunk
     let records: StagedRecord[] = [];
     let details: StagedDetail[] = [];
     let rejections: Rejection[] = [];
+    let chars = 0;
     for await (const event of file.events) {
       if (event.kind === 'rejection') {
         rejections.push(event.rejection);
+        chars += event.rejection.excerpt.length;
       } else if (event.kind === 'detail') {
         const source = event.detail;
         if (source.line > MAX_SOURCE_LINE) throw new Error(TOO_MANY_LINES);
@@ -66,6 +83,7 @@ export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunk
           const normalized = normalizeDetail(source);
           notes.add(normalized.notes, source.line, null);
           details.push({ detail: normalized.detail, line: source.line, rawText: source.rawText });
+          chars += source.rawText.length;
         } catch (error) {
           if (!(error instanceof NormalizationError)) throw error;
           rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawText) });
@@ -77,16 +95,18 @@ export async function* prepareFiles(files: AsyncIterable<AuditExportFile>, chunk
           const normalized = normalizeRecordWithNotes(source);
           notes.add(normalized.notes, source.line, normalized.record.recordKey);
           records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
+          chars += source.rawJson.length;
         } catch (error) {
           if (!(error instanceof NormalizationError)) throw error;
           rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });
         }
       }
-      if (records.length + details.length + rejections.length >= chunkRecords) {
+      if (records.length + details.length + rejections.length >= chunkRecords || chars >= chunkChars) {
         yield chunk(records, details, rejections);
         records = [];
         details = [];
         rejections = [];
+        chars = 0;
       }
     }
     if (records.length + details.length + rejections.length > 0) yield chunk(records, details, rejections);

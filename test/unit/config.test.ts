@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { importerOptionsOf } from '../../src/import/import-service';
 
 describe('configuration from the environment', () => {
   test('defaults bind to loopback on port 4000 and use the embedded database', () => {
@@ -19,9 +20,15 @@ describe('configuration from the environment', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a postgres:\/\//],
     ['MAX_INLINE_IMPORT_BYTES', 'lots', /expected a size such as 50mb/],
     ['MAX_QUERY_DEPTH', '1', /MAX_QUERY_DEPTH="1"/],
+    ['IMPORT_MAX_RECORD_MB', '0', /IMPORT_MAX_RECORD_MB="0" is not valid: expected a whole number from 1 to 1024/],
   ])('%s=%s is refused with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  test('the largest record an import accepts: 4 MiB unless raised', () => {
+    expect(importerOptionsOf(loadConfig({})).maxRecordChars).toBe(4 * 1024 * 1024);
+    expect(importerOptionsOf(loadConfig({ IMPORT_MAX_RECORD_MB: '64' })).maxRecordChars).toBe(64 * 1024 * 1024);
   });
 
   test('sizes accept units', () => {

@@ -19,7 +19,7 @@ import type { Logger } from '../../logger';
 import { ControlPool } from '../../db/control-pool';
 import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
 import { isDatabaseUnavailable } from '../../db/unavailable';
-import { ImportService } from '../../import/import-service';
+import { ImportService, importerOptionsOf } from '../../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
 import { createContext, type RequestContext } from '../graphql/context';
 import { admission } from './admission';
@@ -87,10 +87,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apiKeys = new ApiKeyStore(dataSource);
-  const importer = new ImportService(dataSource, logger, {
-    chunkRecords: config.importChunkRecords,
-    statementTimeoutMs: config.importStatementTimeoutMs,
-  });
+  const importer = new ImportService(dataSource, logger, { ...importerOptionsOf(config), statementTimeoutMs: config.importStatementTimeoutMs });
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   trackRequestQueries(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);

@@ -11,7 +11,7 @@
  * and re-reads from the next line, so one stray quote cannot swallow the rest of the file.
  */
 import { CR, NL, QUOTE, refill } from './chunk-buffer';
-import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
+import { DEFAULT_MAX_RECORD_CHARS, excerptOf, RAISE_RECORD_LIMIT } from './errors';
 
 export type CsvEvent =
   | { kind: 'row'; cells: string[]; line: number; /** Source text of the row (for excerpts). */ text: string }
@@ -20,7 +20,7 @@ export type CsvEvent =
 export interface CsvReadOptions {
   /** Field delimiter (one character). Default ','. */
   delimiter?: string;
-  /** Largest accepted row in UTF-16 code units. Default 32 MiB. */
+  /** Largest accepted row in UTF-16 code units. Default DEFAULT_MAX_RECORD_CHARS. */
   maxRecordChars?: number;
 }
 
@@ -179,7 +179,7 @@ export async function* readCsvRows(chunks: AsyncIterable<string>, opts: CsvReadO
         pos = out.end;
       } else if (r === R_NEED) {
         if (buf.length - pos > max) {
-          yield rejectFirstLine(`row larger than ${Math.round(max / 1024 / 1024)} MiB (or a quote that never closes)`);
+          yield rejectFirstLine(`row larger than ${Math.round(max / 1024 / 1024)} MiB (or a quote that never closes; ${RAISE_RECORD_LIMIT})`);
         } else await more(Math.max(buf.length - pos, 1));
       } else if (r === R_UNCLOSED) {
         yield rejectFirstLine('quoted field never closes (file truncated, or a stray quote)');

@@ -44,7 +44,7 @@ export interface ReadAuditExportOptions {
   onSkippedEntry?: (entryName: string, reason: string) => void;
   /** Longest wait for a file's head before it is refused (default DETECT_TIMEOUT_MS). */
   detectTimeoutMs?: number;
-  /** Largest single record (JSON value or CSV row), default 32 MiB. */
+  /** Largest single record (JSON value or CSV row), default DEFAULT_MAX_RECORD_CHARS. */
   maxRecordChars?: number;
   /** Archive caps (defaults 20 GiB decompressed, 10,000 entries). */
   maxTotalBytes?: number;

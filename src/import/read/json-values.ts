@@ -9,14 +9,14 @@
  * line that starts a record. It does not validate JSON (the caller JSON.parses each value).
  */
 import { BOM, BSLASH, COLON, COMMA, CR, LBRACE, LBRACK, NL, QUOTE, RBRACE, RBRACK, refill, SP, TAB } from './chunk-buffer';
-import { DEFAULT_MAX_RECORD_CHARS, excerptOf } from './errors';
+import { DEFAULT_MAX_RECORD_CHARS, excerptOf, RAISE_RECORD_LIMIT } from './errors';
 
 export type JsonSplitEvent =
   | { kind: 'value'; text: string; line: number }
   | { kind: 'error'; line: number; reason: string; excerpt: string };
 
 export interface SplitJsonOptions {
-  /** Largest accepted value, in UTF-16 code units (≈ bytes for ASCII JSON). Default 32 MiB. */
+  /** Largest accepted value, in UTF-16 code units (≈ bytes for ASCII JSON). Default DEFAULT_MAX_RECORD_CHARS. */
   maxValueChars?: number;
   /** Treat top-level objects as OData pages and yield the elements of their `value` array. */
   odata?: boolean;
@@ -333,7 +333,7 @@ export async function* splitJsonValues(
           yield {
             kind: 'error',
             line: oversized.line,
-            reason: done ? `record larger than ${mib(max)}` : `record larger than ${mib(max)} and input ended inside it`,
+            reason: done ? `record larger than ${mib(max)} (${RAISE_RECORD_LIMIT})` : `record larger than ${mib(max)} and input ended inside it`,
             excerpt: oversized.excerpt,
           };
           oversized = null;
@@ -423,7 +423,7 @@ export async function* splitJsonValues(
 
       if (inPage) notePageMember(framing, buf.slice(start, end));
       else if (end - start > max) {
-        yield { kind: 'error', line, reason: `record larger than ${mib(max)}`, excerpt: excerptOf(buf.slice(start, end)) };
+        yield { kind: 'error', line, reason: `record larger than ${mib(max)} (${RAISE_RECORD_LIMIT})`, excerpt: excerptOf(buf.slice(start, end)) };
       } else {
         yield { kind: 'value', text: buf.slice(start, end), line };
       }

@@ -1,0 +1,57 @@
+/**
+ * Chunks are bounded by their text as well as by their record count: memory follows the text (a chunk of 3,000
+ * records listing 250 items each ran the import worker out of its heap), so a file of large records must give
+ * smaller chunks, and nothing may be lost or repeated at the cuts.
+ */
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { prepareFiles, type PrepareEvent } from '../../src/import/prepare';
+import { readAuditExport } from '../../src/import/read';
+import { fixture } from '../support/fixtures';
+
+type Chunk = Extract<PrepareEvent, { kind: 'chunk' }>;
+
+async function chunksOf(text: string, chunkRecords: number, chunkChars?: number): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  for await (const event of prepareFiles(readAuditExport(Readable.from([Buffer.from(text)])), chunkRecords, false, chunkChars)) {
+    if (event.kind === 'chunk') chunks.push(event);
+  }
+  return chunks;
+}
+
+describe('cutting prepared records into chunks', () => {
+  const lines = fs.readFileSync(fixture('audit.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const text = lines.join('\n') + '\n';
+  const charsOf = (chunk: Chunk) => chunk.records.reduce((n, r) => n + r.rawJson.length, 0);
+  const linesOf = (chunks: Chunk[]) => chunks.flatMap((c) => c.records.map((r) => r.line));
+
+  test('a text bound cuts before the record count does, and every record is in exactly one chunk, in order', async () => {
+    const whole = await chunksOf(text, 1_000_000, Infinity);
+    expect(whole).toHaveLength(1);
+    const all = linesOf(whole);
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    const longest = Math.max(...whole[0].records.map((r) => r.rawJson.length));
+    const bound = 3 * longest;
+    const cut = await chunksOf(text, 1_000_000, bound);
+    expect(cut.length).toBeGreaterThan(1);
+    expect(linesOf(cut)).toEqual(all);
+    for (const chunk of cut) {
+      // Cut as soon as the text reaches the bound: without its last record, a chunk is under it.
+      expect(charsOf(chunk) - chunk.records[chunk.records.length - 1].rawJson.length).toBeLessThan(bound);
+    }
+    // And it did cut: no chunk holds more than the bound plus one record.
+    expect(Math.max(...cut.map(charsOf))).toBeLessThan(bound + longest);
+  });
+
+  test('one record longer than the bound is a chunk of its own, not an error', async () => {
+    const chunks = await chunksOf(text, 1_000_000, 1);
+    expect(chunks.every((c) => c.records.length + c.rejections.length === 1)).toBe(true);
+    expect(linesOf(chunks)).toEqual(linesOf(await chunksOf(text, 1_000_000, Infinity)));
+  });
+
+  test('the record count still bounds a chunk of small records', async () => {
+    const chunks = await chunksOf(text, 2, Infinity);
+    expect(chunks.every((c) => c.records.length + c.rejections.length <= 2)).toBe(true);
+    expect(chunks.length).toBeGreaterThanOrEqual(5);
+  });
+});
