@@ -293,6 +293,16 @@ function cases(m: Manifest): Case[] {
     { name: '07 import a 20-record blob', file: '07-import.graphql', variables: { content: '', fileName: 'bench-blob.json' }, diy: null },
     { name: '08 records of an app', file: '08-records-by-app.graphql', variables: { appId: m.app.clientAppId }, diy: { sql: DIY_APP, params: [m.app.clientAppId] } },
     { name: '09 mailbox overview', file: '09-mailbox.graphql', variables: { upn: m.throttled.mailbox }, diy: { sql: DIY_MAILBOX, params: [m.throttled.mailbox] } },
+    { name: '10 apps of a mailbox', file: '10-apps.graphql', variables: { mailbox: m.throttled.mailbox }, diy: null },
+    // Presumed exposure of a mailbox whose Outlook desktop synced folders all month (no session filter: every Sync).
+    { name: '11 presumed messages of a mailbox', file: '11-presumed.graphql', variables: { mailbox: m.throttled.mailbox }, diy: null },
+    { name: '12 notification list of the attack', file: '12-notification-list.graphql', variables: { mailboxes: m.attack.mailboxes, sessionIds: [m.attack.sessionId] }, diy: null },
+    {
+      name: '14 pivot and exposure without tagged',
+      file: '14-tags.graphql',
+      variables: { ips: [m.attack.clientIpSpellings[0]], apps: [], mailbox: m.attack.mailboxes[0], exclude: ['office-nat'] },
+      diy: null,
+    },
     {
       // Issue 12's dashboard target: a 30-day hourly series of one mailbox (720 buckets) by client IP, p95 < 200 ms.
       name: '13 activity, 30 days hourly',

@@ -17,6 +17,7 @@ import { NonIpClientAddresses1796006161698 } from './1796006161698-NonIpClientAd
 import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 import { NarrowAppIndex1796006400000 } from './1796006400000-NarrowAppIndex';
 import { CompactDictionaries1796006500000 } from './1796006500000-CompactDictionaries';
+import { AppBoundMessageCounts1796006600000 } from './1796006600000-AppBoundMessageCounts';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,4 +41,5 @@ export const MIGRATIONS: Function[] = [
   DeferredIndexes1796006174831,
   NarrowAppIndex1796006400000,
   CompactDictionaries1796006500000,
+  AppBoundMessageCounts1796006600000,
 ];

@@ -18,6 +18,8 @@ import type { ImportBatch, ImportSource } from '../model/import-batch.entity';
 import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
+import { recountApps } from './load/app-message-counts';
+import { LOAD_LOCK_CLASS } from './load/chunk-load';
 import { DEFER_INDEXES_FROM_BYTES, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
 import { type BatchNote } from './normalize';
@@ -263,6 +265,7 @@ export class ImportService {
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
+    await this.countApps();
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
@@ -289,6 +292,26 @@ export class ImportService {
       return await rebuildDeferredIndexes(client, false);
     } finally {
       client.release(true);
+    }
+  }
+
+  /**
+   * Counts the apps a bulk load left uncounted (app-message-counts.ts). A failure costs speed only: the API counts
+   * an uncounted app itself, and the next import retries.
+   */
+  private async countApps(): Promise<void> {
+    const started = Date.now();
+    let client: import('pg').PoolClient | null = null;
+    let failed = false;
+    try {
+      client = await this.pool.connect();
+      const counted = await recountApps(client, LOAD_LOCK_CLASS);
+      if (counted > 0) this.logger.info({ apps: counted, ms: Date.now() - started }, 'counted the messages bound through each app');
+    } catch (error) {
+      failed = true;
+      this.logger.warn({ err: error }, 'counting the messages bound through each app failed; the next import retries');
+    } finally {
+      client?.release(failed);
     }
   }
 

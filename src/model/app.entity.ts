@@ -34,4 +34,11 @@ export class App {
   /** Records in which it acted without a signed-in user (UserType Application / ServicePrincipal). */
   @Column({ name: 'app_only_record_count', type: 'integer', default: 0 })
   appOnlyRecordCount!: number;
+
+  /**
+   * Distinct messages bound through it, kept by the import (src/import/load/app-message-counts.ts); null while a
+   * bulk load has not counted it yet (the API then counts).
+   */
+  @Column({ name: 'bound_message_count', type: 'bigint', nullable: true })
+  boundMessageCount!: string | null;
 }

@@ -97,8 +97,22 @@ export class AppService {
     return groupedInKeyOrder(ids, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }
 
-  /** Distinct messages bound through each app (found through the accesses' records). */
+  /**
+   * Distinct messages bound through each app: the count the import keeps on the app row (app-message-counts.ts);
+   * an app a bulk load has not counted yet (NULL) is counted here, through its records' accesses.
+   */
   async boundMessageCountByAppKeys(appKeys: readonly string[]): Promise<number[]> {
+    const kept: { key: string; n: string | null }[] = await run(
+      this.db,
+      sql`SELECT app_id AS key, bound_message_count::text AS n FROM app WHERE org_id = ${this.orgId} AND app_id = ANY(${appKeys}::text[])`,
+    );
+    const byKey = new Map(kept.filter((r) => r.n !== null).map((r) => [r.key, Number(r.n)]));
+    const uncounted = appKeys.filter((k) => !byKey.has(k));
+    if (uncounted.length > 0) for (const [key, n] of await this.countBoundMessages(uncounted)) byKey.set(key, n);
+    return appKeys.map((k) => byKey.get(k) ?? 0);
+  }
+
+  private async countBoundMessages(appKeys: readonly string[]): Promise<Map<string, number>> {
     // Keys are lower-cased; records keep the id as written, so both spellings use the indexes.
     const spellings = [...new Set(appKeys.flatMap((k) => [k, k.toUpperCase()]))];
     const rows: { key: string; n: string }[] = await run(
@@ -108,7 +122,6 @@ export class AppService {
        WHERE r.org_id = ${this.orgId} AND (r.client_app_id = ANY(${spellings}::text[]) OR (r.client_app_id IS NULL AND r.app_id = ANY(${spellings}::text[])))
        GROUP BY 1`,
     );
-    const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
-    return appKeys.map((k) => byKey.get(k) ?? 0);
+    return new Map(rows.map((r) => [r.key, Number(r.n)]));
   }
 }

@@ -20,6 +20,7 @@ import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
+import { countNewAppMessages, MESSAGE_INDEX } from './app-message-counts';
 
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
@@ -144,8 +145,8 @@ async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<ty
   const appOnly = a.keys.map((k) => plan.apps.get(k)!.appOnly);
   const { rows } = await execute(
     client,
-    sql`INSERT INTO app AS t (org_id, app_id, first_seen, last_seen, record_count, app_only_record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${appOnly}::int[]) AS u
+    sql`INSERT INTO app AS t (org_id, app_id, first_seen, last_seen, record_count, app_only_record_count, bound_message_count)
+     SELECT ${orgId}::int, u.*, 0 FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${appOnly}::int[]) AS u
      ON CONFLICT ON CONSTRAINT uq_app_org_app_id DO UPDATE SET ${ACTIVITY_UPDATE},
        app_only_record_count = t.app_only_record_count + EXCLUDED.app_only_record_count
      RETURNING id::text, app_id AS key`,
@@ -194,7 +195,7 @@ async function resolveFolders(
  * first spelling seen (null for an item known only by its item id).
  * One statement: existing messages are looked up in the same statement that adds new ones.
  */
-async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[]): Promise<Map<string, string>> {
+async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[], inserted: Set<string>): Promise<Map<string, string>> {
   // Hashed once per key: a chunk names the same messages many times.
   const hashes = new Map<string, string>();
   const spellings = new Map<string, string | null>();
@@ -206,17 +207,22 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
-  const ids = await messageIdsByKey(client, orgId, spellings);
+  const ids = await messageIdsByKey(client, orgId, spellings, inserted);
   // By dictionary key, so writing the accesses needs no hashing.
   return new Map([...hashes].map(([dictionaryKey, key]) => [dictionaryKey, ids.get(key)!]));
 }
 
 /**
  * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
- * the first spelling seen. Existing messages are looked up by `= ANY(array)`, which always walks the unique index: a
+ * the first spelling seen, and its id goes into `inserted` when given. Existing messages are looked up by `= ANY(array)`, which always walks the unique index: a
  * join against the keys let the planner hash the whole dictionary on every chunk, so the load slowed as it grew.
  */
-export async function messageIdsByKey(client: PoolClient, orgId: number, spellings: Map<string, string | null>): Promise<Map<string, string>> {
+export async function messageIdsByKey(
+  client: PoolClient,
+  orgId: number,
+  spellings: Map<string, string | null>,
+  inserted?: Set<string>,
+): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
   const ids = await storedMessageIds(client, orgId, [...spellings.keys()]);
   const missing = [...spellings.keys()].filter((key) => !ids.has(key));
@@ -228,7 +234,10 @@ export async function messageIdsByKey(client: PoolClient, orgId: number, spellin
      ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
      RETURNING id::text, encode(key_hash, 'hex') AS key`,
   );
-  for (const r of rows as { id: string; key: string }[]) ids.set(r.key, r.id);
+  for (const r of rows as { id: string; key: string }[]) {
+    ids.set(r.key, r.id);
+    inserted?.add(r.id);
+  }
   // Loads of one organisation hold its advisory lock, so nothing else adds these keys meanwhile; if a writer that
   // does not take it did, its rows are read back here.
   const raced = missing.filter((key) => !ids.has(key));
@@ -268,6 +277,20 @@ async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeo
   );
 }
 
+/** The (app key, message id) pairs of the accesses a chunk writes (records with a mailbox, as `derived` below). */
+function appMessagePairs(fresh: StagedRecord[], ids: { mailbox?: string }[], messageIds: Map<string, string>): Map<string, Set<string>> {
+  const pairs = new Map<string, Set<string>>();
+  for (let i = 0; i < fresh.length; i++) {
+    const r = fresh[i].record;
+    const app = appKey(r);
+    if (!app || !ids[i].mailbox || r.messageAccesses.length === 0) continue;
+    let messages = pairs.get(app);
+    if (!messages) pairs.set(app, (messages = new Set()));
+    for (const a of r.messageAccesses) messages.add(messageIds.get(a.dictionaryKey)!);
+  }
+  return pairs;
+}
+
 export interface ChunkLoadResult {
   inserted: number;
   unattributedBindRecords: number;
@@ -288,7 +311,8 @@ export async function loadChunk(
   lookup = true,
   prepacked?: { records: readonly StagedRecord[]; evidence: PackedTexts },
 ): Promise<ChunkLoadResult> {
-  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOAD_LOCK_CLASS, orgId]);
+  // Whether app counts can be kept by index now (app-message-counts.ts), asked under the lock in the same round trip.
+  const { rows: locked } = await client.query('SELECT pg_advisory_xact_lock($1, $2), to_regclass($3) IS NOT NULL AS indexed', [LOAD_LOCK_CLASS, orgId, MESSAGE_INDEX]);
   const identity = await resolveIdentities(client, orgId, records, lookup);
   const plan = planChunk(identity.fresh, new Set());
   const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
@@ -299,7 +323,8 @@ export async function loadChunk(
   const clientIpIds = await upsertClientIps(client, orgId, plan);
   const appIds = await upsertApps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
-  const messageIds = await resolveMessages(client, orgId, plan.fresh);
+  const newMessages = new Set<string>();
+  const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages);
   const { rows: idRows } = await client.query(
     "SELECT nextval(pg_get_serial_sequence('audit_record', 'id'))::text AS id FROM generate_series(1, $1)",
     [plan.fresh.length],
@@ -315,6 +340,9 @@ export async function loadChunk(
       app: appIds.get(appKey(r) ?? ''),
     };
   });
+
+  // Before this chunk's accesses are written: the check looks for earlier ones.
+  await countNewAppMessages(client, orgId, appMessagePairs(plan.fresh, ids, messageIds), newMessages, locked[0].indexed);
 
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
