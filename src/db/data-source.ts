@@ -6,12 +6,6 @@ import { ENTITIES } from '../model';
 import { QueryCounter } from './query-counter';
 
 /**
- * The TypeORM data source: schema comes only from migrations (synchronize is off). `statementTimeoutMs` bounds
- * every statement of its pool (import work raises it on its own connection, see import-connection.ts). `jit: false`
- * turns PostgreSQL's JIT off for the pool's connections in the startup packet (no extra statement per connection):
- * JIT compiling cost more than it saved on the API's short statements.
- */
-/**
  * pg's parser of a bigint's text tests it against a regular expression and answers the text either way: ids are
  * handed over as the text PostgreSQL sent (a page of 500 accesses has 4,000 of them).
  */
@@ -22,6 +16,12 @@ const TYPES = {
     oid === INT8 && format !== 'binary' ? keepText : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
 };
 
+/**
+ * The TypeORM data source: schema comes only from migrations (synchronize is off). `statementTimeoutMs` bounds
+ * every statement of its pool (import work raises it on its own connection, see import-connection.ts). `jit: false`
+ * turns PostgreSQL's JIT off for the pool's connections in the startup packet (no extra statement per connection):
+ * JIT compiling cost more than it saved on the API's short statements.
+ */
 export function createDataSource(
   url: string,
   opts: { poolSize?: number; applicationName?: string; statementTimeoutMs?: number; jit?: boolean; onPoolError?: (error: Error) => void } = {},
