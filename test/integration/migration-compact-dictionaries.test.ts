@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { messageKey } from '../../src/import/normalize/message-id';
+import { undoMigrationsThrough } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 
 const record = (i: number, items: object[]) => ({
@@ -49,13 +50,7 @@ describe('migration CompactDictionaries', () => {
   test('keys written before it are shortened in place: the same messages are found and not added again', async () => {
     const ds = t.db.dataSource;
     // The store as it was before: later migrations undone first (each has its own down), then this one.
-    const undone: string[] = [];
-    while (!undone.includes('CompactDictionaries1796006500000') && undone.length < 20) {
-      const [last] = await ds.query('SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1');
-      await ds.undoLastMigration({ transaction: 'each' });
-      undone.push(last.name);
-    }
-    expect(undone).toContain('CompactDictionaries1796006500000');
+    await undoMigrationsThrough(ds, 'CompactDictionaries1796006500000');
     const first = write('first.ndjson', [
       record(1, [{ InternetMessageId: '<one@Mail.EXAMPLE.com>' }, { InternetMessageId: '<two@example.com>' }]),
       record(2, [{ Id: 'LgAAAAA-item-without-an-id' }]),

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { undoMigrationsThrough } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 
 const record = (i: number, ip: string, sessionId: string, mailbox: string) => ({
@@ -61,13 +62,7 @@ describe('migration NonIpClientAddresses', () => {
     });
     const ds = t.db.dataSource;
     // Later migrations are undone first (each has its own down), then this one.
-    const undone: string[] = [];
-    while (!undone.includes('NonIpClientAddresses1796006161698') && undone.length < 20) {
-      const [last] = await ds.query('SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1');
-      await ds.undoLastMigration({ transaction: 'each' });
-      undone.push(last.name);
-    }
-    expect(undone).toContain('NonIpClientAddresses1796006161698');
+    await undoMigrationsThrough(ds, 'NonIpClientAddresses1796006161698');
     expect(await ds.query(`SELECT count(*)::int AS n FROM audit_record WHERE client_ip_id IS NULL AND client_ip_raw IS NOT NULL`)).toEqual([{ n: 3 }]);
     expect(await ds.query(`SELECT host(address) AS a FROM client_ip`)).toEqual([{ a: '203.0.113.9' }]);
 

@@ -41,3 +41,18 @@ export async function createTestDatabase(opts: { migrate?: boolean; statementTim
     },
   };
 }
+
+/**
+ * Undoes migrations, latest first (each by its own down), until `name` is undone too: the store as it was before
+ * that migration. Returns the names undone, latest first.
+ */
+export async function undoMigrationsThrough(dataSource: DataSource, name: string): Promise<string[]> {
+  const undone: string[] = [];
+  while (!undone.includes(name)) {
+    const [last] = await dataSource.query('SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1');
+    if (!last) throw new Error(`${name} is not among the applied migrations`);
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    undone.push(last.name);
+  }
+  return undone;
+}
