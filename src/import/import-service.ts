@@ -265,7 +265,7 @@ export class ImportService {
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
-    await this.countApps();
+    await this.countUncountedApps();
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
@@ -296,10 +296,11 @@ export class ImportService {
   }
 
   /**
-   * Counts the apps a bulk load left uncounted (app-message-counts.ts). A failure costs speed only: the API counts
-   * an uncounted app itself, and the next import retries.
+   * Counts the apps a bulk load left uncounted (app-message-counts.ts): after each import, and on the server's
+   * minute when an interrupted bulk load's indexes were built again. A failure costs speed only: the API counts an
+   * uncounted app itself, and the next call retries.
    */
-  private async countApps(): Promise<void> {
+  async countUncountedApps(): Promise<void> {
     const started = Date.now();
     let client: import('pg').PoolClient | null = null;
     let failed = false;

@@ -132,6 +132,14 @@ describe('App.boundMessageCount kept by the import', () => {
     expect(await apps.boundMessageCountByAppKeys(keys)).toEqual([41, 1, 0]);
   });
 
+  test('apps an interrupted bulk load left uncounted are counted by the server\'s periodic pass', async () => {
+    const [{ id: orgId }] = await db.dataSource.query("SELECT id FROM organization WHERE name LIKE 'apps-chunks-%' AND name NOT LIKE 'apps-chunks-api-%'");
+    const truth = await counted(orgId);
+    await db.dataSource.query('UPDATE app SET bound_message_count = NULL WHERE org_id = $1', [orgId]);
+    await new ImportService(db.dataSource, logger, { chunkRecords: 2 }).countUncountedApps();
+    expect(await kept(orgId)).toEqual(truth);
+  });
+
   test('the AppBoundMessageCounts migration fills the counts of what is stored', async () => {
     const orgs: { id: number }[] = await db.dataSource.query("SELECT id FROM organization WHERE name LIKE 'apps-%' ORDER BY id");
     expect(orgs.length).toBe(3);
