@@ -107,6 +107,7 @@ async function main(): Promise<void> {
   const manifest: Manifest = (await dataSource.query('SELECT manifest FROM bench_meta'))[0].manifest;
   const cases: Record<string, { file: string; variables: Record<string, unknown> }> = {
     '01 sessions of an attacker IP': { file: '01-sessions-by-ip.graphql', variables: { ip: manifest.attack.clientIpSpellings[1] } },
+    '01 sessions of the office NAT': { file: '01-sessions-by-ip.graphql', variables: { ip: manifest.natIp } },
     '02 one session': { file: '02-session.graphql', variables: { sessionId: manifest.attack.sessionId } },
     '04 exposure to the attacker': { file: '04-exposure.graphql', variables: { mailbox: manifest.attack.mailboxes[0], sessionIds: [manifest.attack.sessionId] } },
     '05 one message': { file: '05-message.graphql', variables: { id: manifest.sharedMessage.internetMessageId } },
