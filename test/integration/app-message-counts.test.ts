@@ -10,27 +10,21 @@ import pino from 'pino';
 import { AppService } from '../../src/api/services/app.service';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { fixture, newOrganization } from '../support/fixtures';
+import { bindRecord, fixture, newOrganization, writeNdjson } from '../support/fixtures';
 
 const OWA = '00000002-0000-0ff1-ce00-000000000000';
 const TOOL = '7C1E2D3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F'; // as some exports write it: upper case
 
 let n = 0;
-const bind = (app: { ClientAppId?: string; AppId?: string }, messages: string[], mailbox = 'alice@example.com') => ({
-  CreationTime: `2025-09-01T10:${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`,
-  Id: `a5000000-0000-4000-8000-${String(n++).padStart(12, '0')}`,
-  Operation: 'MailItemsAccessed',
-  RecordType: 50,
-  Workload: 'Exchange',
-  UserId: mailbox,
-  MailboxOwnerUPN: mailbox,
-  ClientIPAddress: '203.0.113.7',
-  SessionId: 's-apps',
-  ...app,
-  OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-  Folders: [{ Id: 'inbox', Path: '\\Inbox', FolderItems: messages.map((m) => ({ InternetMessageId: `<${m}@example.com>` })) }],
-  OperationCount: messages.length,
-});
+const bind = (app: { ClientAppId?: string; AppId?: string }, messages: string[], mailbox = 'alice@example.com') =>
+  bindRecord({
+    id: `a5000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    creationTime: `2025-09-01T10:${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n++ % 60).padStart(2, '0')}`,
+    mailbox,
+    sessionId: 's-apps',
+    app,
+    items: messages.map((m) => ({ InternetMessageId: `<${m}@example.com>` })),
+  });
 
 describe('App.boundMessageCount kept by the import', () => {
   let db: TestDatabase;
@@ -45,11 +39,7 @@ describe('App.boundMessageCount kept by the import', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const write = (name: string, records: object[]) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    return file;
-  };
+  const write = (name: string, records: object[]) => writeNdjson(dir, name, records);
   /** What the kept counts must equal: distinct messages over the stored accesses of each app's records. */
   const counted = (orgId: number) =>
     db.dataSource.query(

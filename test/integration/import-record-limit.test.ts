@@ -10,22 +10,15 @@ import path from 'node:path';
 import pino from 'pino';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { newOrganization } from '../support/fixtures';
+import { bindRecord, newOrganization, writeNdjson } from '../support/fixtures';
 
-const record = (i: number, items: number) => ({
-  CreationTime: `2025-08-01T0${i}:00:00`,
-  Id: `8e000000-0000-4000-8000-00000000000${i}`,
-  Operation: 'MailItemsAccessed',
-  RecordType: 50,
-  Workload: 'Exchange',
-  UserId: 'alice@example.com',
-  MailboxOwnerUPN: 'alice@example.com',
-  ClientIPAddress: '203.0.113.9',
-  SessionId: 's-limit',
-  OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-  Folders: [{ Id: 'inbox', Path: '\\Inbox', FolderItems: Array.from({ length: items }, (_, k) => ({ InternetMessageId: `<limit${i}.${k}@example.com>` })) }],
-  OperationCount: items,
-});
+const record = (i: number, items: number) =>
+  bindRecord({
+    id: `8e000000-0000-4000-8000-00000000000${i}`,
+    creationTime: `2025-08-01T0${i}:00:00`,
+    sessionId: 's-limit',
+    items: Array.from({ length: items }, (_, k) => ({ InternetMessageId: `<limit${i}.${k}@example.com>` })),
+  });
 
 describe('the largest record an import accepts', () => {
   let db: TestDatabase;
@@ -34,9 +27,8 @@ describe('the largest record an import accepts', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-record-limit-'));
-    file = path.join(dir, 'limit.ndjson');
     // ~3 KB, ~40 KB (over the limit below), ~3 KB.
-    fs.writeFileSync(file, [record(1, 50), record(2, 1000), record(3, 50)].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    file = writeNdjson(dir, 'limit.ndjson', [record(1, 50), record(2, 1000), record(3, 50)]);
   });
   afterAll(async () => {
     await db.drop();

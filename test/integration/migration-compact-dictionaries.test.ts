@@ -9,32 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { messageKey } from '../../src/import/normalize/message-id';
 import { undoMigrationsThrough } from '../support/database';
+import { bindRecord, writeNdjson } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 
-const record = (i: number, items: object[]) => ({
-  CreationTime: `2025-07-01T0${i}:00:00`,
-  Id: `7d000000-0000-4000-8000-00000000000${i}`,
-  Operation: 'MailItemsAccessed',
-  RecordType: 50,
-  UserType: 0,
-  Workload: 'Exchange',
-  UserId: 'alice@example.com',
-  MailboxOwnerUPN: 'alice@example.com',
-  ClientIPAddress: '203.0.113.9',
-  SessionId: 's-compact',
-  OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-  Folders: [{ Id: 'inbox', Path: '\\Inbox', FolderItems: items }],
-  OperationCount: items.length,
-});
+const record = (i: number, items: object[]) =>
+  bindRecord({ id: `7d000000-0000-4000-8000-00000000000${i}`, creationTime: `2025-07-01T0${i}:00:00`, sessionId: 's-compact', items });
 
 describe('migration CompactDictionaries', () => {
   let t: TestServer;
   let dir: string;
-  const write = (name: string, records: object[]) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    return file;
-  };
+  const write = (name: string, records: object[]) => writeNdjson(dir, name, records);
   beforeAll(async () => {
     t = await startTestServer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-compact-'));

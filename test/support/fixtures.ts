@@ -34,3 +34,41 @@ export async function modelCounts(dataSource: DataSource, orgId: number) {
   );
   return row as Record<string, number>;
 }
+
+/**
+ * A MailItemsAccessed Bind record (its AuditData) listing `items` as FolderItems of the Inbox, for tests that write
+ * their own files. `app` adds ClientAppId / AppId.
+ */
+export function bindRecord(r: {
+  id: string;
+  creationTime: string;
+  items: object[];
+  mailbox?: string;
+  sessionId?: string;
+  app?: { ClientAppId?: string; AppId?: string };
+}) {
+  const mailbox = r.mailbox ?? 'alice@example.com';
+  return {
+    CreationTime: r.creationTime,
+    Id: r.id,
+    Operation: 'MailItemsAccessed',
+    RecordType: 50,
+    UserType: 0,
+    Workload: 'Exchange',
+    UserId: mailbox,
+    MailboxOwnerUPN: mailbox,
+    ClientIPAddress: '203.0.113.9',
+    SessionId: r.sessionId ?? 's-test',
+    ...r.app,
+    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+    Folders: [{ Id: 'inbox', Path: '\\Inbox', FolderItems: r.items }],
+    OperationCount: r.items.length,
+  };
+}
+
+/** Writes records as NDJSON to `dir/name`; returns the path. */
+export function writeNdjson(dir: string, name: string, records: object[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
+}
