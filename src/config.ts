@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MAX_RECORD_CHARS } from './import/read/errors';
 
 /** The project's own folder (the one with package.json), found from the installed code, wherever it is run from. */
 function findProjectRoot(from: string): string {
@@ -134,7 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 100, 1, 1_000_000),
     accessLogVariables: oneOf(env, 'ACCESS_LOG_VARIABLES', ['hashed', 'plain', 'none'] as const),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
-    importMaxRecordMb: int(env, 'IMPORT_MAX_RECORD_MB', 4, 1, 1024),
+    importMaxRecordMb: int(env, 'IMPORT_MAX_RECORD_MB', DEFAULT_MAX_RECORD_CHARS / (1024 * 1024), 1, 1024),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
     databaseJit: oneOf(env, 'DATABASE_JIT', ['off', 'on'] as const) === 'on',
