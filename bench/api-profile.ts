@@ -2,9 +2,10 @@
  * Where the time of one API request goes: contract 01 on the attacker IP by default, against a database loaded by
  * bench:query.
  *
- *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"] [--explain] [--top 40] [--cpuprofile FILE]
+ *   npm run bench:profile -- [--db mailtrail_bench] [--runs 100] [--case "01 sessions of an attacker IP"] [--explain] [--top 40] [--cpuprofile FILE] [--statements FILE]
  *
  * --explain also prints each statement's plan (EXPLAIN ANALYZE, costs and timing off), to check its indexes.
+ * --statements FILE writes the request's statements with their parameters as JSON, to run them by hand (psql, EXPLAIN).
  * --top N also lists the N functions with the most self time in the CPU profile of `http`; --cpuprofile FILE saves
  * that profile (Chrome DevTools and speedscope open it).
  *
@@ -201,6 +202,8 @@ async function main(): Promise<void> {
   await stages.execute();
   const statements = captured;
   captured = null;
+  const statementsFile = argValue(argv, '--statements');
+  if (statementsFile) fs.writeFileSync(statementsFile, JSON.stringify(statements, null, 2));
   const replay = new Client({ connectionString: url.toString() });
   await replay.connect();
   const replayed: number[] = [];

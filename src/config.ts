@@ -62,6 +62,8 @@ export interface Config {
    * compiling them cost ~0.4 s each on plans the planner judged expensive (docs/PERFORMANCE.md, "JIT").
    */
   databaseJit: boolean;
+  /** The API's reads as named statements, parsed once per connection (DATABASE_PREPARE, on by default; prepared-statements.ts). */
+  databasePrepare: boolean;
   /** Largest GraphQL request body from a reader key, and largest query document from any key (bytes). */
   maxQueryBytes: number;
   /** An upload (POST /imports) that sends nothing for this long is dropped (ms); uploads have no total time limit. */
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 3_600_000, 0, 86_400_000),
     databaseJit: oneOf(env, 'DATABASE_JIT', ['off', 'on'] as const) === 'on',
+    databasePrepare: oneOf(env, 'DATABASE_PREPARE', ['on', 'off'] as const) === 'on',
     maxQueryBytes: bytes(env, 'MAX_QUERY_BYTES', 256 * 1024),
     uploadIdleTimeoutMs: int(env, 'UPLOAD_IDLE_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     maxRunningQueries: int(env, 'MAX_RUNNING_QUERIES', Math.max(2, os.availableParallelism()), 1, 1000),

@@ -41,7 +41,8 @@ export function createDataSource(
     extra: {
       types: TYPES,
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
-      ...(opts.jit === false ? { options: '-c jit=off' } : {}),
+      // Set in the startup packet, no statement per connection. Custom plans for named statements: see prepared-statements.ts.
+      options: [...(opts.jit === false ? ['-c jit=off'] : []), '-c plan_cache_mode=force_custom_plan'].join(' '),
     },
     // An idle connection the server closed (restart, crash) is dropped by the pool and replaced on next use.
     ...(opts.onPoolError ? { poolErrorHandler: opts.onPoolError } : {}),

@@ -3,6 +3,7 @@
  * fragments, and parameters are numbered ($1, $2, ...) once, when the statement is executed. Text gets into a
  * fragment only from template literals in our code or through `sql.ident`, so no input can become SQL.
  */
+import { markPreparable } from './prepared-statements';
 
 /** One fragment: `strings` around `values` (always strings.length === values.length + 1); no nested fragments. */
 export class Sql {
@@ -74,9 +75,11 @@ export interface RowSource {
 }
 
 /**
- * Runs a SELECT (or INSERT ... RETURNING) and answers its rows. A pg client answers a result object instead: use
+ * Runs a SELECT (or INSERT ... RETURNING) and answers its rows; the server's pool sends its text as a named statement
+ * (prepared-statements.ts). A pg client answers a result object instead: use
  * `client.query(s.text, s.values)`; TypeORM answers an UPDATE or DELETE with [rows, count].
  */
 export async function run<Row = Record<string, unknown>>(db: RowSource, statement: Sql): Promise<Row[]> {
+  markPreparable(statement.text);
   return (await db.query(statement.text, statement.values)) as Row[];
 }

@@ -18,6 +18,7 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ControlPool } from '../../db/control-pool';
 import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
+import { prepareMarkedStatements } from '../../db/prepared-statements';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { ImportService, importerOptionsOf } from '../../import/import-service';
 import { ApiKeyStore, keyFromHeaders, roleAllows, type Principal } from './auth';
@@ -90,6 +91,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const importer = new ImportService(dataSource, logger, { ...importerOptionsOf(config), statementTimeoutMs: config.importStatementTimeoutMs });
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   trackRequestQueries(pool);
+  if (config.databasePrepare) prepareMarkedStatements(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);
   const schema = await buildMailtrailSchema();
   const documentLimitsRefusal = documentLimitChecker(schema, {
