@@ -54,7 +54,10 @@ const originalQuery = Client.prototype.query;
 // Every statement TypeORM sends goes through pg's Client.query; time its round trip while `spans` collects.
 Client.prototype.query = function timedQuery(this: Client, ...args: unknown[]) {
   const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  if (captured && typeof args[0] === 'string') captured.push({ text: args[0], values: (args[1] as unknown[]) ?? [] });
+  // A named (prepared) statement comes as one config object: { name, text, values }.
+  const config = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { text?: unknown; values?: unknown[] }) : null;
+  const text = typeof args[0] === 'string' ? args[0] : config?.text;
+  if (captured && typeof text === 'string') captured.push({ text, values: ((config ? config.values : args[1]) as unknown[]) ?? [] });
   if (spans && result && typeof (result as Promise<unknown>).then === 'function') {
     const span = { start: now(), end: 0 };
     spans.push(span);

@@ -84,6 +84,32 @@ describe('the access log', () => {
     await rowFor(`route = 'GET /access-log' AND status = 200`);
   });
 
+  test('rows are written in batches: one INSERT for a burst of requests, read back through the API at once', async () => {
+    const burst = 5;
+    await Promise.all(Array.from({ length: burst }, () => t.gql('query Burst { __typename }', undefined, { key: reader })));
+    // Reading the log writes what is pending first: all five are listed without waiting for the batch timer.
+    const { body } = await t.gql('{ accessLog(first: 500, keyName: "the reader") { edges { node { operation at } } } }');
+    const listed = body.data.accessLog.edges.filter((e: any) => e.node.operation === 'Burst');
+    expect(listed).toHaveLength(burst);
+    // Each row keeps its request's own time, not the time of the batch.
+    for (const e of listed) expect(Date.now() - Date.parse(e.node.at)).toBeLessThan(60_000);
+    // Rows written by one INSERT share its transaction id (two at most, should the batch timer fire mid-burst).
+    const writes = await t.db.dataSource.query(`SELECT DISTINCT xmin::text FROM access_log WHERE operation = 'Burst'`);
+    expect(writes.length).toBeLessThanOrEqual(2);
+  });
+
+  test('rows still pending when the server stops are written', async () => {
+    const own = await startTestServer({ RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      await own.gql('query LastBeforeStop { __typename }');
+      await own.server.stop();
+      const [row] = await own.db.dataSource.query(`SELECT route, status FROM access_log WHERE operation = 'LastBeforeStop'`);
+      expect(row).toEqual({ route: 'POST /graphql', status: 200 });
+    } finally {
+      await own.db.drop();
+    }
+  });
+
   test('nobody can change it: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
     for (const statement of ['UPDATE access_log SET status = 200', 'DELETE FROM access_log', 'TRUNCATE access_log']) {
       await expect(t.db.dataSource.query(statement)).rejects.toThrow(/append-only/);

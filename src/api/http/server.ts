@@ -32,7 +32,7 @@ import { documentLimitChecker, queryLimitsPlugin } from '../graphql/query-limits
 import { roleGatePlugin } from '../graphql/role-gate';
 import { sendError, sendRetryLater } from './http-errors';
 import { rateLimit } from './rate-limit';
-import { accessEntryOf, accessLog } from './access-log';
+import { AccessLogWriter, accessEntryOf, accessLog } from './access-log';
 import { accessLogRouter } from './access-log-route';
 import { listenForKeyChanges } from './key-changes';
 import { requestLogPlugin } from './request-log';
@@ -156,7 +156,8 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const readerJson = express.json({ limit: config.maxQueryBytes });
   const importerJson = express.json({ limit: importBodyLimit });
   const perKeyRate = rateLimit({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
-  const logAccess = accessLog(pool, logger);
+  const accessLogWriter = new AccessLogWriter(pool, logger);
+  const logAccess = accessLog(accessLogWriter);
   // One admission queue for everything that executes queries (/graphql and the REST mirror).
   const admit = admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries });
   const inRequestScope = (_req: Request, res: Response, next: NextFunction) => {
@@ -289,6 +290,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
     restRouters: rest,
     async stop() {
       await apollo.stop();
+      await accessLogWriter.stop();
       await control.close();
       await keyChanges.close();
     },

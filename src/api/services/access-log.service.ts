@@ -1,6 +1,7 @@
-/** Reads of the access log (writes are access-log.ts's, after each answer): oldest first, of the caller's org. */
+/** Reads of the access log (writes are access-log.ts's, batched after the answers): oldest first, of the caller's org. */
 import type { DataSource } from 'typeorm';
 import { sql } from '../../db/sql';
+import { flushAccessLogs } from '../http/access-log';
 import { keysetPage, timeKey } from './keyset';
 import { withinSql, type TimeRange } from './time-range';
 
@@ -40,7 +41,9 @@ export class AccessLogService {
     private readonly orgId: number,
   ) {}
 
-  page(filter: AccessLogFilter, limit: number, after: string | null | undefined) {
+  async page(filter: AccessLogFilter, limit: number, after: string | null | undefined) {
+    // Requests already answered by this process are in the log before it is read (their rows are written in batches).
+    await flushAccessLogs();
     return keysetPage({
       db: this.db,
       from: sql`access_log l`,
