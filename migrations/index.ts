@@ -18,6 +18,7 @@ import { DeferredIndexes1796006174831 } from './1796006174831-DeferredIndexes';
 import { NarrowAppIndex1796006400000 } from './1796006400000-NarrowAppIndex';
 import { CompactDictionaries1796006500000 } from './1796006500000-CompactDictionaries';
 import { AppBoundMessageCounts1796006600000 } from './1796006600000-AppBoundMessageCounts';
+import { SessionAccessCounts1796006700000 } from './1796006700000-SessionAccessCounts';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -42,4 +43,5 @@ export const MIGRATIONS: Function[] = [
   NarrowAppIndex1796006400000,
   CompactDictionaries1796006500000,
   AppBoundMessageCounts1796006600000,
+  SessionAccessCounts1796006700000,
 ];

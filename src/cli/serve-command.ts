@@ -52,11 +52,11 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       const interrupted = await importer.markInterruptedBatches().catch(() => 0);
       if (interrupted) logger.warn({ batches: interrupted }, 'marked interrupted imports as FAILED; import those files again to complete them');
       // Search indexes such an import had deferred (a bulk load into empty tables) are built again, in the background.
-      // Then the apps it left uncounted are counted (nothing to do, one small query, when there are none).
+      // Then the apps and sessions it left uncounted are counted (nothing to do, one small query, when there are none).
       void importer.rebuildLeftoverIndexes().then(
         async (built) => {
           if (built) logger.warn({ indexes: built }, 'built the search indexes an interrupted import had deferred');
-          await importer.countUncountedApps();
+          await importer.countUncounted();
         },
         (err) => logger.warn({ err }, 'building the search indexes an interrupted import had deferred failed; retrying in a minute'),
       );

@@ -19,6 +19,7 @@ import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import { recountApps } from './load/app-message-counts';
+import { recountSessions } from './load/session-counts';
 import { LOAD_LOCK_CLASS } from './load/chunk-load';
 import { DEFER_INDEXES_FROM_BYTES, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
@@ -265,7 +266,7 @@ export class ImportService {
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
-    await this.countUncountedApps();
+    await this.countUncounted();
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
@@ -296,21 +297,26 @@ export class ImportService {
   }
 
   /**
-   * Counts the apps a bulk load left uncounted (app-message-counts.ts): after each import, and on the server's
-   * minute when an interrupted bulk load's indexes were built again. A failure costs speed only: the API counts an
-   * uncounted app itself, and the next call retries.
+   * Counts the apps and sessions an import left uncounted (app-message-counts.ts, session-counts.ts): after each
+   * import, and on the server's minute for imports that died. A failure costs speed only: the API counts an uncounted
+   * app or session itself, and the next call retries.
    */
-  async countUncountedApps(): Promise<void> {
+  async countUncounted(): Promise<void> {
+    await this.keepCounts('apps', recountApps, 'counted the messages bound through each app');
+    await this.keepCounts('sessions', recountSessions, "counted each session's message accesses");
+  }
+
+  private async keepCounts(what: string, recount: (client: import('pg').PoolClient, lockClass: number) => Promise<number>, done: string): Promise<void> {
     const started = Date.now();
     let client: import('pg').PoolClient | null = null;
     let failed = false;
     try {
       client = await this.pool.connect();
-      const counted = await recountApps(client, LOAD_LOCK_CLASS);
-      if (counted > 0) this.logger.info({ apps: counted, ms: Date.now() - started }, 'counted the messages bound through each app');
+      const counted = await recount(client, LOAD_LOCK_CLASS);
+      if (counted > 0) this.logger.info({ [what]: counted, ms: Date.now() - started }, done);
     } catch (error) {
       failed = true;
-      this.logger.warn({ err: error }, 'counting the messages bound through each app failed; the next import retries');
+      this.logger.warn({ err: error }, `keeping the counts of ${what} failed; the next import retries (the API counts meanwhile)`);
     } finally {
       client?.release(failed);
     }

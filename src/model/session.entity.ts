@@ -39,4 +39,14 @@ export class Session {
 
   @Column({ name: 'record_count', type: 'integer', default: 0 })
   recordCount!: number;
+
+  /**
+   * Its message accesses and the distinct messages they bound, kept by the import (src/import/load/session-counts.ts);
+   * null while an import that touched it has not counted it yet (the API then counts).
+   */
+  @Column({ name: 'message_access_count', type: 'bigint', nullable: true })
+  messageAccessCount!: string | null;
+
+  @Column({ name: 'bound_message_count', type: 'bigint', nullable: true })
+  boundMessageCount!: string | null;
 }

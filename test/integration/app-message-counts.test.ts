@@ -9,7 +9,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { AppService } from '../../src/api/services/app.service';
 import { ImportService } from '../../src/import/import-service';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, undoMigrationsThrough, type TestDatabase } from '../support/database';
 import { bindRecord, fixture, newOrganization, writeNdjson } from '../support/fixtures';
 
 const OWA = '00000002-0000-0ff1-ce00-000000000000';
@@ -126,16 +126,14 @@ describe('App.boundMessageCount kept by the import', () => {
     const [{ id: orgId }] = await db.dataSource.query("SELECT id FROM organization WHERE name LIKE 'apps-chunks-%' AND name NOT LIKE 'apps-chunks-api-%'");
     const truth = await counted(orgId);
     await db.dataSource.query('UPDATE app SET bound_message_count = NULL WHERE org_id = $1', [orgId]);
-    await new ImportService(db.dataSource, logger, { chunkRecords: 2 }).countUncountedApps();
+    await new ImportService(db.dataSource, logger, { chunkRecords: 2 }).countUncounted();
     expect(await kept(orgId)).toEqual(truth);
   });
 
   test('the AppBoundMessageCounts migration fills the counts of what is stored', async () => {
     const orgs: { id: number }[] = await db.dataSource.query("SELECT id FROM organization WHERE name LIKE 'apps-%' ORDER BY id");
     expect(orgs.length).toBe(3);
-    const [last] = await db.dataSource.query('SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1');
-    expect(last.name).toBe('AppBoundMessageCounts1796006600000');
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsThrough(db.dataSource, 'AppBoundMessageCounts1796006600000');
     await db.dataSource.runMigrations({ transaction: 'each' });
     for (const { id } of orgs) expect(await kept(id)).toEqual(await counted(id));
   });

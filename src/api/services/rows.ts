@@ -64,7 +64,8 @@ export function mailboxFromRow(r: Row): MailboxType {
   };
 }
 
-export const SESSION_COLUMNS = (a: string) => columns(a, ['id', 'session_id', 'kind', 'entra_session_id', 'first_seen', 'last_seen', 'record_count']);
+export const SESSION_COLUMNS = (a: string) =>
+  columns(a, ['id', 'session_id', 'kind', 'entra_session_id', 'first_seen', 'last_seen', 'record_count', 'message_access_count', 'bound_message_count']);
 
 export function sessionFromRow(r: Row): SessionType {
   return {
@@ -75,6 +76,8 @@ export function sessionFromRow(r: Row): SessionType {
     firstSeen: date(r.first_seen),
     lastSeen: date(r.last_seen),
     recordCount: num(r.record_count),
+    keptMessageAccessCount: r.message_access_count == null ? null : num(r.message_access_count),
+    keptBoundMessageCount: r.bound_message_count == null ? null : num(r.bound_message_count),
   };
 }
 

@@ -21,6 +21,7 @@ import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
 import { countNewAppMessages, MESSAGE_INDEX } from './app-message-counts';
+import { SESSION_COUNTS_STALE } from './session-counts';
 
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
@@ -99,7 +100,7 @@ async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnTyp
     client,
     sql`INSERT INTO session AS t (org_id, session_id, kind, entra_session_id, first_seen, last_seen, record_count)
      SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${kinds}::varchar[], ${entra}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
-     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE},
+     ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE}, ${SESSION_COUNTS_STALE},
        entra_session_id = COALESCE(t.entra_session_id, EXCLUDED.entra_session_id)
      RETURNING id::text, session_id AS key`,
   );

@@ -15,6 +15,8 @@ export interface PageRequest {
   after: string | null;
   /** The client selected totalCount (a hint: the count may then come with the page, see countWithPage). */
   wantsTotal?: boolean;
+  /** The parent's total, when it is kept (Session.messageAccessCount): then nothing counts it. */
+  knownTotal?: number;
 }
 
 export type PagedChildLoader<Row> = DataLoader<PageRequest, ConnectionResult<Row>, string>;
@@ -39,6 +41,7 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
       // Siblings in one response share first/after: group by them, one query per group.
       const groups = new Map<string, PageRequest[]>();
       for (const r of requests) {
+        if (r.knownTotal !== undefined) counts.prime(r.parentId, r.knownTotal);
         const key = `${r.first}|${r.after ?? ''}`;
         const group = groups.get(key);
         if (group) group.push(r);
@@ -56,7 +59,7 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
         }
         const parentIds = [...new Set(group.map((r) => r.parentId))];
         const keyset = cursor ? sql` AND (${sortColumn}, t.id) > (${cursor[0]}::${sql.ident(spec.sort.type)}, ${cursor[1]}::bigint)` : sql.empty;
-        const withTotal = !!spec.countWithPage && !cursor && group.some((r) => r.wantsTotal);
+        const withTotal = !!spec.countWithPage && !cursor && group.some((r) => r.wantsTotal && r.knownTotal === undefined);
         const total = withTotal ? sql`, count(*) OVER () AS __total` : sql.empty;
         const page = spec.widen
           ? spec.widen(

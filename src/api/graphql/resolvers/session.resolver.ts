@@ -81,7 +81,7 @@ export class SessionResolver {
 
   @FieldResolver(() => Int, { description: 'distinct messages bound in this session' })
   boundMessageCount(@Root() session: SessionType, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.boundMessageCountBySession.load(session.id);
+    return session.keptBoundMessageCount ?? ctx.loaders.boundMessageCountBySession.load(session.id);
   }
 
   @FieldResolver(() => Int, { description: 'sum of OperationCount over its Bind records' })
@@ -105,7 +105,9 @@ export class SessionResolver {
     @Args() page: PageArgs,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.messageAccesses.bySession.load(pageOf(session.id, page, info));
+    const request = pageOf(session.id, page, info);
+    if (session.keptMessageAccessCount !== null) request.knownTotal = session.keptMessageAccessCount;
+    return ctx.loaders.messageAccesses.bySession.load(request);
   }
 
   @FieldResolver(() => [FolderSyncType], { description: 'Whole folders it synced, oldest first.' })

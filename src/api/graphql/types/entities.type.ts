@@ -59,6 +59,9 @@ export class SessionType extends SeenActivity {
   @Field(() => String, { nullable: true, description: 'The AADSessionId its records carry besides SessionId: the Entra sign-in it belongs to.' })
   entraSessionId!: string | null;
 
+  /** Its message accesses and distinct bound messages as the import keeps them; null until counted (session-counts.ts). */
+  keptMessageAccessCount!: number | null;
+  keptBoundMessageCount!: number | null;
 }
 
 @ObjectType('App', { description: 'An application that acted on mail: ClientAppId, else AppId (lower-case).' })
