@@ -17,11 +17,12 @@ export interface Latency {
 }
 
 /** Times `fn`: one first call, then `warmup` unmeasured calls, then `runs` measured ones (milliseconds). */
-export async function timeCalls(runs: number, warmup: number, fn: () => Promise<void>): Promise<Latency> {
+/** Times `fn`: its wall time, or the milliseconds it answers (a client that measured the call itself). */
+export async function timeCalls(runs: number, warmup: number, fn: () => Promise<void | number>): Promise<Latency> {
   const once = async () => {
     const t0 = process.hrtime.bigint();
-    await fn();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
+    const measured = await fn();
+    return typeof measured === 'number' ? measured : Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const first = await once();
   for (let i = 0; i < warmup; i++) await fn();

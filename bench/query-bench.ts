@@ -31,6 +31,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { ApiKeyStore } from '../src/api/http/auth';
 import { startServer } from '../src/api/http/server';
+import { startHttpClient } from './http-client';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
@@ -391,6 +392,8 @@ async function main(): Promise<void> {
   const [meta] = await dataSource.query("SELECT to_jsonb(m) - 'manifest' AS load FROM bench_meta m");
   const server = await startServer({ config, dataSource, logger: pino({ level: 'silent' }) });
   const key = await new ApiKeyStore(dataSource).create({ name: 'query bench', role: 'admin' });
+  // The client runs in a worker thread, as a separate process would (http-client.ts).
+  const client = await startHttpClient();
   const contractDir = path.resolve(__dirname, '../../contract');
   const diyDb = o.apiOnly ? null : new Client({ connectionString: url });
   await diyDb?.connect();
@@ -406,10 +409,11 @@ async function main(): Promise<void> {
     const counter = dataSource.logger as unknown as { count: number };
     const ask = async () => {
       const before = counter.count;
-      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-      const json = (await res.json()) as { errors?: unknown[] };
+      const answer = await client.post(`${server.url}/graphql`, { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body);
+      const json = answer.json as { errors?: unknown[] };
       if (json.errors) throw new Error(`${c.name}: ${JSON.stringify(json.errors).slice(0, 500)}`);
       statements = counter.count - before;
+      return answer.ms;
     };
     const api = await timeCalls(o.runs, o.warmup, ask);
     const diy = c.diy;
@@ -422,6 +426,7 @@ async function main(): Promise<void> {
   }
   duck?.close();
   await diyDb?.end();
+  await client.close();
   await server.stop();
   await dataSource.destroy();
 

@@ -84,7 +84,7 @@ describe('session counts kept by the import', () => {
       "INSERT INTO import_batch (org_id, file_name, status, source) VALUES ($1, 'still-running.ndjson', 'RUNNING', 'cli') RETURNING id",
       [orgId],
     );
-    const importer = new ImportService(db.dataSource, logger);
+    const importer = new ImportService(db.dataSource, logger, { chunkRecords: 2 });
     await importer.countUncounted();
     expect((await kept(orgId)).every((s: { messages: number | null }) => s.messages === null)).toBe(true);
     await db.dataSource.query("UPDATE import_batch SET status = 'FAILED', finished_at = now() WHERE id = $1", [running.id]);
