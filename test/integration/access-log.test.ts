@@ -91,7 +91,7 @@ describe('the access log', () => {
     const { body } = await t.gql('{ accessLog(first: 500, keyName: "the reader") { edges { node { operation at } } } }');
     const listed = body.data.accessLog.edges.filter((e: any) => e.node.operation === 'Burst');
     expect(listed).toHaveLength(burst);
-    // Each row keeps its request's own time, not the time of the batch.
+    // Each row keeps its answer's own time, not the time of the batch.
     for (const e of listed) expect(Date.now() - Date.parse(e.node.at)).toBeLessThan(60_000);
     // Rows written by one INSERT share its transaction id (two at most, should the batch timer fire mid-burst).
     const writes = await t.db.dataSource.query(`SELECT DISTINCT xmin::text FROM access_log WHERE operation = 'Burst'`);

@@ -136,7 +136,7 @@ const writers = new Set<AccessLogWriter>();
 /**
  * Writes access_log rows in batches: one INSERT per ACCESS_LOG_FLUSH_MS instead of one statement and commit per
  * request (measured on contract 01: ~0.8 ms of machine CPU and up to 1.6 ms of median latency per request,
- * docs/PERFORMANCE.md). A row's `at` is its request's start, whenever it is written. Reading the log flushes first
+ * docs/PERFORMANCE.md). A row's `at` is when its answer was sent, not when the batch was written. Reading the log flushes first
  * (flushAccessLogs), and stopping the server flushes what is pending; a crash loses at most the last 200 ms of
  * rows, as it already lost a row whose answer had been sent but not yet logged.
  */
@@ -197,12 +197,13 @@ export async function flushAccessLogs(): Promise<void> {
 /** Express middleware (after authentication): queues the row when the answer has been sent or abandoned. */
 export function accessLog(writer: AccessLogWriter) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const at = new Date();
     const started = process.hrtime.bigint();
     const entry: AccessEntry = { operation: null, variables: null, rows: null };
     res.locals.accessLog = entry;
     const principal = (req as Request & { principal: Principal }).principal;
     res.once('close', () => {
+      // When the answer was sent (or abandoned): what the row's insert time was before rows were batched.
+      const at = new Date();
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       // A client gone before the answer is recorded as 499 (nginx's "client closed request").
       const status = res.writableFinished ? res.statusCode : 499;
