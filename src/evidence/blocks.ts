@@ -7,9 +7,13 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 
-export const RECORDS_PER_BLOCK = 64;
-/** Quality 3: ~5× smaller than the text at >100k records/s on one core (issue 13's measurements). */
-const QUALITY = 3;
+/**
+ * 128 records at quality 4: 225 bytes per record at 9.1 µs of one core, reading one record back 0.2 ms (20,000
+ * generated records); 64 at quality 3 was 242 bytes at 7.4 µs. Quality 5 saved 13 more bytes for 75 % more CPU.
+ * Blocks written with other sizes stay readable: each record points at its own block, offset and length.
+ */
+export const RECORDS_PER_BLOCK = 128;
+const QUALITY = 4;
 
 export interface EvidenceBlock {
   /** The id of the block's first record: record ids are unique, so block ids need no sequence of their own. */

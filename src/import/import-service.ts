@@ -21,7 +21,7 @@ import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import { recountApps } from './load/app-message-counts';
 import { recountSessions } from './load/session-counts';
 import { LOAD_LOCK_CLASS } from './load/chunk-load';
-import { DEFER_INDEXES_FROM_BYTES, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
+import { DEFER_INDEXES_FROM_BYTES, compactHashOrderedIndexes, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
 import { type BatchNote } from './normalize';
 import { prepareFiles } from './prepare';
@@ -247,8 +247,11 @@ export class ImportService {
         batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts, opts.fileName, fileDigest, message)));
       }
     } finally {
-      // Whatever happened, the indexes are built again before the import returns.
-      if (deferred) await this.rebuildIndexes(connection!.client, true);
+      // Whatever happened, the indexes are built again before the import returns, and the dictionaries' compacted.
+      if (deferred) {
+        await this.rebuildIndexes(connection!.client, true);
+        await this.compactIndexes(connection!.client);
+      }
       connection?.close();
     }
     // Readers may stop early (a zip read in place from its path, a refusal, a failure). Never wait for the rest of a
@@ -283,6 +286,17 @@ export class ImportService {
       if (built > 0) this.logger.info({ indexes: built, ms: Date.now() - started }, 'built the deferred search indexes');
     } catch (error) {
       this.logger.warn({ err: error }, 'building deferred search indexes failed; the next import or server start retries');
+    }
+  }
+
+  /** After a bulk load: a failure costs disk (the indexes stay as the load left them), not evidence. */
+  private async compactIndexes(client: import('pg').PoolClient): Promise<void> {
+    const started = Date.now();
+    try {
+      await compactHashOrderedIndexes(client);
+      this.logger.info({ ms: Date.now() - started }, 'rebuilt the record-key and message-key indexes compactly');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'rebuilding the record-key and message-key indexes failed; they stay as the load left them');
     }
   }
 

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Up to 64 records' original text, brotli-compressed together (src/evidence/blocks.ts). The id is the id of the
- * block's first record; each audit_record says which block, offset and length hold its bytes.
+ * Up to RECORDS_PER_BLOCK records' original text (128; 64 in blocks written before), brotli-compressed together
+ * (src/evidence/blocks.ts). The id is the id of the block's first record; each audit_record says which block, offset
+ * and length hold its bytes.
  */
 @Entity({ name: 'evidence_block' })
 export class EvidenceBlock {

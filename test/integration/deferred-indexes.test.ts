@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { ImportService, type ImportProgress } from '../../src/import/import-service';
-import { DEFERRABLE_TABLES } from '../../src/import/load/deferred-indexes';
+import { DEFERRABLE_TABLES, HASH_ORDERED_INDEXES } from '../../src/import/load/deferred-indexes';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { newOrganization } from '../support/fixtures';
 import { makeBulkBindRecords, toNdjson } from '../fixtures/generate.cjs';
@@ -20,6 +20,14 @@ const indexesOf = async (db: TestDatabase): Promise<string[]> =>
       [DEFERRABLE_TABLES],
     )
   ).map((r: { indexname: string }) => r.indexname);
+
+/** Each hash-ordered unique index's file and validity: a rebuild gives it a new file. */
+const dictionaryIndexes = (db: TestDatabase): Promise<{ name: string; file: string; valid: boolean }[]> =>
+  db.dataSource.query(
+    `SELECT c.relname AS name, pg_relation_filenode(c.oid)::text AS file, i.indisvalid AS valid
+     FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname LIKE ANY($1) ORDER BY c.relname`,
+    [HASH_ORDERED_INDEXES.map((n) => `${n}%`)],
+  );
 
 const deferredRows = async (db: TestDatabase): Promise<number> => Number((await db.dataSource.query('SELECT count(*) AS n FROM deferred_index'))[0].n);
 
@@ -57,6 +65,7 @@ describe('index builds deferred for a bulk load into empty tables', () => {
   test('the search indexes are missing while the load runs and all back when it ends', async () => {
     const importer = new ImportService(db.dataSource, logger, { chunkRecords: 20, deferIndexesFromBytes: 0 });
     const orgId = await newOrganization(db.dataSource, 'bulk');
+    const dictionariesBefore = await dictionaryIndexes(db);
     const run = importByHand(importer, orgId, lines('bulk@contoso.com', 100));
     await run.firstChunkLoaded();
     const during = await indexesOf(db);
@@ -70,6 +79,10 @@ describe('index builds deferred for a bulk load into empty tables', () => {
     expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 100 });
     expect(await indexesOf(db)).toEqual(all);
     expect(await deferredRows(db)).toBe(0);
+    // The unique indexes the load filled in hash order were rebuilt (new files), valid, with no leftover copy.
+    const dictionariesAfter = await dictionaryIndexes(db);
+    expect(dictionariesAfter.map((i) => [i.name, i.valid])).toEqual(HASH_ORDERED_INDEXES.map((n) => [n, true]));
+    for (const [i, index] of dictionariesAfter.entries()) expect(index.file).not.toBe(dictionariesBefore[i].file);
   });
 
   test('an import that fails midway still builds them again', async () => {
@@ -89,11 +102,14 @@ describe('index builds deferred for a bulk load into empty tables', () => {
   test('tables that already hold records (any organisation) keep their indexes during a load', async () => {
     const importer = new ImportService(db.dataSource, logger, { chunkRecords: 20, deferIndexesFromBytes: 0 });
     await importer.importContent(lines('first@contoso.com', 5).join('\n'), { orgId: await newOrganization(db.dataSource, 'first'), source: 'cli', fileName: 'a.ndjson' });
+    const dictionariesBefore = await dictionaryIndexes(db);
     const run = importByHand(importer, await newOrganization(db.dataSource, 'second'), lines('second@contoso.com', 100));
     await run.firstChunkLoaded();
     expect(await indexesOf(db)).toEqual(all);
     run.finish();
     expect((await run.done)[0]).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 100 });
+    // Nor is anything rebuilt after it: only a bulk load into empty tables compacts the dictionaries.
+    expect(await dictionaryIndexes(db)).toEqual(dictionariesBefore);
   });
 
   test('indexes left deferred by an importer that died are built by the next import, small or not', async () => {

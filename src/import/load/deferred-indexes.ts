@@ -100,6 +100,34 @@ export async function rebuildDeferredIndexes(client: PoolClient, holdingLock = f
   }
 }
 
+/**
+ * Unique indexes a load fills in the order of hashed or random keys (a message's key hash, a record's Id), so page
+ * splits leave their pages ~70 % full. Measured at 1M records: 107 and 89 MB, 83 and 68 MB rebuilt (45 bytes per
+ * record less), in 3.6 s. They cannot be deferred (the load relies on them), so a bulk load rebuilds them at its end.
+ */
+export const HASH_ORDERED_INDEXES = ['uq_audit_record_org_key', 'uq_message_org_key'] as const;
+
+/**
+ * Rebuilds HASH_ORDERED_INDEXES compactly, CONCURRENTLY: the API's reads and other imports go on meanwhile. A failed
+ * rebuild leaves an invalid copy (`<name>_ccnew`), dropped here before the error is passed on; the index itself
+ * stays as it was, so a failure costs disk, never a lookup.
+ */
+export async function compactHashOrderedIndexes(client: PoolClient): Promise<void> {
+  await client.query('SET statement_timeout = 0');
+  try {
+    for (const name of HASH_ORDERED_INDEXES) {
+      try {
+        await client.query(`REINDEX INDEX CONCURRENTLY ${quoteIdent(name)}`);
+      } catch (error) {
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(`${name}_ccnew`)}`).catch(() => undefined);
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('RESET statement_timeout').catch(() => undefined);
+  }
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
