@@ -19,7 +19,7 @@ import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import { recountApps } from './load/app-message-counts';
-import { recountSessions } from './load/session-counts';
+import { compactSessions, recountSessions } from './load/session-counts';
 import { LOAD_LOCK_CLASS } from './load/chunk-load';
 import { DEFER_INDEXES_FROM_BYTES, compactHashOrderedIndexes, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
@@ -272,6 +272,7 @@ export class ImportService {
     // Statistics first: the counts are planned on them (after a bulk load there are none yet).
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     await this.countUncounted();
+    if (deferred) await this.compactSessionTable();
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }
@@ -298,6 +299,19 @@ export class ImportService {
       this.logger.info({ ms: Date.now() - started }, 'rebuilt the record-key and message-key indexes compactly');
     } catch (error) {
       this.logger.warn({ err: error }, 'rebuilding the record-key and message-key indexes failed; they stay as the load left them');
+    }
+  }
+
+  /** After a bulk load's session count (session-counts.ts): a failure costs disk, not evidence. */
+  private async compactSessionTable(): Promise<void> {
+    let client: import('pg').PoolClient | null = null;
+    try {
+      client = await this.pool.connect();
+      await compactSessions(client);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'compacting the session table after a bulk load failed; it stays as it is, only larger');
+    } finally {
+      client?.release();
     }
   }
 

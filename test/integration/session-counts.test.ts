@@ -52,8 +52,12 @@ describe('session counts kept by the import', () => {
     const orgId = await newOrganization(db.dataSource, 'sessions-bulk');
     const file = writeNdjson(dir, 'bulk.ndjson', [bind('s-1', ['m1', 'm2']), bind('s-1', ['m2', 'm3']), bind('s-2', ['m1']), bind('s-1', ['m1'])]);
     const importer = new ImportService(db.dataSource, logger, { chunkRecords: 2, deferIndexesFromBytes: 0 });
+    const sessionFile = async () => (await db.dataSource.query("SELECT pg_relation_filenode('session')::text AS f"))[0].f;
+    const before = await sessionFile();
     const [batch] = await importer.importFile(file, { orgId, source: 'cli' });
     expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 4]);
+    // The count rewrote every session row; the table was then rewritten compactly (a new file).
+    expect(await sessionFile()).not.toBe(before);
     expect(await kept(orgId)).toEqual([
       { session_id: 's-1', accesses: 5, messages: 3 },
       { session_id: 's-2', accesses: 1, messages: 1 },
@@ -66,8 +70,8 @@ describe('session counts kept by the import', () => {
     const first = [bind('s-a', ['m1', 'm2']), bind('s-b', ['m2']), bind('s-a', ['m3']), bind('s-a', ['m1'], 'bob@example.com')];
     await importer.importFile(writeNdjson(dir, 'first.ndjson', first), { orgId, source: 'cli' });
     expect(await kept(orgId)).toEqual(await counted(orgId));
-    // A later file: two repeated records, new ones for a known session and a new session.
-    const second = [first[0], first[2], bind('s-a', ['m4', 'm1']), bind('s-c', ['m9', 'm9'])];
+    // A later file: two repeated records, new ones for a known session and two new sessions.
+    const second = [first[0], first[2], bind('s-a', ['m4', 'm1']), bind('s-c', ['m9', 'm9']), bind('s-d', ['m5'])];
     await importer.importFile(writeNdjson(dir, 'second.ndjson', second), { orgId, source: 'cli' });
     expect(await kept(orgId)).toEqual(await counted(orgId));
     expect((await kept(orgId)).find((s: { session_id: string }) => s.session_id === 's-a')).toEqual({ session_id: 's-a', accesses: 6, messages: 4 });
@@ -79,6 +83,12 @@ describe('session counts kept by the import', () => {
   test('sessions left uncounted are counted by the periodic pass, but not while an import of their organisation runs', async () => {
     const [{ id: orgId }] = await db.dataSource.query("SELECT id FROM organization WHERE name LIKE 'sessions-chunks-%'");
     const truth = await counted(orgId);
+    expect(truth).toHaveLength(4);
+    // One session of four uncounted: counted on its own ...
+    await db.dataSource.query("UPDATE session SET message_access_count = NULL, bound_message_count = NULL WHERE org_id = $1 AND session_id = 's-a'", [orgId]);
+    await new ImportService(db.dataSource, logger, { chunkRecords: 2 }).countUncounted();
+    expect(await kept(orgId)).toEqual(truth);
+    // ... all of them: in one pass over the organisation's accesses.
     await db.dataSource.query('UPDATE session SET message_access_count = NULL, bound_message_count = NULL WHERE org_id = $1', [orgId]);
     const [running] = await db.dataSource.query(
       "INSERT INTO import_batch (org_id, file_name, status, source) VALUES ($1, 'still-running.ndjson', 'RUNNING', 'cli') RETURNING id",
