@@ -21,13 +21,14 @@ interface Answer {
   id: number;
   ms: number;
   status: number;
-  body: string;
+  /** The answer's GraphQL errors as JSON, if it has any (the answer itself stays in the worker). */
+  errors?: string;
   error?: string;
 }
 
 export interface HttpClient {
-  /** POSTs `body`; answers the status, the response text and the milliseconds from sending to the parsed answer. */
-  post(url: string, headers: Record<string, string>, body: string): Promise<{ ms: number; status: number; json: unknown }>;
+  /** POSTs `body`; answers the status, the answer's errors (JSON text) if any, and the ms from sending to the parsed answer. */
+  post(url: string, headers: Record<string, string>, body: string): Promise<{ ms: number; status: number; errors?: string }>;
   close(): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export async function startHttpClient(): Promise<HttpClient> {
     post(url, headers, body) {
       const id = next++;
       return new Promise((resolve, reject) => {
-        waiting.set(id, (a) => (a.error ? reject(new Error(a.error)) : resolve({ ms: a.ms, status: a.status, json: JSON.parse(a.body) })));
+        waiting.set(id, (a) => (a.error ? reject(new Error(a.error)) : resolve({ ms: a.ms, status: a.status, errors: a.errors })));
         worker.postMessage({ id, url, headers, body } satisfies Ask);
       });
     },
@@ -65,14 +66,14 @@ if (!isMainThread && parentPort) {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          // Parsed here, as a client would before using the answer; sent on as text (the main thread parses it again, untimed).
-          JSON.parse(text);
-          port.postMessage({ id: ask.id, ms: Number(process.hrtime.bigint() - t0) / 1e6, status: res.statusCode ?? 0, body: text } satisfies Answer);
+          // Parsed here, as a client would before using the answer; only its errors go back to the server's thread.
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown[] };
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          port.postMessage({ id: ask.id, ms, status: res.statusCode ?? 0, errors: answer.errors ? JSON.stringify(answer.errors) : undefined } satisfies Answer);
         });
       },
     );
-    req.on('error', (err) => port.postMessage({ id: ask.id, ms: 0, status: 0, body: '', error: err.message } satisfies Answer));
+    req.on('error', (err) => port.postMessage({ id: ask.id, ms: 0, status: 0, error: err.message } satisfies Answer));
     req.end(ask.body);
   });
 }
