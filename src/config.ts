@@ -50,6 +50,8 @@ export interface Config {
   rateLimitBurst: number;
   /** How the access log keeps GraphQL variables: hashed values (default), plain values, or none. */
   accessLogVariables: 'hashed' | 'plain' | 'none';
+  /** Access log rows wait at most this long to be written together (ms; 0 = each at once). */
+  accessLogFlushMs: number;
   /** Number of records staged and merged per transaction while importing (a chunk also stops at 2 MiB of text: prepare.ts). */
   importChunkRecords: number;
   /** The largest record an import accepts, in MiB (a larger one is rejected; memory is ~40x a record). */
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 100, 1, 1_000_000),
     accessLogVariables: oneOf(env, 'ACCESS_LOG_VARIABLES', ['hashed', 'plain', 'none'] as const),
+    accessLogFlushMs: int(env, 'ACCESS_LOG_FLUSH_MS', 200, 0, 60_000),
     importChunkRecords: int(env, 'IMPORT_CHUNK_RECORDS', 5000, 100, 1_000_000),
     importMaxRecordMb: int(env, 'IMPORT_MAX_RECORD_MB', DEFAULT_MAX_RECORD_CHARS / (1024 * 1024), 1, 1024),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),

@@ -116,7 +116,10 @@ describe('faults: database restarts and killed imports', () => {
 
   test('a database restart during an HTTP import fails that import cleanly; the server stays up and recovers', async () => {
     const port = await freePort();
-    const server: ChildProcess = spawn(process.execPath, [BIN, 'serve'], { env: { ...env(), PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...env(), PORT: String(port), ACCESS_LOG_FLUSH_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
@@ -143,6 +146,14 @@ describe('faults: database restarts and killed imports', () => {
         })();
       });
       const id = await runningBatch();
+      // Answered, its access-log row waiting for its batch (ACCESS_LOG_FLUSH_MS below) when the database goes down.
+      const before = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query BeforeTheRestart { __typename }' }),
+      });
+      expect(before.status).toBe(200);
+      const answeredAt = Date.now();
       await pg.stop();
       // Liveness does not depend on the database; readiness says it is gone.
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -163,7 +174,8 @@ describe('faults: database restarts and killed imports', () => {
         expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(((await rest.json()) as any).errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
       }
-      await sleep(500);
+      // Down for long enough that the waiting row's batch (1.5 s after its answer) finds the database gone.
+      await sleep(Math.max(500, 3_000 - (Date.now() - answeredAt)));
       await pg.start();
 
       const answer = await upload;
@@ -182,6 +194,12 @@ describe('faults: database restarts and killed imports', () => {
       expect(done).toMatchObject({ status: 'SUCCEEDED', recordsRead: bigRecords, recordsInserted: bigRecords - failed.records_inserted });
       expect(done.duplicates).toBe(failed.records_inserted);
       expect(await modelIsExact()).toEqual({ records: bigRecords, keys: bigRecords, inserted: bigRecords });
+      // A row that was waiting when the database went down is written once it is back (kept and retried, not lost).
+      const logged = await until('the row of the request made just before the restart', async () =>
+        (await query(`SELECT route, status FROM access_log WHERE operation = 'BeforeTheRestart'`))[0],
+      30_000);
+      expect(logged).toEqual({ route: 'POST /graphql', status: 200 });
+      expect(log).toMatch(/access log rows wait for the database/);
       expect(log).not.toMatch(/Unhandled|ECONNRESET.*\n.*at /);
     } finally {
       server.kill('SIGTERM');

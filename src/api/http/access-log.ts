@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Pool } from 'pg';
 import { outsideAnyRequest } from '../../db/request-scope';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import type { Logger } from '../../logger';
 import type { Principal } from './auth';
 
@@ -127,18 +128,21 @@ interface AccessRow {
   durationMs: number;
 }
 
-/** Rows wait at most this long, or until this many are pending, before one INSERT writes them. */
-export const ACCESS_LOG_FLUSH_MS = 200;
+/** Rows wait until this many are pending, or ACCESS_LOG_FLUSH_MS (config, 200 ms by default), before one INSERT. */
 export const ACCESS_LOG_FLUSH_ROWS = 200;
+/** While the database is unreachable, rows are kept (up to this many) and tried again this often. */
+export const ACCESS_LOG_MAX_PENDING = 10_000;
+export const ACCESS_LOG_RETRY_MS = 5_000;
 
 const writers = new Set<AccessLogWriter>();
 
 /**
- * Writes access_log rows in batches: one INSERT per ACCESS_LOG_FLUSH_MS instead of one statement and commit per
- * request (measured on contract 01: ~0.8 ms of machine CPU and up to 1.6 ms of median latency per request,
- * docs/PERFORMANCE.md). A row's `at` is when its answer was sent, not when the batch was written. Reading the log flushes first
- * (flushAccessLogs), and stopping the server flushes what is pending; a crash loses at most the last 200 ms of
- * rows, as it already lost a row whose answer had been sent but not yet logged.
+ * Writes access_log rows in batches: one INSERT per `flushMs` (ACCESS_LOG_FLUSH_MS) instead of one statement and commit per
+ * request (on contract 01 up to 1.6 ms of median latency, docs/PERFORMANCE.md, "Sixth session"). A row's `at` is
+ * when its answer was sent, not when its batch was written. Reading the log writes what is pending first
+ * (flushAccessLogs), and stopping the server writes the rest. While the database is unreachable the rows wait and
+ * are tried again (a restart loses none of them, up to ACCESS_LOG_MAX_PENDING); a crash of this process loses at most
+ * the last 200 ms of rows.
  */
 export class AccessLogWriter {
   private pending: AccessRow[] = [];
@@ -148,14 +152,15 @@ export class AccessLogWriter {
   constructor(
     private readonly pool: Pool,
     private readonly logger: Logger,
+    private readonly flushMs = 200,
   ) {
     writers.add(this);
   }
 
   add(row: AccessRow): void {
     this.pending.push(row);
-    if (this.pending.length >= ACCESS_LOG_FLUSH_ROWS) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), ACCESS_LOG_FLUSH_MS).unref();
+    if (this.pending.length >= ACCESS_LOG_FLUSH_ROWS || this.flushMs === 0) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushMs).unref();
   }
 
   /** Writes every pending row; resolves when they (and any earlier batch) are in the table or have been reported. */
@@ -184,7 +189,14 @@ export class AccessLogWriter {
         ),
       );
     } catch (err) {
-      this.logger.error({ err, rows: rows.length, routes: [...new Set(column('route'))] }, 'could not write access log rows');
+      if (isDatabaseUnavailable(err) && this.pending.length + rows.length <= ACCESS_LOG_MAX_PENDING) {
+        // Kept in order ahead of newer rows, and tried again: an outage of the database loses no row.
+        this.pending = [...rows, ...this.pending];
+        this.timer ??= setTimeout(() => void this.flush(), ACCESS_LOG_RETRY_MS).unref();
+        this.logger.warn({ err, rows: this.pending.length }, 'access log rows wait for the database');
+        return;
+      }
+      this.logger.error({ err, rows: rows.length, routes: [...new Set(column('route'))] }, 'could not write access log rows; they are lost');
     }
   }
 }

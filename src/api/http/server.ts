@@ -156,7 +156,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const readerJson = express.json({ limit: config.maxQueryBytes });
   const importerJson = express.json({ limit: importBodyLimit });
   const perKeyRate = rateLimit({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
-  const accessLogWriter = new AccessLogWriter(pool, logger);
+  const accessLogWriter = new AccessLogWriter(pool, logger, config.accessLogFlushMs);
   const logAccess = accessLog(accessLogWriter);
   // One admission queue for everything that executes queries (/graphql and the REST mirror).
   const admit = admission({ maxRunning: config.maxRunningQueries, maxWaiting: config.maxWaitingQueries });
