@@ -19,7 +19,7 @@ import { ImportBatches } from './import-batches';
 import { ChunkWriter } from './load/chunk-writer';
 import { refreshStatisticsAfterImport } from './load/refresh-statistics';
 import { recountApps } from './load/app-message-counts';
-import { compactSessions, recountSessions } from './load/session-counts';
+import { TouchedSessions, compactSessions, recountSessions } from './load/session-counts';
 import { LOAD_LOCK_CLASS } from './load/chunk-load';
 import { DEFER_INDEXES_FROM_BYTES, compactHashOrderedIndexes, deferIndexes, rebuildDeferredIndexes } from './load/deferred-indexes';
 import type { ChunkTotals } from './load/chunk-writer';
@@ -185,6 +185,7 @@ export class ImportService {
     let failure: Error | null = null;
     let connection: ImportConnection | null = null;
     let deferred = false;
+    const touched = new TouchedSessions();
     try {
       connection = await ImportConnection.open(this.pool, this.opts.statementTimeoutMs ?? 0);
       // Indexes an importer that died had deferred are built before anything else (no-op when there are none).
@@ -211,7 +212,7 @@ export class ImportService {
             const fileName = event.entryName ? `${opts.fileName ?? 'upload'}:${event.entryName}` : opts.fileName;
             const batchId = await connection.createBatch(opts, fileName, event.format, fileDigest);
             batchIds.push(batchId);
-            open = { id: batchId, writer: new ChunkWriter(connection, opts.orgId, batchId), inFlight: null };
+            open = { id: batchId, writer: new ChunkWriter(connection, opts.orgId, batchId, touched), inFlight: null };
           } else if (event.kind === 'chunk') {
             const batch = open!;
             if (batch.inFlight) await batch.inFlight;
@@ -271,7 +272,7 @@ export class ImportService {
     const batches = await whenDatabaseAvailable(() => this.batches.ofImport(batchIds));
     // Statistics first: the counts are planned on them (after a bulk load there are none yet).
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
-    await this.countUncounted();
+    await this.countUncounted({ orgId: opts.orgId, sessions: touched });
     if (deferred) await this.compactSessionTable();
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
@@ -327,12 +328,12 @@ export class ImportService {
 
   /**
    * Counts the apps and sessions an import left uncounted (app-message-counts.ts, session-counts.ts): after each
-   * import, and on the server's minute for imports that died. A failure costs speed only: the API counts an uncounted
-   * app or session itself, and the next call retries.
+   * import (its own sessions, `touched`), and on the server's minute for imports that died (every organisation's).
+   * A failure costs speed only: the API counts an uncounted app or session itself, and the next pass retries.
    */
-  async countUncounted(): Promise<void> {
+  async countUncounted(touched?: { orgId: number; sessions: TouchedSessions }): Promise<void> {
     await this.keepCounts('apps', recountApps, 'counted the messages bound through each app');
-    await this.keepCounts('sessions', recountSessions, "counted each session's message accesses");
+    await this.keepCounts('sessions', (client, lockClass) => recountSessions(client, lockClass, touched), "counted each session's message accesses");
   }
 
   private async keepCounts(what: string, recount: (client: import('pg').PoolClient, lockClass: number) => Promise<number>, done: string): Promise<void> {

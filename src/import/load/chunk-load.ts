@@ -297,6 +297,8 @@ export interface ChunkLoadResult {
   unattributedBindRecords: number;
   /** Records kept although their Id was taken by a record with other content (record-identity.ts). */
   conflicts: { line: number; key: string }[];
+  /** Ids of the sessions the chunk touched: their kept counts are to be made again (session-counts.ts). */
+  sessions: string[];
 }
 
 /**
@@ -317,7 +319,7 @@ export async function loadChunk(
   const identity = await resolveIdentities(client, orgId, records, lookup);
   const plan = planChunk(identity.fresh, new Set());
   const conflicts = identity.conflicts.map((c) => ({ line: c.line, key: c.record.recordKey.replace(/#[0-9a-f]{64}$/, '') }));
-  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts };
+  if (plan.fresh.length === 0) return { inserted: 0, unattributedBindRecords: 0, conflicts, sessions: [] };
 
   const mailboxIds = plan.mailboxes.size ? await upsertMailboxes(client, orgId, plan) : new Map<string, string>();
   const sessionIds = await upsertSessions(client, orgId, plan);
@@ -414,5 +416,5 @@ export async function loadChunk(
   await upsertLinks(client, orgId, 'client_ip_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.clientIp, id.mailbox])));
   await upsertLinks(client, orgId, 'app_mailbox', linkActivity(plan.fresh, ids.map((id) => [id.app, id.mailbox])));
 
-  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords, conflicts };
+  return { inserted: plan.fresh.length, unattributedBindRecords: plan.unattributedBindRecords, conflicts, sessions: [...sessionIds.values()] };
 }

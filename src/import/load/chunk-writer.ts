@@ -17,6 +17,7 @@ import type { StagedRecord } from './chunk-plan';
 import { loadDetailChunk, type StagedDetail } from './detail-load';
 import type { ImportConnection } from './import-connection';
 import { storableRecord } from './nul-text';
+import type { TouchedSessions } from './session-counts';
 
 export interface ChunkTotals {
   read: number;
@@ -55,6 +56,8 @@ export class ChunkWriter {
     private readonly connection: ImportConnection,
     private readonly orgId: number,
     private readonly batchId: string,
+    /** Where the sessions of committed chunks are noted, for the import's count at its end (session-counts.ts). */
+    private readonly touched?: TouchedSessions,
   ) {}
 
   /**
@@ -99,11 +102,13 @@ export class ChunkWriter {
       let inserted = 0;
       let unattributed = 0;
       let conflicts: { line: number; key: string }[] = [];
+      let sessions: string[] = [];
       if (records.length > 0) {
         const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup, prepacked);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
         conflicts = result.conflicts;
+        sessions = result.sessions;
       }
       let inventoried = 0;
       if (details.length > 0) {
@@ -117,6 +122,7 @@ export class ChunkWriter {
       const counted = countChunkSql(this.batchId, { read: rows + rejections.length, inserted, duplicates, rejected: rejections.length });
       await client.query(counted.text, counted.values);
       await client.query('COMMIT');
+      this.touched?.add(sessions);
       this.totals.read += rows + rejections.length;
       this.totals.inventoried += inventoried;
       this.totals.inserted += inserted;

@@ -15,18 +15,44 @@ import { canCountByIndex } from './app-message-counts';
 /** What the chunk's session upsert sets on a session it touches: its counts are to be made again. */
 export const SESSION_COUNTS_STALE = sql`message_access_count = NULL, bound_message_count = NULL`;
 
+/** Past this many, an import counts its organisation's uncounted sessions in one pass instead of by id. */
+export const TOUCHED_SESSIONS_LIMIT = 20_000;
+
+/** The sessions an import touched (what its chunks marked NULL), up to TOUCHED_SESSIONS_LIMIT; past it, `many`. */
+export class TouchedSessions {
+  readonly ids = new Set<string>();
+  many = false;
+
+  add(ids: readonly string[]): void {
+    if (this.many) return;
+    for (const id of ids) this.ids.add(id);
+    if (this.ids.size > TOUCHED_SESSIONS_LIMIT) {
+      this.many = true;
+      this.ids.clear();
+    }
+  }
+}
+
 /**
- * Counts every session left NULL, one organisation at a time under its load lock (`lockClass`, chunk-load.ts), so no
- * chunk of it is half-written meanwhile. Returns how many sessions it counted; does nothing while a bulk load has
- * the access indexes deferred (deferred-indexes.ts): its own end counts them.
+ * Counts sessions left NULL, one organisation at a time under its load lock (`lockClass`, chunk-load.ts), so no chunk
+ * of it is half-written meanwhile. With `touched` (an import's own end): that organisation's sessions the import
+ * touched, found by id, so a small import into a large case reads no more than its sessions. Without (the server's
+ * minute): every organisation's, except one with an import running, whose end counts them. Returns how many
+ * sessions it counted; does nothing while a bulk load has the access indexes deferred (deferred-indexes.ts).
  */
-export async function recountSessions(client: PoolClient, lockClass: number): Promise<number> {
+export async function recountSessions(client: PoolClient, lockClass: number, touched?: { orgId: number; sessions: TouchedSessions }): Promise<number> {
+  if (touched && !touched.sessions.many && touched.sessions.ids.size === 0) return 0;
   if (!(await canCountByIndex(client))) return 0;
   // An organisation with an import running is left to that import's end: counting now would be undone by its next chunk.
-  const { rows: orgs } = await client.query<{ org_id: number }>(
-    `SELECT DISTINCT org_id FROM session WHERE bound_message_count IS NULL
-     AND org_id NOT IN (SELECT org_id FROM import_batch WHERE status = 'RUNNING')`,
-  );
+  const orgs = touched
+    ? [{ org_id: touched.orgId }]
+    : (
+        await client.query<{ org_id: number }>(
+          `SELECT DISTINCT org_id FROM session WHERE bound_message_count IS NULL
+           AND org_id NOT IN (SELECT org_id FROM import_batch WHERE status = 'RUNNING')`,
+        )
+      ).rows;
+  const ids = touched && !touched.sessions.many ? [...touched.sessions.ids] : null;
   let counted = 0;
   for (const { org_id: orgId } of orgs) {
     await client.query('BEGIN');
@@ -34,11 +60,14 @@ export async function recountSessions(client: PoolClient, lockClass: number): Pr
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockClass, orgId]);
       // Sorting a large case's accesses by session in memory, not on disk (5.1 s at 1M records with the 4 MB default).
       await client.query("SET LOCAL work_mem = '64MB'");
-      const { rows } = await client.query('SELECT count(*) FILTER (WHERE bound_message_count IS NULL) AS stale, count(*) AS sessions FROM session WHERE org_id = $1', [orgId]);
-      // Most sessions stale (a bulk load): one pass over all accesses, whatever the statistics say. A few: each one's own.
-      const most = Number(rows[0].stale) * 4 > Number(rows[0].sessions);
+      let most = false;
+      if (!ids) {
+        const { rows } = await client.query('SELECT count(*) FILTER (WHERE bound_message_count IS NULL) AS stale, count(*) AS sessions FROM session WHERE org_id = $1', [orgId]);
+        // Most sessions stale (a bulk load): one pass over all accesses, whatever the statistics say. A few: each one's own.
+        most = Number(rows[0].stale) * 4 > Number(rows[0].sessions);
+      }
       const { rowCount } = await client.query(
-        `WITH stale AS (SELECT id FROM session WHERE org_id = $1 AND bound_message_count IS NULL),
+        `WITH stale AS (SELECT id FROM session WHERE org_id = $1 AND bound_message_count IS NULL${ids ? ' AND id = ANY($2::bigint[])' : ''}),
               counted AS (
                 SELECT r.session_id, count(*) AS n, count(DISTINCT x.message_id) AS m
                 FROM audit_record r JOIN message_access x ON x.record_id = r.id AND x.org_id = r.org_id
@@ -46,7 +75,7 @@ export async function recountSessions(client: PoolClient, lockClass: number): Pr
          UPDATE session s SET message_access_count = coalesce(c.n, 0), bound_message_count = coalesce(c.m, 0)
          FROM stale LEFT JOIN counted c ON c.session_id = stale.id
          WHERE s.org_id = $1 AND s.id = stale.id`,
-        [orgId],
+        ids ? [orgId, ids] : [orgId],
       );
       await client.query('COMMIT');
       counted += rowCount ?? 0;
