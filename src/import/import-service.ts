@@ -248,7 +248,8 @@ export class ImportService {
         batchIds.push(await whenDatabaseAvailable(() => this.batches.createFailed(opts, opts.fileName, fileDigest, message)));
       }
     } finally {
-      // Whatever happened, the indexes are built again before the import returns, and the dictionaries' compacted.
+      // Whatever happened, the indexes are built again before the import returns; then the two unique indexes the
+      // load filled in hash order are rebuilt compactly (deferred-indexes.ts).
       if (deferred) {
         await this.rebuildIndexes(connection!.client, true);
         await this.compactIndexes(connection!.client);

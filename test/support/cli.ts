@@ -100,8 +100,13 @@ export async function startServe(opts: CliOptions = {}): Promise<ServeRun> {
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
-      if (!opts.cwd) fs.rmSync(cwd, { recursive: true, force: true });
-      resolve(code);
+      // Its last output can be read after the exit (a race seen under load): wait for the pipes to end, but not for
+      // long, since a PostgreSQL it started may still hold them open.
+      const ended = Promise.all([child.stdout!, child.stderr!].map((s) => new Promise((r) => (s.readableEnded ? r(null) : s.once('end', r)))));
+      void Promise.race([ended, new Promise((r) => setTimeout(r, 1_000))]).then(() => {
+        if (!opts.cwd) fs.rmSync(cwd, { recursive: true, force: true });
+        resolve(code);
+      });
     }),
   );
   const url = `http://127.0.0.1:${env.PORT}`;
