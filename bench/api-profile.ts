@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     '02 one session': { file: '02-session.graphql', variables: { sessionId: manifest.attack.sessionId } },
     '04 exposure to the attacker': { file: '04-exposure.graphql', variables: { mailbox: manifest.attack.mailboxes[0], sessionIds: [manifest.attack.sessionId] } },
     '05 one message': { file: '05-message.graphql', variables: { id: manifest.sharedMessage.internetMessageId } },
+    '11 presumed messages of a mailbox': { file: '11-presumed.graphql', variables: { mailbox: manifest.throttled.mailbox } },
   };
   const chosen = cases[caseName];
   if (!chosen) throw new Error(`--case must be one of: ${Object.keys(cases).join(', ')}`);

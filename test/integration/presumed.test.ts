@@ -212,4 +212,27 @@ describe('presumed messages of a synced folder', () => {
     const list = await gql(contract('12-notification-list.graphql'), { mailboxes: [ERIN], sessionIds: [ATTACKER] });
     expect(list.notificationList.edges.map((e: any) => e.node.tier)).toEqual(['CONFIRMED', 'PRESUMED', 'PRESUMED', 'PRESUMED', 'UNKNOWN']);
   });
+
+  // Last: it adds a record. The counts are computed without forming the (Sync, message) pairs; the pages form them.
+  test('a second Sync after the inventory\'s 09:30 also presumes M6; the counts equal the pairs the pages list', async () => {
+    const again = makeSyncRecord({ time: at('10:30'), mailbox: ERIN, sessionId: ATTACKER, clientIp: '203.0.113.50', folder: { path: '\\Inbox' } });
+    const [batch] = await t.importer.importContent(toNdjson([again]), { orgId: 1, source: 'cli', fileName: 'second-sync.ndjson' });
+    expect(batch.recordsInserted).toBe(1);
+    const pairs: [string, string][] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { exposure }: any = await gql(PRESUMED, { mailbox: ERIN, sessionIds: [ATTACKER], first: 2, after });
+      pairs.push(...exposure.presumedMessages.edges.map(({ node }: any) => [node.syncedAt, node.internetMessageId]));
+      if (!exposure.presumedMessages.pageInfo.hasNextPage) break;
+      after = exposure.presumedMessages.pageInfo.endCursor;
+    }
+    const sorted = (ids: string[]) => [...ids].sort((a, b) => (a < b ? -1 : 1));
+    expect(pairs).toEqual([
+      ...sorted([M1, M2, M3, M4]).map((id) => ['2025-05-01T09:00:00.000Z', id]),
+      ...sorted([M1, M2, M3, M4, M6]).map((id) => ['2025-05-01T10:30:00.000Z', id]),
+    ]);
+    const { exposure } = await gql(PRESUMED, { mailbox: ERIN, sessionIds: [ATTACKER], first: 1 });
+    expect(exposure.presumedMessages.totalCount).toBe(9);
+    expect(exposure.presumedMessageCount).toBe(5);
+  });
 });

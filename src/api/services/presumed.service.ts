@@ -4,7 +4,7 @@
  * way it was exposed (bound, or in a synced folder).
  */
 import type { DataSource } from 'typeorm';
-import { run, sql, type Sql } from '../../db/sql';
+import { run, sql } from '../../db/sql';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
 import { TierEnum } from '../graphql/types/enums';
 import type { MessageExposureType, PresumedMessageType } from '../graphql/types/presumed.type';
@@ -27,38 +27,62 @@ export class PresumedService {
   ) {}
 
   /**
-   * `WITH ... presumed AS (...)`: every (matching Sync, message known in its folder) pair with its evidence rank.
-   * Syncs are found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their folder_sync rows by
-   * record: never a scan of every folder_sync of the organisation.
+   * The rows of presumedMessages, (matching Sync, message known in its folder) pairs whose evidence rank is not null,
+   * and their distinct messages, counted without forming the pairs (they grow with syncs × messages). Syncs are
+   * found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their folder_sync rows by record.
+   * A pair's rank is not null when its message was bound in the folder, or is in an undated inventory of it (then
+   * every Sync of the folder pairs with it), or in an inventory dated at or before the Sync (then the Syncs from that
+   * date on). Every folder of `content` has a Sync: the content is that of the synced folders.
    */
-  private presumedOf(q: ExposureQuery): Sql {
-    return sql`WITH syncs AS (
-        SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
-        FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
-        WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
-      ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
-      paired AS (
-        SELECT y.*, c.message_id, c.observed_at, c.bound_at, c.bound_record_id, ${evidenceRankSql('c', sql`y.synced_at`)} AS rank
-        FROM syncs y JOIN content c ON c.folder_id = y.folder_id),
-      presumed AS (SELECT * FROM paired WHERE rank IS NOT NULL)`;
-  }
-
   async counts(q: ExposureQuery): Promise<PresumedCounts> {
-    const [row] = await run(this.db, sql`${this.presumedOf(q)} SELECT count(*) AS n, count(DISTINCT message_id) AS m FROM presumed`);
+    const [row] = await run(
+      this.db,
+      sql`WITH syncs AS MATERIALIZED (
+          SELECT s.folder_id, r.creation_time AS synced_at
+          FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+          WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
+        ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
+        per_folder AS (SELECT folder_id, count(*) AS syncs, max(synced_at) AS last FROM syncs GROUP BY 1),
+        qualified AS (
+          SELECT c.message_id,
+            CASE WHEN c.bound_at IS NOT NULL OR (c.in_inventory AND c.inventory_undated) THEN f.syncs
+                 WHEN c.in_inventory AND c.observed_at <= f.last
+                   THEN (SELECT count(*) FROM syncs y WHERE y.folder_id = c.folder_id AND y.synced_at >= c.observed_at)
+                 ELSE 0 END AS pairs
+          FROM content c JOIN per_folder f ON f.folder_id = c.folder_id)
+        SELECT coalesce(sum(pairs), 0) AS n, count(DISTINCT message_id) FILTER (WHERE pairs > 0) AS m FROM qualified`,
+    );
     return { rows: Number(row.n), messages: Number(row.m) };
   }
 
-  /** Oldest Sync first, its messages by InternetMessageId. */
+  /**
+   * Oldest Sync first, its messages by InternetMessageId. A page is made Sync by Sync, in order, until it is full:
+   * pairing every Sync with every message of its folder before sorting grew with syncs × messages (90,699 pairs and
+   * their dictionary lookups for one page at 1M records, 3.75 s at 10M; docs/PERFORMANCE.md).
+   */
   async page(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<PresumedMessageType>> {
     const cursor = decodeKeyset(after, ['timestamptz', 'bigint', 'text']);
+    const syncsFrom = cursor ? sql`WHERE (y.synced_at, y.sync_id) >= (${cursor[0]}::timestamptz, ${cursor[1]}::bigint)` : sql.empty;
     const afterCursor = cursor
-      ? sql`WHERE (p.synced_at, p.sync_id, m.internet_message_id COLLATE "C") > (${cursor[0]}::timestamptz, ${cursor[1]}::bigint, ${cursor[2]}::text COLLATE "C")`
+      ? sql`AND (y.synced_at, y.sync_id, m.internet_message_id COLLATE "C") > (${cursor[0]}::timestamptz, ${cursor[1]}::bigint, ${cursor[2]}::text COLLATE "C")`
       : sql.empty;
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`${this.presumedOf(q)}
-        SELECT p.*, m.internet_message_id FROM presumed p JOIN message m ON m.id = p.message_id ${afterCursor}
-        ORDER BY p.synced_at, p.sync_id, m.internet_message_id COLLATE "C" LIMIT ${limit + 1}`,
+      sql`WITH syncs AS MATERIALIZED (
+          SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
+          FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+          WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
+        ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
+        held AS MATERIALIZED (SELECT * FROM content)
+        SELECT y.*, p.message_id, p.observed_at, p.bound_at, p.bound_record_id, p.rank, p.internet_message_id
+        FROM (SELECT * FROM syncs y ${syncsFrom} ORDER BY y.synced_at, y.sync_id) y
+        CROSS JOIN LATERAL (
+          SELECT c.message_id, c.observed_at, c.bound_at, c.bound_record_id, c.rank, m.internet_message_id
+          FROM (SELECT h.*, ${evidenceRankSql('h', sql`y.synced_at`)} AS rank FROM held h WHERE h.folder_id = y.folder_id) c
+          JOIN message m ON m.id = c.message_id AND m.org_id = ${this.orgId}
+          WHERE c.rank IS NOT NULL ${afterCursor}
+          ORDER BY m.internet_message_id COLLATE "C") p
+        ORDER BY y.synced_at, y.sync_id, p.internet_message_id COLLATE "C" LIMIT ${limit + 1}`,
     );
     const nodes = rows.map(
       (r): PresumedMessageType => ({
