@@ -58,7 +58,9 @@ export class PresumedService {
   /**
    * Oldest Sync first, its messages by InternetMessageId. A page is made Sync by Sync, in order, until it is full:
    * pairing every Sync with every message of its folder before sorting grew with syncs × messages (90,699 pairs and
-   * their dictionary lookups for one page at 1M records, 3.75 s at 10M; docs/PERFORMANCE.md).
+   * their dictionary lookups for one page at 1M records, 3.75 s at 10M; docs/PERFORMANCE.md). The folder content is
+   * kept as one row of arrays per folder, so a Sync finds its folder's messages without reading every folder's
+   * (Outlook also syncs folders with no known messages: Calendar, Contacts).
    */
   async page(q: ExposureQuery, limit: number, after: string | null, total: () => Promise<number>): Promise<ConnectionResult<PresumedMessageType>> {
     const cursor = decodeKeyset(after, ['timestamptz', 'bigint', 'text']);
@@ -73,12 +75,20 @@ export class PresumedService {
           FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
           WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
         ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
-        held AS MATERIALIZED (SELECT * FROM content)
+        held AS MATERIALIZED (
+          SELECT folder_id, array_agg(message_id ORDER BY message_id) AS message_id,
+            array_agg(in_inventory ORDER BY message_id) AS in_inventory, array_agg(inventory_undated ORDER BY message_id) AS inventory_undated,
+            array_agg(observed_at ORDER BY message_id) AS observed_at, array_agg(bound_at ORDER BY message_id) AS bound_at,
+            array_agg(bound_record_id ORDER BY message_id) AS bound_record_id
+          FROM content GROUP BY folder_id)
         SELECT y.*, p.message_id, p.observed_at, p.bound_at, p.bound_record_id, p.rank, p.internet_message_id
         FROM (SELECT * FROM syncs y ${syncsFrom} ORDER BY y.synced_at, y.sync_id) y
         CROSS JOIN LATERAL (
           SELECT c.message_id, c.observed_at, c.bound_at, c.bound_record_id, c.rank, m.internet_message_id
-          FROM (SELECT h.*, ${evidenceRankSql('h', sql`y.synced_at`)} AS rank FROM held h WHERE h.folder_id = y.folder_id) c
+          FROM (SELECT u.*, ${evidenceRankSql('u', sql`y.synced_at`)} AS rank
+            FROM held h CROSS JOIN LATERAL unnest(h.message_id, h.in_inventory, h.inventory_undated, h.observed_at, h.bound_at, h.bound_record_id)
+              AS u(message_id, in_inventory, inventory_undated, observed_at, bound_at, bound_record_id)
+            WHERE h.folder_id = y.folder_id) c
           JOIN message m ON m.id = c.message_id AND m.org_id = ${this.orgId}
           WHERE c.rank IS NOT NULL ${afterCursor}
           ORDER BY m.internet_message_id COLLATE "C") p
