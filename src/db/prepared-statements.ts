@@ -1,7 +1,7 @@
 /**
  * Named (prepared) statements for the reads built with the `sql` tag. PostgreSQL parses, analyses and rewrites an
  * unnamed statement on every execution; for contract 01's page of accesses that was ~1 ms of a ~4.5 ms statement
- * (docs/PERFORMANCE.md, "Prepared statements"). `run()` marks each text it sends; a pool client given a marked text
+ * (docs/PERFORMANCE.md, "Sixth session"). `run()` marks each text it sends; a pool client given a marked text
  * sends it under a name derived from the text, so each connection parses it once.
  *
  * Plans are still made per execution (the pool connects with plan_cache_mode=force_custom_plan, see
@@ -25,7 +25,7 @@ export function markPreparable(text: string): void {
   names.set(text, `mt_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`);
 }
 
-/** How many texts have names (for tests and the benchmark's report). */
+/** How many texts have names in this process. */
 export function namedStatementCount(): number {
   return names.size;
 }
