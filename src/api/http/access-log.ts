@@ -173,9 +173,15 @@ export class AccessLogWriter {
     return this.writing;
   }
 
-  async stop(): Promise<void> {
+  /** Writes what is pending, waiting at most `withinMs`: a database that does not answer must not hold a shutdown. */
+  async stop(withinMs = 3_000): Promise<void> {
     writers.delete(this);
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), withinMs)));
+    const rows = this.pending.length;
+    const written = this.flush().then(() => false);
+    if (await Promise.race([written, gaveUp])) this.logger.error({ rows }, 'stopping before the last access log rows could be written');
+    clearTimeout(timer);
   }
 
   private async insert(rows: AccessRow[]): Promise<void> {
