@@ -8,6 +8,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { alive, freePort, postmasterPid, startServe, tempDir, type ServeRun } from '../support/cli';
 
+/** Exit code 0, or a failure that shows what the server printed (a shutdown that went wrong says why there). */
+async function expectCleanExit(run: ServeRun): Promise<void> {
+  const exit = await run.exited;
+  if (exit !== 0) throw new Error(`the server exited with ${exit}; its output:\n${run.output()}`);
+}
+
 const EMBEDDED = { DATABASE_URL: '' };
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -63,7 +69,7 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
       expect(run.output()).toMatch(/left running by a previous run/);
     } finally {
       run.child.kill('SIGTERM');
-      expect(await run.exited).toBe(0);
+      await expectCleanExit(run);
     }
     // A graceful stop takes the embedded PostgreSQL down with it.
     const pid = postmasterPid(dataDir);
@@ -88,7 +94,7 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
       expect(run.output()).toMatch(/running again/);
     } finally {
       run.child.kill('SIGTERM');
-      expect(await run.exited).toBe(0);
+      await expectCleanExit(run);
     }
     const pid = postmasterPid(dataDir);
     expect(pid === null || !alive(pid)).toBe(true);
@@ -103,7 +109,7 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
       expect(pid && alive(pid)).toBeTruthy();
     } finally {
       run.child.kill(signal);
-      expect(await run.exited).toBe(0);
+      await expectCleanExit(run);
     }
     expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
   });
@@ -116,7 +122,7 @@ describe('mailtrail serve with no DATABASE_URL (embedded PostgreSQL)', () => {
       expect(await waitFor(() => postmasterPid(fresh) !== null || run.child.exitCode !== null, 30_000)).toBe(true);
       const pid = postmasterPid(fresh)!;
       run.child.kill('SIGTERM');
-      expect(await run.exited).toBe(0);
+      await expectCleanExit(run);
       expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
