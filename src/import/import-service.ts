@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { outsideAnyRequest } from '../db/request-scope';
 import { whenDatabaseAvailable } from '../db/unavailable';
 import { ImportConnection } from './load/import-connection';
@@ -280,41 +280,43 @@ export class ImportService {
   }
 
   /**
-   * Builds indexes deferred by a bulk load. A failure costs query speed, not evidence: the definitions stay in
-   * deferred_index and the next import or server start builds them.
+   * Upkeep after an import (index builds, counts, compaction): a failure costs query speed or disk, never evidence, so
+   * it is logged and the import's result stands. Runs on `client`, or on a pool connection of its own.
    */
-  private async rebuildIndexes(client: import('pg').PoolClient, holdingLock: boolean): Promise<void> {
-    const started = Date.now();
+  private async upkeep(failed: string, work: (client: PoolClient) => Promise<void>, client?: PoolClient): Promise<void> {
+    let own: PoolClient | null = null;
+    let broken = false;
     try {
-      const built = await rebuildDeferredIndexes(client, holdingLock);
-      if (built > 0) this.logger.info({ indexes: built, ms: Date.now() - started }, 'built the deferred search indexes');
+      await work(client ?? (own = await this.pool.connect()));
     } catch (error) {
-      this.logger.warn({ err: error }, 'building deferred search indexes failed; the next import or server start retries');
-    }
-  }
-
-  /** After a bulk load: a failure costs disk (the indexes stay as the load left them), not evidence. */
-  private async compactIndexes(client: import('pg').PoolClient): Promise<void> {
-    const started = Date.now();
-    try {
-      await compactHashOrderedIndexes(client);
-      this.logger.info({ ms: Date.now() - started }, 'rebuilt the record-key and message-key indexes compactly');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'rebuilding the record-key and message-key indexes failed; they stay as the load left them');
-    }
-  }
-
-  /** After a bulk load's session count (session-counts.ts): a failure costs disk, not evidence. */
-  private async compactSessionTable(): Promise<void> {
-    let client: import('pg').PoolClient | null = null;
-    try {
-      client = await this.pool.connect();
-      await compactSessions(client);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'compacting the session table after a bulk load failed; it stays as it is, only larger');
+      broken = true;
+      this.logger.warn({ err: error }, failed);
     } finally {
-      client?.release();
+      own?.release(broken);
     }
+  }
+
+  /** Builds indexes deferred by a bulk load; on failure the definitions stay in deferred_index for the next try. */
+  private async rebuildIndexes(client: PoolClient, holdingLock: boolean): Promise<void> {
+    const started = Date.now();
+    await this.upkeep('building deferred search indexes failed; the next import or server start retries', async (c) => {
+      const built = await rebuildDeferredIndexes(c, holdingLock);
+      if (built > 0) this.logger.info({ indexes: built, ms: Date.now() - started }, 'built the deferred search indexes');
+    }, client);
+  }
+
+  /** After a bulk load: on failure the indexes stay as the load left them. */
+  private async compactIndexes(client: PoolClient): Promise<void> {
+    const started = Date.now();
+    await this.upkeep('rebuilding the record-key and message-key indexes failed; they stay as the load left them', async (c) => {
+      await compactHashOrderedIndexes(c);
+      this.logger.info({ ms: Date.now() - started }, 'rebuilt the record-key and message-key indexes compactly');
+    }, client);
+  }
+
+  /** After a bulk load's session count (session-counts.ts): on failure the table stays as it is, only larger. */
+  private async compactSessionTable(): Promise<void> {
+    await this.upkeep('compacting the session table after a bulk load failed; it stays as it is, only larger', compactSessions);
   }
 
   /** Builds indexes a dead importer left deferred (server start); returns how many. */
@@ -337,20 +339,12 @@ export class ImportService {
     await this.keepCounts('sessions', (client, lockClass) => recountSessions(client, lockClass, touched), "counted each session's message accesses");
   }
 
-  private async keepCounts(what: string, recount: (client: import('pg').PoolClient, lockClass: number) => Promise<number>, done: string): Promise<void> {
+  private async keepCounts(what: string, recount: (client: PoolClient, lockClass: number) => Promise<number>, done: string): Promise<void> {
     const started = Date.now();
-    let client: import('pg').PoolClient | null = null;
-    let failed = false;
-    try {
-      client = await this.pool.connect();
+    await this.upkeep(`keeping the counts of ${what} failed; the next import retries (the API counts meanwhile)`, async (client) => {
       const counted = await recount(client, LOAD_LOCK_CLASS);
       if (counted > 0) this.logger.info({ [what]: counted, ms: Date.now() - started }, done);
-    } catch (error) {
-      failed = true;
-      this.logger.warn({ err: error }, `keeping the counts of ${what} failed; the next import retries (the API counts meanwhile)`);
-    } finally {
-      client?.release(failed);
-    }
+    });
   }
 
   /** A failed ANALYZE costs query speed, not evidence: warn and keep the import's result. */

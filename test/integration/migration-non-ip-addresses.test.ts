@@ -7,23 +7,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { undoMigrationsThrough } from '../support/database';
+import { bindRecord } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 
-const record = (i: number, ip: string, sessionId: string, mailbox: string) => ({
-  CreationTime: `2025-07-01T0${i}:00:00`,
-  Id: `6e000000-0000-4000-8000-00000000000${i}`,
-  Operation: 'MailItemsAccessed',
-  RecordType: 50,
-  UserType: 0,
-  Workload: 'Exchange',
-  UserId: mailbox,
-  MailboxOwnerUPN: mailbox,
-  ClientIPAddress: ip,
-  SessionId: sessionId,
-  OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-  Folders: [{ Id: 'inbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: `<mig${i}@example.com>` }] }],
-  OperationCount: 1,
-});
+const record = (i: number, clientIp: string, sessionId: string, mailbox: string) =>
+  bindRecord({
+    id: `6e000000-0000-4000-8000-00000000000${i}`,
+    creationTime: `2025-07-01T0${i}:00:00`,
+    mailbox,
+    sessionId,
+    clientIp,
+    items: [{ InternetMessageId: `<mig${i}@example.com>` }],
+  });
 
 describe('migration NonIpClientAddresses', () => {
   let t: TestServer;

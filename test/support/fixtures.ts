@@ -45,6 +45,7 @@ export function bindRecord(r: {
   items: object[];
   mailbox?: string;
   sessionId?: string;
+  clientIp?: string;
   app?: { ClientAppId?: string; AppId?: string };
 }) {
   const mailbox = r.mailbox ?? 'alice@example.com';
@@ -57,7 +58,7 @@ export function bindRecord(r: {
     Workload: 'Exchange',
     UserId: mailbox,
     MailboxOwnerUPN: mailbox,
-    ClientIPAddress: '203.0.113.9',
+    ClientIPAddress: r.clientIp ?? '203.0.113.9',
     SessionId: r.sessionId ?? 's-test',
     ...r.app,
     OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],

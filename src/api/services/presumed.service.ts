@@ -4,7 +4,7 @@
  * way it was exposed (bound, or in a synced folder).
  */
 import type { DataSource } from 'typeorm';
-import { run, sql } from '../../db/sql';
+import { run, sql, type Sql } from '../../db/sql';
 import { decodeKeyset, toConnection, type ConnectionResult } from '../../db/pages';
 import { TierEnum } from '../graphql/types/enums';
 import type { MessageExposureType, PresumedMessageType } from '../graphql/types/presumed.type';
@@ -27,20 +27,26 @@ export class PresumedService {
   ) {}
 
   /**
+   * The Syncs the query matches, found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their
+   * folder_sync rows by record: never a scan of every folder_sync of the organisation.
+   */
+  private syncsOf(q: ExposureQuery): Sql {
+    return sql`SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
+      FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
+      WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'`;
+  }
+
+  /**
    * The rows of presumedMessages, (matching Sync, message known in its folder) pairs whose evidence rank is not null,
-   * and their distinct messages, counted without forming the pairs (they grow with syncs × messages). Syncs are
-   * found from the mailbox's Sync records (ix_audit_record_mailbox_time), then their folder_sync rows by record.
-   * A pair's rank is not null when its message was bound in the folder, or is in an undated inventory of it (then
-   * every Sync of the folder pairs with it), or in an inventory dated at or before the Sync (then the Syncs from that
-   * date on). Every folder of `content` has a Sync: the content is that of the synced folders.
+   * and their distinct messages, counted without forming the pairs (they grow with syncs × messages). A pair's rank
+   * is not null when its message was bound in the folder, or is in an undated inventory of it (then every Sync of the
+   * folder pairs with it), or in an inventory dated at or before the Sync (then the Syncs from that date on). Every
+   * folder of `content` has a Sync: the content is that of the synced folders.
    */
   async counts(q: ExposureQuery): Promise<PresumedCounts> {
     const [row] = await run(
       this.db,
-      sql`WITH syncs AS MATERIALIZED (
-          SELECT s.folder_id, r.creation_time AS synced_at
-          FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
-          WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
+      sql`WITH syncs AS MATERIALIZED (${this.syncsOf(q)}),
         ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
         per_folder AS (SELECT folder_id, count(*) AS syncs, max(synced_at) AS last FROM syncs GROUP BY 1),
         qualified AS (
@@ -70,10 +76,7 @@ export class PresumedService {
       : sql.empty;
     const rows: Record<string, unknown>[] = await run(
       this.db,
-      sql`WITH syncs AS MATERIALIZED (
-          SELECT s.id AS sync_id, s.record_id AS sync_record_id, s.folder_id, r.mailbox_id, r.session_id, r.creation_time AS synced_at
-          FROM audit_record r JOIN folder_sync s ON s.record_id = r.id
-          WHERE s.org_id = ${this.orgId} AND ${exposureWhere(this.orgId, q, 'r', 'creation_time')} AND r.mail_access_type = 'SYNC'),
+      sql`WITH syncs AS MATERIALIZED (${this.syncsOf(q)}),
         ${contentOfFolders(this.orgId, sql`SELECT folder_id FROM syncs`)},
         held AS MATERIALIZED (
           SELECT folder_id, array_agg(message_id ORDER BY message_id) AS message_id,

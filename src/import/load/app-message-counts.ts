@@ -82,9 +82,7 @@ export async function recountApps(client: PoolClient, lockClass: number): Promis
   const { rows: orgs } = await client.query<{ org_id: number }>('SELECT DISTINCT org_id FROM app WHERE bound_message_count IS NULL');
   let counted = 0;
   for (const { org_id: orgId } of orgs) {
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockClass, orgId]);
+    counted += await underLoadLock(client, lockClass, orgId, async () => {
       const { rowCount } = await client.query(
         `UPDATE app a SET bound_message_count = coalesce(c.n, 0)
          FROM app t LEFT JOIN (
@@ -95,12 +93,25 @@ export async function recountApps(client: PoolClient, lockClass: number): Promis
          WHERE t.org_id = $1 AND t.id = a.id AND a.org_id = $1 AND a.bound_message_count IS NULL`,
         [orgId],
       );
-      await client.query('COMMIT');
-      counted += rowCount ?? 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+      return rowCount ?? 0;
+    });
   }
   return counted;
+}
+
+/**
+ * Runs `work` in a transaction holding organisation `orgId`'s load lock (`lockClass`, chunk-load.ts): no chunk of that
+ * organisation is half-written while a kept count is made. Answers what `work` answers.
+ */
+export async function underLoadLock<T>(client: PoolClient, lockClass: number, orgId: number, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockClass, orgId]);
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }

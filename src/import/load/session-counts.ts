@@ -10,7 +10,7 @@
  */
 import type { PoolClient } from 'pg';
 import { sql } from '../../db/sql';
-import { canCountByIndex } from './app-message-counts';
+import { canCountByIndex, underLoadLock } from './app-message-counts';
 
 /** What the chunk's session upsert sets on a session it touches: its counts are to be made again. */
 export const SESSION_COUNTS_STALE = sql`message_access_count = NULL, bound_message_count = NULL`;
@@ -55,9 +55,7 @@ export async function recountSessions(client: PoolClient, lockClass: number, tou
   const ids = touched && !touched.sessions.many ? [...touched.sessions.ids] : null;
   let counted = 0;
   for (const { org_id: orgId } of orgs) {
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockClass, orgId]);
+    counted += await underLoadLock(client, lockClass, orgId, async () => {
       // Sorting a large case's accesses by session in memory, not on disk (5.1 s at 1M records with the 4 MB default).
       await client.query("SET LOCAL work_mem = '64MB'");
       let most = false;
@@ -77,12 +75,8 @@ export async function recountSessions(client: PoolClient, lockClass: number, tou
          WHERE s.org_id = $1 AND s.id = stale.id`,
         ids ? [orgId, ids] : [orgId],
       );
-      await client.query('COMMIT');
-      counted += rowCount ?? 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+      return rowCount ?? 0;
+    });
   }
   return counted;
 }
