@@ -19,6 +19,7 @@ import { NarrowAppIndex1796006400000 } from './1796006400000-NarrowAppIndex';
 import { CompactDictionaries1796006500000 } from './1796006500000-CompactDictionaries';
 import { AppBoundMessageCounts1796006600000 } from './1796006600000-AppBoundMessageCounts';
 import { SessionAccessCounts1796006700000 } from './1796006700000-SessionAccessCounts';
+import { AccessesWithoutPrimaryKey1796006800000 } from './1796006800000-AccessesWithoutPrimaryKey';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -44,4 +45,5 @@ export const MIGRATIONS: Function[] = [
   CompactDictionaries1796006500000,
   AppBoundMessageCounts1796006600000,
   SessionAccessCounts1796006700000,
+  AccessesWithoutPrimaryKey1796006800000,
 ];

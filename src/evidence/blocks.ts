@@ -8,12 +8,14 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 
 /**
- * 128 records at quality 4: 225 bytes per record at 9.1 µs of one core, reading one record back 0.2 ms (20,000
- * generated records); 64 at quality 3 was 242 bytes at 7.4 µs. Quality 5 saved 13 more bytes for 75 % more CPU.
- * Blocks written with other sizes stay readable: each record points at its own block, offset and length.
+ * 128 records at quality 5: 212-215 bytes per record at ~15 µs of one core, reading one record back 0.2 ms (generated
+ * records); quality 4 was 225-228 bytes at 9 µs, 64 at quality 3 242 bytes at 7.4 µs. The import compresses in its
+ * worker thread, which waits on the loader half of the time, so the extra CPU costs little wall time
+ * (docs/PERFORMANCE.md, seventh session). Blocks written with other settings stay readable: each record points at its
+ * own block, offset and length, and decompression needs no setting.
  */
 export const RECORDS_PER_BLOCK = 128;
-const QUALITY = 4;
+const QUALITY = 5;
 
 export interface EvidenceBlock {
   /** The id of the block's first record: record ids are unique, so block ids need no sequence of their own. */

@@ -115,6 +115,15 @@ describe('investigating the contoso incident', () => {
         expect(node.clientIp.address).toBe('198.51.100.23');
         expect([ids.S_ATTACK, ids.S_ATTACK_2]).toContain(node.session.sessionId);
       }
+      // clientIpRaw is each record's own spelling: stored only where it is not the canonical IPv4 (storedRawAddress).
+      const raws = auditRecords.edges.map((e: any) => e.node.clientIpRaw);
+      expect(new Set(raws)).toEqual(new Set(['198.51.100.23', '::ffff:198.51.100.23']));
+      const [stored] = await t.db.dataSource.query(
+        `SELECT count(*) FILTER (WHERE client_ip_raw IS NULL)::int AS canonical, array_agg(DISTINCT client_ip_raw) FILTER (WHERE client_ip_raw IS NOT NULL) AS kept
+         FROM audit_record r JOIN client_ip c ON c.id = r.client_ip_id AND c.org_id = r.org_id WHERE c.address = '198.51.100.23'`,
+      );
+      expect(stored.canonical).toBeGreaterThan(0);
+      expect(stored.kept).toEqual(['::ffff:198.51.100.23']);
     });
 
     test('app access without a SessionId is tied together by its Entra sign-in session (AADSessionId)', async () => {
@@ -139,6 +148,7 @@ describe('investigating the contoso incident', () => {
       expect(auditRecord.recordType).toBe(50);
       expect(auditRecord.raw.Id).toBe('a77ac000-0001-4bad-8000-00000000a001');
       expect(auditRecord.operationCount).toBe(7);
+      expect(auditRecord.clientIpRaw).toBe('203.0.113.10');
       expect(auditRecord.messageAccesses).toHaveLength(6); // OperationCount 7, six FolderItems (QUIRKS 21)
       expect(auditRecord.messageAccesses.every((a: any) => a.record.id === auditRecord.id)).toBe(true);
       expect(auditRecord.session.sessionId).toBe(ids.S_ATTACK);

@@ -30,6 +30,28 @@ describe('database migrations', () => {
     expect(drift.up).toEqual([]);
   });
 
+  test('the entities the drift check skips (synchronize: false) match their tables column by column and index by index', async () => {
+    const skipped = db.dataSource.entityMetadatas.filter((m) => !m.synchronize);
+    expect(skipped.map((m) => m.tableName)).toEqual(['message_access']);
+    for (const meta of skipped) {
+      const columns: Array<{ name: string; type: string; nullable: boolean }> = await db.dataSource.query(
+        `SELECT column_name AS name, udt_name AS type, is_nullable = 'YES' AS nullable FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = $1 ORDER BY 1`,
+        [meta.tableName],
+      );
+      const typeName = (t: unknown) => ({ bigint: 'int8', integer: 'int4', text: 'text', timestamptz: 'timestamptz' })[String(t)] ?? String(t);
+      const expected = meta.columns
+        .map((c) => ({ name: c.databaseName, type: c.isArray ? `_${typeName(c.type)}` : typeName(c.type), nullable: c.isNullable }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      expect(columns).toEqual(expected);
+      const indexes: Array<{ name: string }> = await db.dataSource.query(
+        `SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 ORDER BY 1`,
+        [meta.tableName],
+      );
+      expect(indexes.map((i) => i.name)).toEqual(meta.indices.map((i) => i.name).sort());
+    }
+  });
+
   test('every foreign key and index has an explicit name (so drift checks are exact)', async () => {
     const unnamed: { name: string }[] = await db.dataSource.query(
       `SELECT conname AS name FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace

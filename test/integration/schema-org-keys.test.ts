@@ -13,6 +13,11 @@ const GLOBAL_TABLES: Record<string, string> = {
   migrations: "TypeORM's record of applied migrations (one per database, not data)",
 };
 
+/** Organisation tables deliberately without a primary key (they still carry org_id and every other rule). */
+const WITHOUT_PRIMARY_KEY: Record<string, string> = {
+  message_access: 'no statement reads an access by its id; the key cost 100 bytes per record (REPLICA IDENTITY FULL instead)',
+};
+
 /** Unique keys that are deliberately global. */
 const GLOBAL_UNIQUE_KEYS: Record<string, string> = {
   // A presented key must identify its organisation before the organisation is known.
@@ -67,9 +72,17 @@ describe('every table is keyed by organisation (docs/SCALING.md)', () => {
     const keys = await uniqueKeys();
     const orgTables = (await tables()).map((t) => t.table).filter((t) => !(t in GLOBAL_TABLES));
     const withoutPk = orgTables.filter((t) => !keys.some((k) => k.table === t && k.primary));
-    expect(withoutPk).toEqual([]);
+    expect(withoutPk).toEqual(Object.keys(WITHOUT_PRIMARY_KEY));
     const wrong = keys.filter((k) => k.primary && !(k.table in GLOBAL_TABLES) && !k.columns.includes('org_id'));
     expect(wrong).toEqual([]);
+  });
+
+  test('a table without a primary key has REPLICA IDENTITY FULL, so logical replication (Citus shard moves) still works', async () => {
+    const rows: Array<{ table: string; identity: string }> = await db.dataSource.query(
+      `SELECT relname AS table, relreplident AS identity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1) ORDER BY 1`,
+      [Object.keys(WITHOUT_PRIMARY_KEY)],
+    );
+    expect(rows).toEqual(Object.keys(WITHOUT_PRIMARY_KEY).map((table) => ({ table, identity: 'f' })));
   });
 
   test('every unique key includes org_id, except the listed global ones', async () => {

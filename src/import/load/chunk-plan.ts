@@ -58,6 +58,15 @@ export function verbatimAddress(r: StagedRecord['record']): string | null {
   return !r.clientIp && r.clientIpRaw !== null && r.clientIpRaw.length <= MAX_VERBATIM_ADDRESS ? r.clientIpRaw : null;
 }
 
+/**
+ * The client address as written, kept only where the client IP would not give it back: an IPv4 address written in
+ * its canonical form (most records) is NULL, ~15 bytes per record; the API answers clientIpRaw from the client IP
+ * then. IPv6 is always kept, so its spelling never depends on how PostgreSQL prints an inet.
+ */
+export function storedRawAddress(r: StagedRecord['record']): string | null {
+  return r.clientIp?.version === 4 && r.clientIpRaw === r.clientIp.address ? null : r.clientIpRaw;
+}
+
 export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
   const plan: ChunkPlan = {
     fresh: [],

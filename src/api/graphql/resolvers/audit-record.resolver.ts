@@ -69,6 +69,13 @@ export class AuditRecordResolver {
     return record.clientIpId ? ctx.loaders.clientIpById.load(record.clientIpId) : null;
   }
 
+  /** The import keeps the text only where it differs from the canonical IPv4 address (chunk-plan.ts, storedRawAddress). */
+  @FieldResolver(() => String, { nullable: true })
+  async clientIpRaw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (record.clientIpRaw !== null || !record.clientIpId) return record.clientIpRaw;
+    return (await ctx.loaders.clientIpById.load(record.clientIpId))?.address ?? null;
+  }
+
   @FieldResolver(() => AuditRecordType, {
     nullable: true,
     description:
