@@ -20,6 +20,7 @@ import { CompactDictionaries1796006500000 } from './1796006500000-CompactDiction
 import { AppBoundMessageCounts1796006600000 } from './1796006600000-AppBoundMessageCounts';
 import { SessionAccessCounts1796006700000 } from './1796006700000-SessionAccessCounts';
 import { AccessesWithoutPrimaryKey1796006800000 } from './1796006800000-AccessesWithoutPrimaryKey';
+import { OwnerUserIdImplied1796006900000 } from './1796006900000-OwnerUserIdImplied';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -46,4 +47,5 @@ export const MIGRATIONS: Function[] = [
   AppBoundMessageCounts1796006600000,
   SessionAccessCounts1796006700000,
   AccessesWithoutPrimaryKey1796006800000,
+  OwnerUserIdImplied1796006900000,
 ];

@@ -115,7 +115,7 @@ export async function writeTimeline(pool: Pool, orgId: number, q: TimelineQuery,
 }
 
 function cursorSql(orgId: number, q: TimelineQuery) {
-  return sql`SELECT r.creation_time, r.operation, r.mail_access_type, m.user_principal_name AS mailbox, r.user_id, s.session_id,
+  return sql`SELECT r.creation_time, r.operation, r.mail_access_type, m.user_principal_name AS mailbox, coalesce(r.user_id, m.user_principal_name) AS user_id, s.session_id,
       coalesce(host(c.address), r.client_ip_raw) AS client_ip, r.client_app_id, r.operation_count, r.is_throttled, r.record_key AS record_id,
       r.batch_id::int AS batch_id, r.source_line
     FROM audit_record r

@@ -41,8 +41,9 @@ export class AuditRecord {
   @Column({ name: 'record_type', type: 'integer', nullable: true })
   recordType!: number | null;
 
-  @Column({ name: 'user_id', type: 'text' })
-  userId!: string;
+  /** NULL when it is the mailbox owner's UPN exactly as the mailbox row holds it (migration OwnerUserIdImplied). */
+  @Column({ name: 'user_id', type: 'text', nullable: true })
+  userId!: string | null;
 
   /** AuditData.UserType (0 regular, 2 admin, 4 system, 5 application, 6 service principal...). */
   @Column({ name: 'user_type', type: 'smallint', nullable: true })

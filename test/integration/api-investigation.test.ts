@@ -126,6 +126,18 @@ describe('investigating the contoso incident', () => {
       expect(stored.kept).toEqual(['::ffff:198.51.100.23']);
     });
 
+    test('userId: the owner\'s own records store no UserId (it is the mailbox UPN) and still answer and filter by it', async () => {
+      const [stored] = await t.db.dataSource.query(
+        `SELECT count(*) FILTER (WHERE r.user_id IS NULL)::int AS implied, count(*)::int AS alice
+         FROM audit_record r LEFT JOIN mailbox m ON m.id = r.mailbox_id AND m.org_id = r.org_id
+         WHERE lower(coalesce(r.user_id, m.user_principal_name)) = 'alice@contoso.com'`,
+      );
+      expect(stored.implied).toBeGreaterThan(0);
+      const { auditRecords } = await ok(`{ auditRecords(filter: { userId: "ALICE@contoso.COM" }, first: 500) { totalCount edges { node { userId } } } }`);
+      expect(auditRecords.totalCount).toBe(stored.alice);
+      expect(new Set(auditRecords.edges.map((e: any) => e.node.userId.toLowerCase()))).toEqual(new Set(['alice@contoso.com']));
+    });
+
     test('app access without a SessionId is tied together by its Entra sign-in session (AADSessionId)', async () => {
       const { auditRecords } = await ok(`{ auditRecords(filter: { aadSessionId: "00A1B2C3-D4E5-4F60-8172-8394A5B6C7D8" }) {
         totalCount edges { node { id aadSessionId clientAppId session { sessionId kind entraSessionId } } } } }`);

@@ -68,7 +68,11 @@ export class AuditRecordService {
     if (filter.mailAccessType) where.push(sql`r.mail_access_type = ${filter.mailAccessType}`);
     if (filter.clientAppId) where.push(anyCase(sql`r.client_app_id`, filter.clientAppId.trim()));
     if (filter.aadSessionId) where.push(anyCase(sql`r.aad_session_id`, filter.aadSessionId));
-    if (filter.userId) where.push(sql`lower(r.user_id) = lower(${filter.userId})`);
+    // user_id is NULL where it is the mailbox's UPN (storedUserId).
+    if (filter.userId) {
+      where.push(sql`(lower(r.user_id) = lower(${filter.userId})
+        OR (r.user_id IS NULL AND r.mailbox_id IN (SELECT id FROM mailbox WHERE org_id = ${org} AND lower(user_principal_name) = lower(${filter.userId}))))`);
+    }
     if (filter.logonTypes) where.push(logonTypeSql(sql`r.logon_type`, filter.logonTypes));
     return keysetPage({
       db: this.db,

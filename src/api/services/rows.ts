@@ -321,7 +321,7 @@ export function auditRecordFromRow(r: Row): AuditRecordType {
     creationTime: date(r.creation_time),
     operation: str(r.operation),
     recordType: num(r.record_type),
-    userId: str(r.user_id ?? ''),
+    userId: strOrNull(r.user_id),
     userType: numOrNull(r.user_type),
     clientInfoString: strOrNull(r.client_info_string),
     appId: strOrNull(r.app_id),

@@ -18,7 +18,7 @@ import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/bl
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
 import { appKey } from '../normalize/app-identity';
-import { linkActivity, planChunk, storedRawAddress, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
+import { linkActivity, planChunk, storedRawAddress, storedUserId, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
 import { countNewAppMessages, MESSAGE_INDEX } from './app-message-counts';
 import { SESSION_COUNTS_STALE } from './session-counts';
@@ -371,7 +371,7 @@ export async function loadChunk(
         const id = ids[i];
         const e = evidence.refs[i];
         yield [
-          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, r.userId, r.userType, id.mailbox,
+          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
           id.session, id.clientIp, storedRawAddress(r), r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
           conflictTarget(plan.fresh[i]), batchId, line,

@@ -67,6 +67,14 @@ export function storedRawAddress(r: StagedRecord['record']): string | null {
   return r.clientIp?.version === 4 && r.clientIpRaw === r.clientIp.address ? null : r.clientIpRaw;
 }
 
+/**
+ * UserId, kept only where it is not the record's mailbox UPN exactly (the owner's own access, most records: ~20 bytes
+ * each). The mailbox row holds that UPN as the key it was upserted by, so the API gives the same text back.
+ */
+export function storedUserId(r: StagedRecord['record']): string | null {
+  return r.mailboxUpn !== null && r.userId === r.mailboxUpn ? null : r.userId;
+}
+
 export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
   const plan: ChunkPlan = {
     fresh: [],

@@ -69,6 +69,13 @@ export class AuditRecordResolver {
     return record.clientIpId ? ctx.loaders.clientIpById.load(record.clientIpId) : null;
   }
 
+  /** The import stores UserId only where it is not the mailbox's UPN (chunk-plan.ts, storedUserId). */
+  @FieldResolver(() => String)
+  async userId(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext): Promise<string> {
+    if (record.userId !== null || !record.mailboxId) return record.userId ?? '';
+    return (await ctx.loaders.mailboxById.load(record.mailboxId))?.userPrincipalName ?? '';
+  }
+
   /** The import keeps the text only where it differs from the canonical IPv4 address (chunk-plan.ts, storedRawAddress). */
   @FieldResolver(() => String, { nullable: true })
   async clientIpRaw(@Root() record: AuditRecordType, @Ctx() ctx: RequestContext): Promise<string | null> {

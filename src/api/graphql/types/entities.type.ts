@@ -201,8 +201,9 @@ export class AuditRecordType {
   @Field(() => Int, { description: 'AuditData.RecordType as a number (0 when unknown).' })
   recordType!: number;
 
+  /** null in a row when it is the mailbox's UPN (storedUserId); the resolver gives it back. */
   @Field(() => String)
-  userId!: string;
+  userId!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'AuditData.UserType as a number (5 application, 6 service principal: no signed-in user).' })
   userType!: number | null;
