@@ -21,6 +21,7 @@ import { AppBoundMessageCounts1796006600000 } from './1796006600000-AppBoundMess
 import { SessionAccessCounts1796006700000 } from './1796006700000-SessionAccessCounts';
 import { AccessesWithoutPrimaryKey1796006800000 } from './1796006800000-AccessesWithoutPrimaryKey';
 import { OwnerUserIdImplied1796006900000 } from './1796006900000-OwnerUserIdImplied';
+import { ImpliedRecordValues1796007000000 } from './1796007000000-ImpliedRecordValues';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -48,4 +49,5 @@ export const MIGRATIONS: Function[] = [
   SessionAccessCounts1796006700000,
   AccessesWithoutPrimaryKey1796006800000,
   OwnerUserIdImplied1796006900000,
+  ImpliedRecordValues1796007000000,
 ];

@@ -16,6 +16,10 @@ export class Mailbox {
   @JoinColumn({ name: 'org_id', foreignKeyConstraintName: 'fk_mailbox_organization' })
   organization?: Relation<Organization>;
 
+  /**
+   * Never changes (trigger mailbox_upn_fixed, migration ImpliedRecordValues): the owner's own records leave their
+   * UserId NULL, implied by it. A rename or merge would first write those UserIds into the records.
+   */
   @Column({ name: 'user_principal_name', type: 'text' })
   userPrincipalName!: string;
 

@@ -2,7 +2,8 @@
  * The seventh session's leaner rows: message_access without its primary key (AccessesWithoutPrimaryKey), UserId
  * stored only where it is not the mailbox's UPN (OwnerUserIdImplied) and the client address as written only where it
  * is not the canonical IPv4 (storedRawAddress, no migration). Over data imported by the real importer, asked over
- * HTTP: down fills what the import left implied and restores the key, up again changes no answer.
+ * HTTP: down fills what the import left implied and restores the key, up again changes no answer; meanwhile a
+ * mailbox's UPN, which implies the owner's UserId, cannot change (ImpliedRecordValues).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,10 +72,23 @@ describe('migrations AccessesWithoutPrimaryKey and OwnerUserIdImplied', () => {
     expect(await primaryKey()).toEqual([]);
   });
 
-  test('down writes the implied UserIds back and restores the key; up again answers the same', async () => {
+  test("a mailbox's UPN cannot change under the records whose UserId it implies (ImpliedRecordValues)", async () => {
+    const rename = t.db.dataSource.query(`UPDATE mailbox SET user_principal_name = 'alice@fabrikam.example' WHERE user_principal_name = 'alice@example.com'`);
+    await expect(rename).rejects.toThrow(/never changes/);
+    // The import's own upsert (activity counters on the same row) still works: the same file again adds nothing.
+    const [again] = await t.importer.importFile(writeNdjson(dir, 'lean-again.ndjson', records), { orgId: 1, source: 'cli' });
+    expect(again.status).toBe('SUCCEEDED');
+    expect((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM mailbox WHERE user_principal_name = 'alice@example.com'`))[0].n).toBe(1);
+  });
+
+  test('down writes the implied UserIds and client addresses back and restores the key; up again answers the same', async () => {
     const before = (await t.gql(QUERY)).body;
     await undoMigrationsThrough(t.db.dataSource, 'AccessesWithoutPrimaryKey1796006800000');
-    expect((await stored()).map((r: { user_id: string }) => r.user_id)).toEqual(['alice@example.com', 'Assistant@example.com', 'Alice@Example.com']);
+    expect(await stored()).toEqual([
+      { id: '7e000000-0000-4000-8000-000000000001', user_id: 'alice@example.com', client_ip_raw: '203.0.113.9' },
+      { id: '7e000000-0000-4000-8000-000000000002', user_id: 'Assistant@example.com', client_ip_raw: '::ffff:203.0.113.9' },
+      { id: '7e000000-0000-4000-8000-000000000003', user_id: 'Alice@Example.com', client_ip_raw: '2001:db8::7' },
+    ]);
     expect(await primaryKey()).toEqual(['pk_message_access']);
     expect((await t.gql(QUERY)).body).toEqual(before);
     await t.db.dataSource.runMigrations({ transaction: 'each' });
