@@ -52,7 +52,7 @@ export interface Config {
   accessLogVariables: 'hashed' | 'plain' | 'none';
   /** Access log rows wait at most this long to be written together (ms; 0 = each at once). */
   accessLogFlushMs: number;
-  /** Number of records staged and merged per transaction while importing (a chunk also stops at 2 MiB of text: prepare.ts). */
+  /** Number of records staged and merged per transaction while importing (a chunk also stops at 4 MiB of text, each listed item counting as 100 characters: prepare.ts). */
   importChunkRecords: number;
   /** The largest record an import accepts, in MiB (a larger one is rejected; memory is ~40x a record). */
   importMaxRecordMb: number;

@@ -113,7 +113,7 @@ export class ImportService {
     private readonly logger: Logger,
     private readonly opts: {
       chunkRecords: number;
-      /** A chunk's text at most, in characters (DEFAULT_CHUNK_CHARS): memory follows it, not the record count. */
+      /** A chunk's weight at most (DEFAULT_CHUNK_CHARS: text plus ACCESS_WEIGHT per item): memory follows it, not the record count. */
       chunkChars?: number;
       /** The largest record accepted (DEFAULT_MAX_RECORD_CHARS); a larger one is rejected, the rest imported. */
       maxRecordChars?: number;

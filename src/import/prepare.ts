@@ -44,17 +44,22 @@ function precomputed(records: StagedRecord[]): PackedTexts | undefined {
 }
 
 /**
- * A chunk's original text, at most (characters of the records' and rows' texts). A chunk's memory follows its text
- * (parsed objects, accesses, evidence), so a record count alone is no bound: 12,000 records listing 250 items each
- * (21 KB a record) ran the worker out of its heap in chunks of 3,000 records. 2 MiB is ~1,300 typical records
- * (1.65 KB): 250 MB peak RSS on a 200,000-record file against 401 MB in chunks of 5,000, for ~5 % more CPU
- * (PERFORMANCE.md, "Importer memory").
+ * A chunk's weight, at most: the characters of its records' and rows' texts plus ACCESS_WEIGHT for each item or
+ * folder a record lists. A chunk's memory follows its text (evidence, parsed objects) and its accesses (an object and
+ * keys each), so a record count alone is no bound: 12,000 records listing 250 items each (21 KB a record) ran the
+ * worker out of its heap in chunks of 3,000 records. 4 MiB is ~2,100 typical records (1.65 KB, 3.2 items): 8 % less
+ * import time than 2 MiB of text alone, at ~333 MB peak RSS on the 200,000-record file; records of 250 items weigh
+ * 2.4× their text, so their chunks stay smaller than 2 MiB of text made them (PERFORMANCE.md, seventh session).
  */
-export const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024;
+export const DEFAULT_CHUNK_CHARS = 4 * 1024 * 1024;
+
+/** What one listed item or synced folder weighs in a chunk, in characters of text (see DEFAULT_CHUNK_CHARS). */
+export const ACCESS_WEIGHT = 100;
 
 /**
  * Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections, and
- * at most `chunkChars` characters of their text (one record over it makes a chunk of its own).
+ * at most `chunkChars` of weight: their text, plus ACCESS_WEIGHT per listed item or folder (one record over it makes
+ * a chunk of its own).
  * `precompute`: also hash message keys and pack evidence (precomputed), for a thread with time to spare.
  */
 export async function* prepareFiles(
@@ -95,7 +100,7 @@ export async function* prepareFiles(
           const normalized = normalizeRecordWithNotes(source);
           notes.add(normalized.notes, source.line, normalized.record.recordKey);
           records.push({ record: normalized.record, rawJson: source.rawJson, rawExact: source.rawExact, line: source.line });
-          chars += source.rawJson.length;
+          chars += source.rawJson.length + ACCESS_WEIGHT * (normalized.record.messageAccesses.length + normalized.record.folderSyncs.length);
         } catch (error) {
           if (!(error instanceof NormalizationError)) throw error;
           rejections.push({ line: source.line, reason: error.reason, excerpt: excerptOf(source.rawJson) });

@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { prepareFiles, type PrepareEvent } from '../../src/import/prepare';
+import { ACCESS_WEIGHT, prepareFiles, type PrepareEvent } from '../../src/import/prepare';
 import { readAuditExport } from '../../src/import/read';
-import { fixture } from '../support/fixtures';
+import { bindRecord, fixture } from '../support/fixtures';
 
 type Chunk = Extract<PrepareEvent, { kind: 'chunk' }>;
 
@@ -41,6 +41,24 @@ describe('cutting prepared records into chunks', () => {
     }
     // And it did cut: no chunk holds more than the bound plus one record.
     expect(Math.max(...cut.map(charsOf))).toBeLessThan(bound + longest);
+  });
+
+  test('listed items weigh too: records with many items make smaller chunks than their text alone would', async () => {
+    const many = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify(bindRecord({
+        id: `5c000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`,
+        creationTime: '2025-07-01T01:00:00',
+        items: Array.from({ length: 40 }, (_, j) => ({ InternetMessageId: `<m${i}-${j}@example.com>` })),
+      })),
+    );
+    const textLength = many[0].length;
+    const weight = textLength + 40 * ACCESS_WEIGHT;
+    const bound = 4 * weight;
+    const chunks = await chunksOf(many.join('\n') + '\n', 1_000_000, bound);
+    expect(chunks.flatMap((c) => c.records.map((r) => r.line))).toEqual(many.map((_, i) => i + 1));
+    // Cut when the weight reaches the bound: 4 records a chunk. By text alone it would be ceil(bound / text) records.
+    expect(chunks.map((c) => c.records.length)).toEqual([4, 4, 4, 4, 4]);
+    expect(Math.ceil(bound / textLength)).toBeGreaterThan(4);
   });
 
   test('one record longer than the bound is a chunk of its own, not an error', async () => {
