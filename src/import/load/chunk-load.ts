@@ -22,6 +22,7 @@ import { linkActivity, planChunk, storedRawAddress, storedUserId, verbatimAddres
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
 import { countNewAppMessages, MESSAGE_INDEX } from './app-message-counts';
 import { SESSION_COUNTS_STALE } from './session-counts';
+import type { MessageKeyTable } from './message-key-table';
 
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
@@ -193,10 +194,15 @@ async function resolveFolders(
 
 /**
  * Message-dictionary ids by each access's dictionaryKey for the chunk's bound messages; a new message keeps the
- * first spelling seen (null for an item known only by its item id).
- * One statement: existing messages are looked up in the same statement that adds new ones.
+ * first spelling seen (null for an item known only by its item id). Ids the import committed come from `memo`.
  */
-async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedRecord[], inserted: Set<string>): Promise<Map<string, string>> {
+async function resolveMessages(
+  client: PoolClient,
+  orgId: number,
+  fresh: StagedRecord[],
+  inserted: Set<string>,
+  memo?: MessageMemo,
+): Promise<Map<string, string>> {
   // Hashed once per key: a chunk names the same messages many times.
   const hashes = new Map<string, string>();
   const spellings = new Map<string, string | null>();
@@ -208,42 +214,69 @@ async function resolveMessages(client: PoolClient, orgId: number, fresh: StagedR
       if (!spellings.has(key)) spellings.set(key, a.internetMessageId);
     }
   }
-  const ids = await messageIdsByKey(client, orgId, spellings, inserted);
+  const ids = await messageIdsByKey(client, orgId, spellings, inserted, memo);
   // By dictionary key, so writing the accesses needs no hashing.
   return new Map([...hashes].map(([dictionaryKey, key]) => [dictionaryKey, ids.get(key)!]));
 }
 
+/** What a chunk knows of the dictionary before asking PostgreSQL, and what it learns, for after its commit. */
+export interface MessageMemo {
+  /** Ids the import has committed (message-key-table.ts). */
+  table: MessageKeyTable;
+  /**
+   * The organisation's dictionary was empty when the batch started and `table` holds every message the batch added,
+   * so a key it lacks is new and is not looked up. Were it wrong, the insert below reads the stored row back anyway.
+   */
+  newOnly: boolean;
+  /** The ids this chunk resolved that `table` lacked: the writer adds them once the chunk commits. */
+  learnt: [string, string][];
+}
+
 /**
  * Message-dictionary ids by messageKeyHash (hex) for canonical spellings keyed by their hash; a new message keeps
- * the first spelling seen, and its id goes into `inserted` when given. Existing messages are looked up by `= ANY(array)`, which always walks the unique index: a
- * join against the keys let the planner hash the whole dictionary on every chunk, so the load slowed as it grew.
+ * the first spelling seen, and its id goes into `inserted` when given. Keys `memo` knows are not asked for. Existing
+ * messages are looked up by `= ANY(array)`, which always walks the unique index: a join against the keys let the
+ * planner hash the whole dictionary on every chunk, so the load slowed as it grew.
  */
 export async function messageIdsByKey(
   client: PoolClient,
   orgId: number,
   spellings: Map<string, string | null>,
   inserted?: Set<string>,
+  memo?: MessageMemo,
 ): Promise<Map<string, string>> {
   if (spellings.size === 0) return new Map();
-  const ids = await storedMessageIds(client, orgId, [...spellings.keys()]);
-  // In key order, so the inserts walk the unique index's leaves once, left to right, instead of at random.
-  const missing = [...spellings.keys()].filter((key) => !ids.has(key)).sort();
-  if (missing.length === 0) return ids;
-  const { rows } = await execute(
-    client,
-    sql`INSERT INTO message (org_id, key_hash, internet_message_id)
-     SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${missing}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
-     ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
-     RETURNING id::text, encode(key_hash, 'hex') AS key`,
-  );
-  for (const r of rows as { id: string; key: string }[]) {
-    ids.set(r.key, r.id);
-    inserted?.add(r.id);
+  const ids = new Map<string, string>();
+  let unknown = [...spellings.keys()];
+  if (memo) {
+    unknown = [];
+    for (const key of spellings.keys()) {
+      const id = memo.table.get(key);
+      if (id === undefined) unknown.push(key);
+      else ids.set(key, id);
+    }
   }
-  // Loads of one organisation hold its advisory lock, so nothing else adds these keys meanwhile; if a writer that
-  // does not take it did, its rows are read back here.
-  const raced = missing.filter((key) => !ids.has(key));
-  if (raced.length > 0) for (const [key, id] of await storedMessageIds(client, orgId, raced)) ids.set(key, id);
+  if (unknown.length > 0 && !memo?.newOnly) for (const [key, id] of await storedMessageIds(client, orgId, unknown)) ids.set(key, id);
+  // In key order, so the inserts walk the unique index's leaves once, left to right, instead of at random.
+  const missing = unknown.filter((key) => !ids.has(key)).sort();
+  if (missing.length > 0) {
+    const { rows } = await execute(
+      client,
+      sql`INSERT INTO message (org_id, key_hash, internet_message_id)
+       SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${missing}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
+       ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
+       RETURNING id::text, encode(key_hash, 'hex') AS key`,
+    );
+    for (const r of rows as { id: string; key: string }[]) {
+      ids.set(r.key, r.id);
+      inserted?.add(r.id);
+    }
+    // Loads of one organisation hold its advisory lock, so nothing else adds these keys meanwhile; if a writer that
+    // does not take it did (or `memo.newOnly` was wrong), its rows are read back here.
+    const raced = missing.filter((key) => !ids.has(key));
+    if (raced.length > 0) for (const [key, id] of await storedMessageIds(client, orgId, raced)) ids.set(key, id);
+  }
+  if (memo) for (const key of unknown) memo.learnt.push([key, ids.get(key)!]);
   return ids;
 }
 
@@ -314,6 +347,7 @@ export async function loadChunk(
   folderCache: Map<string, string>,
   lookup = true,
   prepacked?: { records: readonly StagedRecord[]; evidence: PackedTexts },
+  messages?: MessageMemo,
 ): Promise<ChunkLoadResult> {
   // Whether app counts can be kept by index now (app-message-counts.ts), asked under the lock in the same round trip.
   const { rows: locked } = await client.query('SELECT pg_advisory_xact_lock($1, $2), to_regclass($3) IS NOT NULL AS indexed', [LOAD_LOCK_CLASS, orgId, MESSAGE_INDEX]);
@@ -328,7 +362,7 @@ export async function loadChunk(
   const appIds = await upsertApps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
   const newMessages = new Set<string>();
-  const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages);
+  const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages, messages);
   const { rows: idRows } = await client.query(
     "SELECT nextval(pg_get_serial_sequence('audit_record', 'id'))::text AS id FROM generate_series(1, $1)",
     [plan.fresh.length],

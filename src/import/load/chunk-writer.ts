@@ -12,10 +12,11 @@ import { countChunkSql } from '../import-batches';
 import type { PackedTexts } from '../../evidence/blocks';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
-import { loadChunk } from './chunk-load';
+import { loadChunk, type MessageMemo } from './chunk-load';
 import type { StagedRecord } from './chunk-plan';
 import { loadDetailChunk, type StagedDetail } from './detail-load';
 import type { ImportConnection } from './import-connection';
+import { MessageKeyTable } from './message-key-table';
 import { storableRecord } from './nul-text';
 import type { TouchedSessions } from './session-counts';
 
@@ -51,6 +52,10 @@ export class ChunkWriter {
   private started = false;
   /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
   private readonly folderCache = new Map<string, string>();
+  /** Message-dictionary ids the batch committed; learnt only after each commit, so it never holds a rolled-back id. */
+  private readonly messages = new MessageKeyTable();
+  /** The organisation's dictionary was empty at the start: a key `messages` lacks is new (MessageMemo.newOnly). */
+  private messagesNewOnly = false;
 
   constructor(
     private readonly connection: ImportConnection,
@@ -69,8 +74,12 @@ export class ChunkWriter {
     const client = this.connection.client;
     if (!this.started) {
       this.started = true;
-      const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM audit_record WHERE org_id = $1) AS stored', [this.orgId]);
+      const { rows } = await client.query(
+        'SELECT EXISTS (SELECT 1 FROM audit_record WHERE org_id = $1) AS stored, EXISTS (SELECT 1 FROM message WHERE org_id = $1) AS messages',
+        [this.orgId],
+      );
       this.lookup = rows[0].stored;
+      this.messagesNewOnly = !rows[0].messages;
     }
     const records = staged.map(storableRecord);
     try {
@@ -103,8 +112,9 @@ export class ChunkWriter {
       let unattributed = 0;
       let conflicts: { line: number; key: string }[] = [];
       let sessions: string[] = [];
+      const messages: MessageMemo = { table: this.messages, newOnly: this.messagesNewOnly && !this.messages.full, learnt: [] };
       if (records.length > 0) {
-        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup, prepacked);
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup, prepacked, messages);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
         conflicts = result.conflicts;
@@ -122,6 +132,7 @@ export class ChunkWriter {
       const counted = countChunkSql(this.batchId, { read: rows + rejections.length, inserted, duplicates, rejected: rejections.length });
       await client.query(counted.text, counted.values);
       await client.query('COMMIT');
+      for (const [key, id] of messages.learnt) this.messages.set(key, id);
       this.touched?.add(sessions);
       this.totals.read += rows + rejections.length;
       this.totals.inventoried += inventoried;
