@@ -85,8 +85,11 @@ export class ChunkWriter {
     try {
       await this.commitChunk(client, records, rejections, details, evidence && { records: staged, evidence });
     } catch (error) {
-      if (!this.lookup && isUniqueViolation(error)) {
-        this.lookup = true;
+      if (isUniqueViolation(error) && (!this.lookup || this.messagesNewOnly)) {
+        // A key the chunk took for new was stored: redo it asking (a message key, or else a record's).
+        if (this.messagesNewOnly && constraintOf(error) === 'uq_message_org_key') this.messagesNewOnly = false;
+        else if (!this.lookup) this.lookup = true;
+        else throw error;
         return this.write(staged, rejections, details, evidence);
       }
       if (!isRefusedData(error)) throw error;
@@ -237,6 +240,11 @@ function isRefusedData(error: unknown): boolean {
 /** A key another chunk of the batch already stored (23505 unique_violation). */
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown }).code === '23505';
+}
+
+/** The constraint a unique violation names (node-postgres reports it), or undefined. */
+function constraintOf(error: unknown): unknown {
+  return (error as { constraint?: unknown }).constraint;
 }
 
 /** PostgreSQL text cannot hold NUL; a rejection excerpt is for reading, so drop it there. */
