@@ -8,7 +8,7 @@ import type { PoolClient } from 'pg';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence, RECORDS_PER_BLOCK } from '../../evidence/blocks';
 import type { NormalizedDetail } from '../normalize';
-import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey } from './chunk-load';
+import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey, nextIdsSql } from './chunk-load';
 
 export interface StagedDetail {
   detail: NormalizedDetail;
@@ -79,7 +79,7 @@ async function resolveFolders(client: PoolClient, orgId: number, wanted: { mailb
 
 async function nextIds(client: PoolClient, table: 'message_detail' | 'audit_record', n: number): Promise<string[]> {
   if (n === 0) return [];
-  const { rows } = await client.query(`SELECT nextval(pg_get_serial_sequence('${table}', 'id'))::text AS id FROM generate_series(1, $1)`, [n]);
+  const { rows } = await client.query(nextIdsSql(table), [n]);
   return rows.map((r: { id: string }) => r.id);
 }
 
