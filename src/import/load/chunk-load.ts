@@ -17,6 +17,7 @@ import { sql, type Sql } from '../../db/sql';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
+import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
 import { linkActivity, planChunk, storedRawAddress, storedUserId, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
@@ -399,11 +400,7 @@ export async function loadChunk(
   // Packed ahead for the whole chunk: usable when every record of it is new, in order, with the same text.
   const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s.rawJson === prepacked.records[i].rawJson);
   const evidence = whole ? withRecordIds(prepacked.evidence, recordIds) : packEvidence(plan.fresh.map((s) => s.rawJson), recordIds);
-  await copyRows(
-    client,
-    'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
-    evidence.blocks.map((b) => [b.id, orgId, b.recordCount, '\\x' + b.data.toString('hex')]),
-  );
+  await copyEvidenceBlocks(client, orgId, evidence.blocks);
   await copyRows(
     client,
     `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,

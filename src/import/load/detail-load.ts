@@ -8,6 +8,7 @@ import type { PoolClient } from 'pg';
 import { sql, type Sql } from '../../db/sql';
 import { packEvidence, RECORDS_PER_BLOCK } from '../../evidence/blocks';
 import type { NormalizedDetail } from '../normalize';
+import { copyEvidenceBlocks } from './copy-evidence';
 import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey, nextIdsSql } from './chunk-load';
 
 export interface StagedDetail {
@@ -115,11 +116,7 @@ export async function loadDetailChunk(client: PoolClient, orgId: number, batchId
     fresh.map((s) => s.rawText),
     fresh.map((_, i) => blockIds[Math.floor(i / RECORDS_PER_BLOCK)]!),
   );
-  await copyRows(
-    client,
-    'COPY evidence_block (id, org_id, record_count, data) FROM STDIN',
-    evidence.blocks.map((b) => [b.id, orgId, b.recordCount, '\\x' + b.data.toString('hex')]),
-  );
+  await copyEvidenceBlocks(client, orgId, evidence.blocks);
   await copyRows(
     client,
     `COPY message_detail (org_id, id, message_id, source, batch_id, source_line, row_key, subject, sender, recipients, received_at,
