@@ -1,10 +1,11 @@
 /**
  * The message-dictionary ids an import has committed, by key hash, so a chunk asks PostgreSQL only about messages
- * the import has not met yet. At 200,000 generated records 22 % of accesses name a message an earlier chunk added,
- * and the lookup of every key of every chunk was 1.3 s of PostgreSQL (docs/PERFORMANCE.md, eighth session).
+ * the import has not met yet, and none at all while the organisation's dictionary was empty when the batch began (a
+ * key the table lacks is then new). Looking every key of every chunk up was 1.5 s of PostgreSQL per 200,000 generated
+ * records (docs/PERFORMANCE.md, eighth session).
  *
  * Typed arrays, not a Map of strings: 24 bytes per slot (the 16-byte hash and the id), at most half full, so
- * 500,000 messages take 24 MB; a Map of hex strings would take ~80 MB. Past `maxEntries` it stops learning and
+ * 500,000 messages take 24 MB, where a Map of hex-string keys costs several times that. Past `maxEntries` it stops learning and
  * says so (`full`); the ids it holds stay right, since a message row is never deleted while its organisation loads.
  */
 
