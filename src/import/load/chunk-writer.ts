@@ -237,7 +237,7 @@ function isRefusedData(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
-/** A key another chunk of the batch already stored (23505 unique_violation). */
+/** A key the chunk took for new was stored already (23505 unique_violation): a record's, or a message's (constraintOf). */
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown }).code === '23505';
 }
