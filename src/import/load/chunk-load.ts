@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
+import { epochMsArray, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
@@ -61,22 +62,30 @@ function textArray(values: string[] | null): string | null {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
+/**
+ * The activity of a chunk's keys as unnest parameters: the keys (text from the file) as a JS array that node-postgres
+ * escapes; times and counts as plain array literals (plain-array.ts), read with ACTIVITY_COLUMNS.
+ */
 function activityArrays<T extends Activity>(map: Map<string, T>) {
   const keys: string[] = [];
-  // ISO text: node-postgres formats Date array elements slowly.
-  const firsts: string[] = [];
-  const lasts: string[] = [];
+  const firsts: Date[] = [];
+  const lasts: Date[] = [];
   const counts: number[] = [];
   const throttled: number[] = [];
   for (const [key, a] of map) {
     keys.push(key);
-    firsts.push(a.first.toISOString());
-    lasts.push(a.last.toISOString());
+    firsts.push(a.first);
+    lasts.push(a.last);
     counts.push(a.count);
     throttled.push(a.throttled);
   }
-  return { keys, firsts, lasts, counts, throttled };
+  return { keys, firsts: epochMsArray(firsts), lasts: epochMsArray(lasts), counts: plainArray(counts), throttled: plainArray(throttled) };
 }
+
+/** A timestamptz from epoch milliseconds (epochMsArray): integer arithmetic, so exact to the millisecond a Date holds. */
+const fromEpochMs = (column: Sql) => sql`(TIMESTAMPTZ 'epoch' + ${column} * INTERVAL '1 millisecond')`;
+/** first_seen and last_seen from the unnest columns f and l. */
+const SEEN_COLUMNS = sql`${fromEpochMs(sql`u.f`)}, ${fromEpochMs(sql`u.l`)}`;
 
 /** Runs a statement on the load's pg client. */
 const execute = (client: PoolClient, statement: Sql) => client.query(statement.text, statement.values);
@@ -92,7 +101,8 @@ async function upsertMailboxes(client: PoolClient, orgId: number, plan: ReturnTy
   const { rows } = await execute(
     client,
     sql`INSERT INTO mailbox AS t (org_id, user_principal_name, mailbox_guid, tenant_id, first_seen, last_seen, record_count, throttled_record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${guids}::text[], ${tenants}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${a.throttled}::int[]) AS u
+     SELECT ${orgId}::int, u.k, u.g, u.t, ${SEEN_COLUMNS}, u.n, u.th
+     FROM unnest(${a.keys}::text[], ${guids}::text[], ${tenants}::text[], ${a.firsts}::bigint[], ${a.lasts}::bigint[], ${a.counts}::int[], ${a.throttled}::int[]) AS u(k, g, t, f, l, n, th)
      ON CONFLICT ON CONSTRAINT uq_mailbox_org_upn DO UPDATE SET ${ACTIVITY_UPDATE},
        throttled_record_count = t.throttled_record_count + EXCLUDED.throttled_record_count,
        mailbox_guid = COALESCE(t.mailbox_guid, EXCLUDED.mailbox_guid), tenant_id = COALESCE(t.tenant_id, EXCLUDED.tenant_id)
@@ -109,7 +119,8 @@ async function upsertSessions(client: PoolClient, orgId: number, plan: ReturnTyp
   const { rows } = await execute(
     client,
     sql`INSERT INTO session AS t (org_id, session_id, kind, entra_session_id, first_seen, last_seen, record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::text[], ${kinds}::varchar[], ${entra}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     SELECT ${orgId}::int, u.k, u.kind, u.e, ${SEEN_COLUMNS}, u.n
+     FROM unnest(${a.keys}::text[], ${kinds}::varchar[], ${entra}::text[], ${a.firsts}::bigint[], ${a.lasts}::bigint[], ${a.counts}::int[]) AS u(k, kind, e, f, l, n)
      ON CONFLICT ON CONSTRAINT uq_session_org_session_id DO UPDATE SET ${ACTIVITY_UPDATE}, ${SESSION_COUNTS_STALE},
        entra_session_id = COALESCE(t.entra_session_id, EXCLUDED.entra_session_id)
      RETURNING id::text, session_id AS key`,
@@ -124,7 +135,8 @@ async function upsertNonIpAddresses(client: PoolClient, orgId: number, plan: Ret
   const { rows } = await execute(
     client,
     sql`INSERT INTO client_ip AS t (org_id, address, verbatim, version, first_seen, last_seen, record_count)
-     SELECT ${orgId}::int, NULL, u.* FROM unnest(${a.keys}::text[], ${a.keys.map(() => 0)}::smallint[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     SELECT ${orgId}::int, NULL, u.k, 0::smallint, ${SEEN_COLUMNS}, u.n
+     FROM unnest(${a.keys}::text[], ${a.firsts}::bigint[], ${a.lasts}::bigint[], ${a.counts}::int[]) AS u(k, f, l, n)
      ON CONFLICT ON CONSTRAINT uq_client_ip_org_verbatim DO UPDATE SET ${ACTIVITY_UPDATE}
      RETURNING id::text, verbatim AS key`,
   );
@@ -139,7 +151,8 @@ async function upsertClientIps(client: PoolClient, orgId: number, plan: ReturnTy
   await execute(
     client,
     sql`INSERT INTO client_ip AS t (org_id, address, version, first_seen, last_seen, record_count)
-     SELECT ${orgId}::int, u.* FROM unnest(${a.keys}::inet[], ${versions}::smallint[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[]) AS u
+     SELECT ${orgId}::int, u.k, u.v, ${SEEN_COLUMNS}, u.n
+     FROM unnest(${a.keys}::inet[], ${plainArray(versions)}::smallint[], ${a.firsts}::bigint[], ${a.lasts}::bigint[], ${a.counts}::int[]) AS u(k, v, f, l, n)
      ON CONFLICT ON CONSTRAINT uq_client_ip_org_address DO UPDATE SET ${ACTIVITY_UPDATE}`,
   );
   // Joined on our own spelling of each address, so the map never depends on how PostgreSQL prints an inet.
@@ -157,7 +170,8 @@ async function upsertApps(client: PoolClient, orgId: number, plan: ReturnType<ty
   const { rows } = await execute(
     client,
     sql`INSERT INTO app AS t (org_id, app_id, first_seen, last_seen, record_count, app_only_record_count, bound_message_count)
-     SELECT ${orgId}::int, u.*, 0 FROM unnest(${a.keys}::text[], ${a.firsts}::timestamptz[], ${a.lasts}::timestamptz[], ${a.counts}::int[], ${appOnly}::int[]) AS u
+     SELECT ${orgId}::int, u.k, ${SEEN_COLUMNS}, u.n, u.ao, 0
+     FROM unnest(${a.keys}::text[], ${a.firsts}::bigint[], ${a.lasts}::bigint[], ${a.counts}::int[], ${plainArray(appOnly)}::int[]) AS u(k, f, l, n, ao)
      ON CONFLICT ON CONSTRAINT uq_app_org_app_id DO UPDATE SET ${ACTIVITY_UPDATE},
        app_only_record_count = t.app_only_record_count + EXCLUDED.app_only_record_count
      RETURNING id::text, app_id AS key`,
@@ -188,7 +202,7 @@ async function resolveFolders(
   if (keys.length === 0) return;
   const { rows } = await execute(
     client,
-    sql`WITH wanted AS (SELECT * FROM unnest(${mailboxes}::bigint[], ${keys}::text[], ${paths}::text[]) AS u(mailbox_id, folder_key, path)),
+    sql`WITH wanted AS (SELECT * FROM unnest(${plainArray(mailboxes)}::bigint[], ${keys}::text[], ${paths}::text[]) AS u(mailbox_id, folder_key, path)),
      added AS (
        INSERT INTO folder (org_id, mailbox_id, folder_key, path) SELECT ${orgId}::int, mailbox_id, folder_key, path FROM wanted
        ON CONFLICT ON CONSTRAINT uq_folder_mailbox_key DO NOTHING
@@ -277,7 +291,7 @@ export async function messageIdsByKey(
     const { rows } = await execute(
       client,
       sql`INSERT INTO message (org_id, key_hash, internet_message_id)
-       SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${missing}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
+       SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${plainArray(missing)}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
        ${onConflict}
        RETURNING id::text, encode(key_hash, 'hex') AS key`,
     );
@@ -298,7 +312,7 @@ async function storedMessageIds(client: PoolClient, orgId: number, keys: string[
   const { rows } = await execute(
     client,
     sql`SELECT id::text, encode(key_hash, 'hex') AS key FROM message
-     WHERE org_id = ${orgId} AND key_hash = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest(${keys}::text[]) AS h))`,
+     WHERE org_id = ${orgId} AND key_hash = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest(${plainArray(keys)}::text[]) AS h))`,
   );
   return new Map(rows.map((r: { id: string; key: string }) => [r.key, r.id]));
 }
@@ -315,13 +329,13 @@ async function upsertLinks(client: PoolClient, orgId: number, table: keyof typeo
   if (links.size === 0) return;
   const rows = [...links.values()];
   const [a, b] = LINK_COLUMNS[table].map((column) => sql.ident(column));
-  const firsts = rows.map((r) => r.first.toISOString());
-  const lasts = rows.map((r) => r.last.toISOString());
+  const ids = (pick: (r: (typeof rows)[number]) => string) => plainArray(rows.map(pick));
   await execute(
     client,
     sql`INSERT INTO ${sql.ident(table)} AS t (${a}, ${b}, org_id, first_seen, last_seen, record_count)
-     SELECT u.a, u.b, ${orgId}::int, u.f, u.l, u.n
-     FROM unnest(${rows.map((r) => r.a)}::bigint[], ${rows.map((r) => r.b)}::bigint[], ${firsts}::timestamptz[], ${lasts}::timestamptz[], ${rows.map((r) => r.count)}::int[]) AS u(a, b, f, l, n)
+     SELECT u.a, u.b, ${orgId}::int, ${SEEN_COLUMNS}, u.n
+     FROM unnest(${ids((r) => r.a)}::bigint[], ${ids((r) => r.b)}::bigint[], ${epochMsArray(rows.map((r) => r.first))}::bigint[],
+       ${epochMsArray(rows.map((r) => r.last))}::bigint[], ${plainArray(rows.map((r) => r.count))}::int[]) AS u(a, b, f, l, n)
      ON CONFLICT (${a}, ${b}, org_id) DO UPDATE SET ${ACTIVITY_UPDATE}`,
   );
 }
