@@ -436,6 +436,18 @@ export async function loadChunk(
     })(),
   );
 
+  // A record's items are mostly in one folder: its id is looked up again only when the folder changes.
+  let lastMailbox = '';
+  let lastFolderKey = '';
+  let lastFolderId: string | undefined;
+  const folderId = (mailbox: string, folderKey: string) => {
+    if (mailbox !== lastMailbox || folderKey !== lastFolderKey) {
+      lastMailbox = mailbox;
+      lastFolderKey = folderKey;
+      lastFolderId = folderCache.get(`${mailbox}|${folderKey}`);
+    }
+    return lastFolderId;
+  };
   const derived = function* (kind: 'access' | 'sync') {
     for (let i = 0; i < plan.fresh.length; i++) {
       const r = plan.fresh[i].record;
@@ -443,11 +455,11 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
-          yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderCache.get(`${id.mailbox}|${a.folderKey}`),
+          yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderId(id.mailbox, a.folderKey),
             a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
-        for (const f of r.folderSyncs) yield [orgId, id.record, folderCache.get(`${id.mailbox}|${f.folderKey}`)] as Row;
+        for (const f of r.folderSyncs) yield [orgId, id.record, folderId(id.mailbox, f.folderKey)] as Row;
       }
     }
   };

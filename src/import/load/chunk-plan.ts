@@ -37,12 +37,14 @@ export interface ChunkPlan {
   unattributedBindRecords: number;
 }
 
-/** Counts one record at `at` into an activity (first/last seen, count), creating it with `extra` when new. */
-function touch<T extends Activity>(map: Map<string, T>, key: string, at: Date, throttled: boolean, extra: Omit<T, keyof Activity> | null): T {
+/**
+ * Counts one record at `at` into an activity (first/last seen, count), made by `make(source, at)` when new. A key
+ * already seen allocates nothing: this runs several times per record on the loading thread.
+ */
+function touch<T extends Activity, S>(map: Map<string, T>, key: string, at: Date, throttled: boolean, source: S, make: (source: S, at: Date) => T): T {
   let a = map.get(key);
   if (!a) {
-    a = { first: at, last: at, count: 0, throttled: 0 } as T;
-    if (extra) Object.assign(a, extra);
+    a = make(source, at);
     map.set(key, a);
   } else {
     if (at < a.first) a.first = at;
@@ -75,6 +77,16 @@ export function storedUserId(r: StagedRecord['record']): string | null {
   return r.mailboxUpn !== null && r.userId === r.mailboxUpn ? null : r.userId;
 }
 
+// What touch makes for a key not seen yet (each map's objects of one shape).
+const newActivity = (_: null, at: Date): Activity => ({ first: at, last: at, count: 0, throttled: 0 });
+const newMailbox = (r: StagedRecord['record'], at: Date) => ({ first: at, last: at, count: 0, throttled: 0, guid: r.mailboxGuid, tenant: r.tenantId });
+const newSession = (s: NonNullable<StagedRecord['record']['session']>, at: Date) => ({
+  first: at, last: at, count: 0, throttled: 0, kind: s.kind, entra: s.entraSessionId,
+});
+const newApp = (_: null, at: Date) => ({ first: at, last: at, count: 0, throttled: 0, appOnly: 0 });
+const newClientIp = (version: number, at: Date) => ({ first: at, last: at, count: 0, throttled: 0, version });
+const newLink = (pair: [string, string], at: Date) => ({ first: at, last: at, count: 0, throttled: 0, a: pair[0], b: pair[1] });
+
 export function planChunk(records: StagedRecord[], existingKeys: Set<string>): ChunkPlan {
   const plan: ChunkPlan = {
     fresh: [],
@@ -96,7 +108,7 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
     const at = r.creationTime;
     const throttled = r.isThrottled === true;
     if (r.mailboxUpn) {
-      const m = touch(plan.mailboxes, r.mailboxUpn, at, throttled, { guid: r.mailboxGuid, tenant: r.tenantId });
+      const m = touch(plan.mailboxes, r.mailboxUpn, at, throttled, r, newMailbox);
       m.guid ??= r.mailboxGuid;
       m.tenant ??= r.tenantId;
       if (r.messageAccesses.length || r.folderSyncs.length) {
@@ -108,13 +120,13 @@ export function planChunk(records: StagedRecord[], existingKeys: Set<string>): C
       plan.unattributedBindRecords += 1;
     }
     if (r.session) {
-      const s = touch(plan.sessions, r.session.key, at, throttled, { kind: r.session.kind, entra: r.session.entraSessionId });
+      const s = touch(plan.sessions, r.session.key, at, throttled, r.session, newSession);
       s.entra ??= r.session.entraSessionId;
     }
     const app = appKey(r);
-    if (app) touch(plan.apps, app, at, throttled, { appOnly: 0 }).appOnly += isAppOnly(r) ? 1 : 0;
-    if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, { version: r.clientIp.version });
-    else if (verbatimAddress(r) !== null) touch(plan.nonIpAddresses, r.clientIpRaw!, at, throttled, null);
+    if (app) touch(plan.apps, app, at, throttled, null, newApp).appOnly += isAppOnly(r) ? 1 : 0;
+    if (r.clientIp) touch(plan.clientIps, r.clientIp.address, at, throttled, r.clientIp.version, newClientIp);
+    else if (verbatimAddress(r) !== null) touch(plan.nonIpAddresses, r.clientIpRaw!, at, throttled, null, newActivity);
   }
   return plan;
 }
@@ -128,7 +140,7 @@ export function linkActivity(
   for (let i = 0; i < fresh.length; i++) {
     const pair = pairs[i];
     if (!pair || pair[0] === undefined || pair[1] === undefined) continue;
-    touch(links, `${pair[0]}|${pair[1]}`, fresh[i].record.creationTime, false, { a: pair[0], b: pair[1] });
+    touch(links, `${pair[0]}|${pair[1]}`, fresh[i].record.creationTime, false, pair as [string, string], newLink);
   }
   return links;
 }
