@@ -1,3 +1,5 @@
+import { sql, type Sql } from './sql';
+
 /**
  * Array parameters the importer builds itself, as PostgreSQL array literals. node-postgres quotes and escapes every
  * element of a JS array one by one (and a Date's ISO text costs ~1 µs to make); for the loader's arrays of ids,
@@ -18,3 +20,10 @@ export function epochMsArray(dates: readonly Date[]): string {
   for (let i = 0; i < dates.length; i++) text += (i ? ',' : '') + dates[i].getTime();
   return text + '}';
 }
+
+/**
+ * The timestamptz of an epochMsArray element: whole seconds and milliseconds apart, so the arithmetic stays exact to
+ * the millisecond a Date holds over its whole range (one multiplication in milliseconds was 8 µs off in year 9999).
+ */
+export const epochMsSql = (column: Sql): Sql =>
+  sql`(TIMESTAMPTZ 'epoch' + (${column} / 1000) * INTERVAL '1 second' + (${column} % 1000) * INTERVAL '1 millisecond')`;

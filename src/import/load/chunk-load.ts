@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
-import { epochMsArray, plainArray } from '../../db/plain-array';
+import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
 import { copyRow } from './copy-text';
@@ -82,10 +82,8 @@ function activityArrays<T extends Activity>(map: Map<string, T>) {
   return { keys, firsts: epochMsArray(firsts), lasts: epochMsArray(lasts), counts: plainArray(counts), throttled: plainArray(throttled) };
 }
 
-/** A timestamptz from epoch milliseconds (epochMsArray): integer arithmetic, so exact to the millisecond a Date holds. */
-const fromEpochMs = (column: Sql) => sql`(TIMESTAMPTZ 'epoch' + ${column} * INTERVAL '1 millisecond')`;
-/** first_seen and last_seen from the unnest columns f and l. */
-const SEEN_COLUMNS = sql`${fromEpochMs(sql`u.f`)}, ${fromEpochMs(sql`u.l`)}`;
+/** first_seen and last_seen from the unnest columns f and l (epoch milliseconds). */
+const SEEN_COLUMNS = sql`${epochMsSql(sql`u.f`)}, ${epochMsSql(sql`u.l`)}`;
 
 /** Runs a statement on the load's pg client. */
 const execute = (client: PoolClient, statement: Sql) => client.query(statement.text, statement.values);
