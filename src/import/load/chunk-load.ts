@@ -32,9 +32,10 @@ export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
  * `n` new ids of a table's identity. The sequence is looked up once per statement (an InitPlan): called per row,
  * pg_get_serial_sequence was 2.6 µs of each id, 0.5 s of PostgreSQL per 200,000 records (PERFORMANCE.md, eighth session).
  */
-export const nextIdsSql = (table: 'audit_record' | 'message_detail') =>
+export const nextIdsSql = (table: 'audit_record' | 'message_detail' | 'message') =>
   `SELECT nextval((SELECT pg_get_serial_sequence('${table}', 'id')::regclass))::text AS id FROM generate_series(1, $1)`;
 const NEXT_RECORD_IDS = nextIdsSql('audit_record');
+const NEXT_MESSAGE_IDS = nextIdsSql('message');
 
 /** Roughly 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
 const FLUSH_CHARS = 1 << 20;
@@ -282,15 +283,26 @@ export async function messageIdsByKey(
   if (unknown.length > 0 && !memo?.newOnly) for (const [key, id] of await storedMessageIds(client, orgId, unknown)) ids.set(key, id);
   // In key order, so the inserts walk the unique index's leaves once, left to right, instead of at random.
   const missing = unknown.filter((key) => !ids.has(key)).sort();
-  if (missing.length > 0) {
-    // Known to be new: a plain INSERT, 30 % cheaper than ON CONFLICT's check-then-insert (PERFORMANCE.md, eighth
-    // session). Were one stored after all, the unique violation rolls the chunk back and the writer redoes it asking.
-    const onConflict = memo?.newOnly ? sql.empty : sql`ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING`;
+  if (missing.length > 0 && memo?.newOnly) {
+    // Known to be new: ids from the sequence and the rows by COPY, with no conflict check, no array parameters and
+    // no rows sent back (PERFORMANCE.md, eighth and ninth sessions). Were one stored after all, the unique violation
+    // rolls the chunk back and the writer redoes it asking.
+    const { rows: idRows } = await client.query(NEXT_MESSAGE_IDS, [missing.length]);
+    await copyRows(
+      client,
+      'COPY message (id, org_id, key_hash, internet_message_id) FROM STDIN',
+      missing.map((key, i) => [idRows[i].id, orgId, '\\x' + key, spellings.get(key) ?? null]),
+    );
+    missing.forEach((key, i) => {
+      ids.set(key, idRows[i].id);
+      inserted?.add(idRows[i].id);
+    });
+  } else if (missing.length > 0) {
     const { rows } = await execute(
       client,
       sql`INSERT INTO message (org_id, key_hash, internet_message_id)
        SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${plainArray(missing)}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
-       ${onConflict}
+       ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
        RETURNING id::text, encode(key_hash, 'hex') AS key`,
     );
     for (const r of rows as { id: string; key: string }[]) {
