@@ -65,7 +65,7 @@ function textArray(values: string[] | null): string | null {
 
 /**
  * The activity of a chunk's keys as unnest parameters: the keys (text from the file) as a JS array that node-postgres
- * escapes; times and counts as plain array literals (plain-array.ts), read with ACTIVITY_COLUMNS.
+ * escapes; times and counts as plain array literals (plain-array.ts), the times read with SEEN_COLUMNS.
  */
 function activityArrays<T extends Activity>(map: Map<string, T>) {
   const keys: string[] = [];
