@@ -10,8 +10,13 @@ export function copyValue(value: string | number | boolean | null | undefined): 
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-export function copyRow(values: (string | number | boolean | null | undefined)[]): string {
+/** The fields of a row, tab-separated, without the line's end: for rows made in parts (row-text.ts). */
+export function copyFields(values: (string | number | boolean | null | undefined)[]): string {
   let line = copyValue(values[0]);
   for (let i = 1; i < values.length; i++) line += '\t' + copyValue(values[i]);
-  return line + '\n';
+  return line;
+}
+
+export function copyRow(values: (string | number | boolean | null | undefined)[]): string {
+  return copyFields(values) + '\n';
 }
