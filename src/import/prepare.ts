@@ -9,8 +9,6 @@ import { dictionaryKeyHash, NormalizationError, normalizeDetail, normalizeRecord
 import type { AuditExportFile, TextIssues } from './read';
 import { excerptOf } from './read/errors';
 import type { StagedRecord } from './load/chunk-plan';
-import { hasNul } from './load/nul-text';
-import { makeRowTexts } from './load/row-text';
 import type { StagedDetail } from './load/detail-load';
 import type { ImportFormat, Rejection } from './types';
 
@@ -30,8 +28,7 @@ export type PrepareEvent =
 
 /**
  * The loader's CPU work that needs no database ids, done ahead where a thread has time for it (the worker): each
- * access's dictionary-key hash, the COPY text of the records' and accesses' id-free columns (row-text.ts), and the
- * chunk's evidence blocks as if every record is new.
+ * access's dictionary-key hash, and the chunk's evidence blocks as if every record is new.
  */
 function precomputed(records: StagedRecord[]): PackedTexts | undefined {
   if (records.length === 0) return undefined;
@@ -43,7 +40,6 @@ function precomputed(records: StagedRecord[]): PackedTexts | undefined {
       a.dictionaryKeyHash = hash;
     }
   }
-  makeRowTexts(records, hasNul);
   return packTexts(records.map((r) => r.rawJson));
 }
 

@@ -111,8 +111,6 @@ export interface NormalizedMessageAccess {
   subject: string | null;
   /** FolderItems[].Sensitivity: the sensitivity label id(s). */
   sensitivityLabels: string[] | null;
-  /** accessText, when made ahead (prepare.ts, row-text.ts); the loader makes it otherwise. */
-  copyText?: string;
 }
 
 /** One folder a Sync record says was downloaded whole. */

@@ -17,11 +17,10 @@ import { sql, type Sql } from '../../db/sql';
 import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash } from '../normalize';
-import { copyFields, copyRow } from './copy-text';
-import { ACCESS_TEXT_COLUMNS, accessText, AUDIT_TEXT_COLUMNS, auditRecordText } from './row-text';
+import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
-import { linkActivity, planChunk, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
+import { linkActivity, planChunk, storedRawAddress, storedUserId, verbatimAddress, type Activity, type StagedRecord } from './chunk-plan';
 import { resolveIdentities, type ResolvedRecord } from './record-identity';
 import { countNewAppMessages, MESSAGE_INDEX } from './app-message-counts';
 import { SESSION_COUNTS_STALE } from './session-counts';
@@ -44,17 +43,10 @@ const FLUSH_CHARS = 1 << 20;
 type Row = (string | number | boolean | null | undefined)[];
 
 export async function copyRows(client: PoolClient, copyStatement: string, rows: Iterable<Row>): Promise<void> {
-  await copyLines(client, copyStatement, (function* () {
-    for (const row of rows) yield copyRow(row);
-  })());
-}
-
-/** COPY of lines already in COPY text (each ending in a newline). */
-async function copyLines(client: PoolClient, copyStatement: string, lines: Iterable<string>): Promise<void> {
   function* text(): Generator<string> {
     let buffer = '';
-    for (const line of lines) {
-      buffer += line;
+    for (const row of rows) {
+      buffer += copyRow(row);
       if (buffer.length >= FLUSH_CHARS) {
         yield buffer;
         buffer = '';
@@ -63,6 +55,12 @@ async function copyLines(client: PoolClient, copyStatement: string, lines: Itera
     if (buffer) yield buffer;
   }
   await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
+}
+
+/** A text[] literal for COPY: every element quoted, so commas, braces and quotes in hostile labels stay data. */
+function textArray(values: string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 /**
@@ -427,21 +425,23 @@ export async function loadChunk(
   const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s.rawJson === prepacked.records[i].rawJson);
   const evidence = whole ? withRecordIds(prepacked.evidence, recordIds) : packEvidence(plan.fresh.map((s) => s.rawJson), recordIds);
   await copyEvidenceBlocks(client, orgId, evidence.blocks);
-  // The id-free columns as made ahead in the worker (row-text.ts), unless NUL was replaced in the record's values.
-  const madeAhead = (s: StagedRecord & { nul?: boolean }) => !s.nul;
-  await copyLines(
+  await copyRows(
     client,
-    `COPY audit_record (${AUDIT_TEXT_COLUMNS},
-       id, org_id, mailbox_id, session_id, client_ip_id, raw_block_id, raw_offset, raw_length, raw_sha256, conflicts_with_id, batch_id) FROM STDIN`,
+    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
+       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
+       mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
+       conflicts_with_id, batch_id, source_line) FROM STDIN`,
     (function* () {
       for (let i = 0; i < plan.fresh.length; i++) {
-        const s = plan.fresh[i];
+        const { record: r, line, rawExact } = plan.fresh[i];
         const id = ids[i];
         const e = evidence.refs[i];
-        const text = (madeAhead(s) && s.copyText) || auditRecordText(s);
-        yield `${text}\t${copyRow([
-          id.record, orgId, id.mailbox, id.session, id.clientIp, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), conflictTarget(s), batchId,
-        ])}`;
+        yield [
+          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
+          id.session, id.clientIp, storedRawAddress(r), r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
+          r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
+          conflictTarget(plan.fresh[i]), batchId, line,
+        ];
       }
     })(),
   );
@@ -458,35 +458,34 @@ export async function loadChunk(
     }
     return lastFolderId;
   };
-  if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
-    await copyLines(
-      client,
-      `COPY message_access (org_id, record_id, message_id, folder_id, ${ACCESS_TEXT_COLUMNS}) FROM STDIN`,
-      (function* () {
-        for (let i = 0; i < plan.fresh.length; i++) {
-          const s = plan.fresh[i];
-          const id = ids[i];
-          if (!id.mailbox) continue;
-          const ahead = madeAhead(s);
-          for (const a of s.record.messageAccesses) {
-            const text = (ahead && a.copyText) || accessText(a);
-            yield `${copyFields([orgId, id.record, messageIds.get(a.dictionaryKey), folderId(id.mailbox, a.folderKey)])}\t${text}\n`;
-          }
+  const derived = function* (kind: 'access' | 'sync') {
+    for (let i = 0; i < plan.fresh.length; i++) {
+      const r = plan.fresh[i].record;
+      const id = ids[i];
+      if (!id.mailbox) continue;
+      if (kind === 'access') {
+        for (const a of r.messageAccesses) {
+          yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderId(id.mailbox, a.folderKey),
+            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
         }
-      })(),
+      } else {
+        for (const f of r.folderSyncs) yield [orgId, id.record, folderId(id.mailbox, f.folderKey)] as Row;
+      }
+    }
+  };
+  if (plan.fresh.some((s) => s.record.messageAccesses.length)) {
+    await copyRows(
+      client,
+      `COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes,
+         item_time, item_id, subject, sensitivity_labels) FROM STDIN`,
+      derived('access'),
     );
   }
   if (plan.fresh.some((s) => s.record.folderSyncs.length)) {
     await copyRows(
       client,
       'COPY folder_sync (org_id, record_id, folder_id) FROM STDIN',
-      (function* () {
-        for (let i = 0; i < plan.fresh.length; i++) {
-          const id = ids[i];
-          if (!id.mailbox) continue;
-          for (const f of plan.fresh[i].record.folderSyncs) yield [orgId, id.record, folderId(id.mailbox, f.folderKey)] as Row;
-        }
-      })(),
+      derived('sync'),
     );
   }
 

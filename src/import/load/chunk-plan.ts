@@ -13,8 +13,6 @@ export interface StagedRecord {
   /** False when rawJson is a serialisation, not the bytes as read (see SourceRecord.rawExact). */
   rawExact?: boolean;
   line: number;
-  /** auditRecordText, when made ahead (row-text.ts). */
-  copyText?: string;
 }
 
 export interface Activity {

@@ -10,13 +10,8 @@ export function copyValue(value: string | number | boolean | null | undefined): 
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** The fields of a row, tab-separated, without the line's end: for rows made in parts (row-text.ts). */
-export function copyFields(values: (string | number | boolean | null | undefined)[]): string {
+export function copyRow(values: (string | number | boolean | null | undefined)[]): string {
   let line = copyValue(values[0]);
   for (let i = 1; i < values.length; i++) line += '\t' + copyValue(values[i]);
-  return line;
-}
-
-export function copyRow(values: (string | number | boolean | null | undefined)[]): string {
-  return copyFields(values) + '\n';
+  return line + '\n';
 }

@@ -25,6 +25,5 @@ function replaceNul<T>(value: T): T {
 /** The record as PostgreSQL can store it in its typed columns; `nul` marks that it had to be changed. */
 export function storableRecord(staged: StagedRecord): StagedRecord & { nul?: boolean } {
   if (!hasNul(staged.rawJson)) return staged;
-  // The COPY text made ahead is of the values before (row-text.ts): the loader makes it again.
-  return { ...staged, record: replaceNul(staged.record), nul: true, copyText: undefined };
+  return { ...staged, record: replaceNul(staged.record), nul: true };
 }

@@ -103,8 +103,7 @@ export async function resolveIdentities(client: PoolClient, orgId: number, recor
     for (const c of candidates) {
       if (taken.has(c.key)) continue;
       taken.add(c.key);
-      // A new key: the COPY text made ahead with the old one (row-text.ts) no longer holds.
-      const resolved: ResolvedRecord = { ...c.staged, copyText: undefined, record: { ...c.staged.record, recordKey: c.key }, conflictsWith: c.conflictsWith };
+      const resolved: ResolvedRecord = { ...c.staged, record: { ...c.staged.record, recordKey: c.key }, conflictsWith: c.conflictsWith };
       fresh.push(resolved);
       conflicts.push(resolved);
     }
