@@ -3,10 +3,13 @@
  * the later one points at the earlier (AuditRecord.conflictsWith), and the batch counts them with examples. The same
  * content imported again, in any spelling of its JSON, still adds nothing.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { ImportService } from '../../src/import/import-service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { newOrganization } from '../support/fixtures';
+import { tempDir } from '../support/cli';
 import { startTestServer, type TestServer } from '../support/server';
 
 const ID = '5a1e1d00-0000-4000-8000-00000000c0f1';
@@ -31,6 +34,29 @@ describe('records sharing an Id with different content', () => {
     db = await createTestDatabase();
   });
   afterAll(async () => db.drop());
+
+  test('through files read by the worker thread: the conflict gets its own key and keeps its own values', async () => {
+    const importer = new ImportService(db.dataSource, pino({ level: 'silent' }), { chunkRecords: 100, workerFromBytes: 0 });
+    const orgId = await newOrganization(db.dataSource, 'conflict-file');
+    const dir = tempDir('conflicts');
+    try {
+      const write = (name: string, text: string) => (fs.writeFileSync(path.join(dir, name), text), path.join(dir, name));
+      expect((await importer.importFile(write('a.ndjson', `${original}\n`), { orgId, source: 'cli' }))[0]).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 1 });
+      const [second] = await importer.importFile(write('b.ndjson', `${other}\n${unrelated}\n`), { orgId, source: 'cli' });
+      expect(second).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 2, duplicates: 0 });
+      const rows = (await db.dataSource.query(
+        "SELECT record_key AS key, client_info_string AS info, conflicts_with_id IS NOT NULL AS flagged FROM audit_record WHERE org_id = $1 ORDER BY id",
+        [orgId],
+      )) as { key: string; info: string; flagged: boolean }[];
+      expect(rows).toEqual([
+        { key: ID, info: 'Client=OWA', flagged: false },
+        { key: '5a1e1d00-0000-4000-8000-00000000c0f2', info: 'Client=OWA', flagged: false },
+        { key: expect.stringMatching(new RegExp(`^${ID}#[0-9a-f]{64}$`)), info: 'Client=REST', flagged: true },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   const keysOf = async (orgId: number) =>
     (await db.dataSource.query('SELECT record_key AS key, conflicts_with_id::text AS c, id::text FROM audit_record WHERE org_id = $1 ORDER BY id', [orgId])) as {
