@@ -1,7 +1,7 @@
 /**
  * A file of more than a MiB is prepared in the import's worker thread; a record with NUL gets U+FFFD in its typed
- * columns on the loading thread, and the records around it are stored as written. Run through the real CLI: in Jest's
- * sandbox, Dates that come from a worker are of another realm, which the NUL replacement does not recognise.
+ * columns on the loading thread, and the records around it are stored as written. Through the real CLI, as a user
+ * runs it (import-guarantees.test.ts imports such a file through the worker in-process).
  */
 import fs from 'node:fs';
 import path from 'node:path';

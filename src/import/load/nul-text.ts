@@ -3,6 +3,7 @@
  * string). Such a record is stored, not rejected: its original text is kept as it is (evidence blocks are bytes),
  * and in the typed columns NUL becomes U+FFFD. The batch says how many records were stored this way.
  */
+import { types } from 'node:util';
 import type { StagedRecord } from './chunk-plan';
 
 /** A `\u0000` escape not itself escaped (preceded by an even number of backslashes). */
@@ -16,7 +17,8 @@ export function hasNul(rawJson: string): boolean {
 function replaceNul<T>(value: T): T {
   if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
   if (Array.isArray(value)) return value.map(replaceNul) as T;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
+  // types.isDate, not instanceof: a record prepared in the worker thread may carry Dates of another realm (Jest's).
+  if (value && typeof value === 'object' && !types.isDate(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceNul(v)])) as T;
   }
   return value;
