@@ -29,13 +29,18 @@ import type { MessageKeyTable } from './message-key-table';
 export const LOAD_LOCK_CLASS = 0x6d61696c; // "mail"
 
 /**
- * `n` new ids of a table's identity. The sequence is looked up once per statement (an InitPlan): called per row,
- * pg_get_serial_sequence was 2.6 µs of each id, 0.5 s of PostgreSQL per 200,000 records (PERFORMANCE.md, eighth session).
+ * `n` new ids of a table's identity, for rows written by COPY. The sequence is looked up once per statement (an
+ * InitPlan): called per row, pg_get_serial_sequence was 2.6 µs of each id, 0.5 s of PostgreSQL per 200,000 records
+ * (PERFORMANCE.md, eighth session).
  */
-export const nextIdsSql = (table: 'audit_record' | 'message_detail' | 'message') =>
-  `SELECT nextval((SELECT pg_get_serial_sequence('${table}', 'id')::regclass))::text AS id FROM generate_series(1, $1)`;
-const NEXT_RECORD_IDS = nextIdsSql('audit_record');
-const NEXT_MESSAGE_IDS = nextIdsSql('message');
+export async function nextIds(client: PoolClient, table: 'audit_record' | 'message_detail' | 'message', n: number): Promise<string[]> {
+  if (n === 0) return [];
+  const { rows } = await client.query(
+    `SELECT nextval((SELECT pg_get_serial_sequence('${table}', 'id')::regclass))::text AS id FROM generate_series(1, $1)`,
+    [n],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}
 
 /** Roughly 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
 const FLUSH_CHARS = 1 << 20;
@@ -287,15 +292,15 @@ export async function messageIdsByKey(
     // Known to be new: ids from the sequence and the rows by COPY, with no conflict check, no array parameters and
     // no rows sent back (PERFORMANCE.md, eighth and ninth sessions). Were one stored after all, the unique violation
     // rolls the chunk back and the writer redoes it asking.
-    const { rows: idRows } = await client.query(NEXT_MESSAGE_IDS, [missing.length]);
+    const newIds = await nextIds(client, 'message', missing.length);
     await copyRows(
       client,
       'COPY message (id, org_id, key_hash, internet_message_id) FROM STDIN',
-      missing.map((key, i) => [idRows[i].id, orgId, '\\x' + key, spellings.get(key) ?? null]),
+      missing.map((key, i) => [newIds[i], orgId, '\\x' + key, spellings.get(key) ?? null]),
     );
     missing.forEach((key, i) => {
-      ids.set(key, idRows[i].id);
-      inserted?.add(idRows[i].id);
+      ids.set(key, newIds[i]);
+      inserted?.add(newIds[i]);
     });
   } else if (missing.length > 0) {
     const { rows } = await execute(
@@ -401,12 +406,12 @@ export async function loadChunk(
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
   const newMessages = new Set<string>();
   const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages, messages);
-  const { rows: idRows } = await client.query(NEXT_RECORD_IDS, [plan.fresh.length]);
+  const recordIds = await nextIds(client, 'audit_record', plan.fresh.length);
 
   const ids = plan.fresh.map((s, i) => {
     const r = s.record;
     return {
-      record: idRows[i].id as string,
+      record: recordIds[i],
       mailbox: r.mailboxUpn ? mailboxIds.get(r.mailboxUpn) : undefined,
       session: r.session ? sessionIds.get(r.session.key) : undefined,
       clientIp: r.clientIp ? clientIpIds.get(r.clientIp.address) : clientIpIds.get(verbatimAddress(r) ?? ''),
@@ -420,7 +425,6 @@ export async function loadChunk(
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
     s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
-  const recordIds = ids.map((id) => id.record);
   // Packed ahead for the whole chunk: usable when every record of it is new, in order, with the same text.
   const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s.rawJson === prepacked.records[i].rawJson);
   const evidence = whole ? withRecordIds(prepacked.evidence, recordIds) : packEvidence(plan.fresh.map((s) => s.rawJson), recordIds);

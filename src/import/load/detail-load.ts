@@ -9,7 +9,7 @@ import { sql, type Sql } from '../../db/sql';
 import { packEvidence, RECORDS_PER_BLOCK } from '../../evidence/blocks';
 import type { NormalizedDetail } from '../normalize';
 import { copyEvidenceBlocks } from './copy-evidence';
-import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey, nextIdsSql } from './chunk-load';
+import { copyRows, LOAD_LOCK_CLASS, messageIdsByKey, nextIds } from './chunk-load';
 
 export interface StagedDetail {
   detail: NormalizedDetail;
@@ -76,12 +76,6 @@ async function resolveFolders(client: PoolClient, orgId: number, wanted: { mailb
      SELECT id::text, mailbox_id::text, path FROM added`,
   );
   return new Map(rows.map((r: { id: string; mailbox_id: string; path: string }) => [`${r.mailbox_id}|${r.path}`, r.id]));
-}
-
-async function nextIds(client: PoolClient, table: 'message_detail' | 'audit_record', n: number): Promise<string[]> {
-  if (n === 0) return [];
-  const { rows } = await client.query(nextIdsSql(table), [n]);
-  return rows.map((r: { id: string }) => r.id);
 }
 
 export async function loadDetailChunk(client: PoolClient, orgId: number, batchId: string, staged: StagedDetail[]): Promise<DetailLoadResult> {
