@@ -44,6 +44,11 @@ export interface PackedTexts {
   lengths: number[];
   /** The texts' SHA-256 digests, 32 bytes each, one after the other. */
   sha256: Uint8Array;
+  /**
+   * The records these texts were packed from were posted without them (prepare.ts): the loader reads them back
+   * (unpackTexts) only where it needs them.
+   */
+  textsOnlyHere?: boolean;
 }
 
 /**
@@ -75,6 +80,18 @@ export function packTexts(texts: readonly string[]): PackedTexts {
     packed.blocks.push({ recordCount: end - start, data: new Uint8Array(data) });
   }
   return packed;
+}
+
+/** The texts packTexts packed, in order, as they were given (a file's text decodes to valid UTF-16 only). */
+export function unpackTexts(packed: PackedTexts): string[] {
+  const texts: string[] = [];
+  packed.blocks.forEach((block, b) => {
+    const plain = zlib.brotliDecompressSync(block.data);
+    for (let i = b * RECORDS_PER_BLOCK; i < b * RECORDS_PER_BLOCK + block.recordCount; i++) {
+      texts.push(plain.toString('utf8', packed.offsets[i], packed.offsets[i] + packed.lengths[i]));
+    }
+  });
+  return texts;
 }
 
 /** Names packed blocks after their first record's id. */

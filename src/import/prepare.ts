@@ -8,6 +8,7 @@ import { packTexts, type PackedTexts } from '../evidence/blocks';
 import { dictionaryKeyHash, NormalizationError, normalizeDetail, normalizeRecordWithNotes, NoteTally, type BatchNote } from './normalize';
 import type { AuditExportFile, TextIssues } from './read';
 import { excerptOf } from './read/errors';
+import { hasNul } from './load/nul-text';
 import type { StagedRecord } from './load/chunk-plan';
 import type { StagedDetail } from './load/detail-load';
 import type { ImportFormat, Rejection } from './types';
@@ -20,7 +21,8 @@ export type PrepareEvent =
   | { kind: 'file'; entryName: string | null; format: ImportFormat }
   /**
    * Audit records, or message-detail rows (message trace, eDiscovery), and the rows refused. `evidence`: the
-   * records' texts already packed (precompute), used by the loader when every record of the chunk is new.
+   * records' texts already packed (precompute), used by the loader when every record of the chunk is new; the records
+   * then come without their texts (`textsOnlyHere`).
    */
   | { kind: 'chunk'; records: StagedRecord[]; details: StagedDetail[]; rejections: Rejection[]; evidence?: PackedTexts }
   /** A file's records are all out: its notes (NoteTally.warnings, and counted by kind) and decoding issues. */
@@ -28,7 +30,10 @@ export type PrepareEvent =
 
 /**
  * The loader's CPU work that needs no database ids, done ahead where a thread has time for it (the worker): each
- * access's dictionary-key hash, and the chunk's evidence blocks as if every record is new.
+ * access's dictionary-key hash, and the chunk's evidence blocks as if every record is new. The records are then
+ * posted without their texts, which the blocks hold: copying ~1.6 KB per record into the loading thread, and keeping
+ * it there through the chunk's load, cost that thread ~5 % of a bulk import (docs/PERFORMANCE.md, tenth session). The
+ * loader reads them back from the blocks where it needs them (chunk-writer.ts).
  */
 function precomputed(records: StagedRecord[]): PackedTexts | undefined {
   if (records.length === 0) return undefined;
@@ -40,7 +45,13 @@ function precomputed(records: StagedRecord[]): PackedTexts | undefined {
       a.dictionaryKeyHash = hash;
     }
   }
-  return packTexts(records.map((r) => r.rawJson));
+  const packed = packTexts(records.map((r) => r.rawJson));
+  for (const r of records) {
+    r.hasNul = hasNul(r.rawJson);
+    r.rawJson = '';
+  }
+  packed.textsOnlyHere = true;
+  return packed;
 }
 
 /**
@@ -60,7 +71,8 @@ export const ACCESS_WEIGHT = 100;
  * Normalises every file's events and cuts them into chunks of at most `chunkRecords` records and rejections, and
  * at most `chunkChars` of weight: their text, plus ACCESS_WEIGHT per listed item or folder (one record over it makes
  * a chunk of its own).
- * `precompute`: also hash message keys and pack evidence (precomputed), for a thread with time to spare.
+ * `precompute`: also hash message keys and pack evidence (precomputed), for a thread with time to spare; the records
+ * are then yielded without their texts.
  */
 export async function* prepareFiles(
   files: AsyncIterable<AuditExportFile>,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { ACCESS_WEIGHT, prepareFiles, type PrepareEvent } from '../../src/import/prepare';
 import { readAuditExport } from '../../src/import/read';
+import { unpackTexts } from '../../src/evidence/blocks';
 import { bindRecord, fixture } from '../support/fixtures';
 
 type Chunk = Extract<PrepareEvent, { kind: 'chunk' }>;
@@ -71,5 +72,25 @@ describe('cutting prepared records into chunks', () => {
     const chunks = await chunksOf(text, 2, Infinity);
     expect(chunks.every((c) => c.records.length + c.rejections.length <= 2)).toBe(true);
     expect(chunks.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('records prepared ahead for the loader (the worker thread)', () => {
+  test('come without their texts, which the packed blocks give back exactly, with each NUL record marked', async () => {
+    const lines = fs.readFileSync(fixture('audit.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const withNul = JSON.stringify({ ...JSON.parse(lines[0]), Id: '5c000000-0000-4000-8000-00000000aa01', ClientInfoString: 'Client=\u0000OWA' });
+    const all = [...lines, withNul];
+    const chunks: Chunk[] = [];
+    for await (const event of prepareFiles(readAuditExport(Readable.from([Buffer.from(all.join('\n') + '\n')])), 5, true)) {
+      if (event.kind === 'chunk') chunks.push(event);
+    }
+    expect(chunks.length).toBeGreaterThan(1);
+    const texts = chunks.flatMap((c) => {
+      expect(c.evidence?.textsOnlyHere).toBe(true);
+      expect(c.records.every((r) => r.rawJson === '')).toBe(true);
+      return unpackTexts(c.evidence!);
+    });
+    expect(texts).toEqual(all);
+    expect(chunks.flatMap((c) => c.records.map((r) => r.hasNul))).toEqual(all.map((_, i) => i === all.length - 1));
   });
 });

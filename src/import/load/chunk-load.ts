@@ -425,8 +425,10 @@ export async function loadChunk(
   const idOf = new Map(plan.fresh.map((s, i) => [s, ids[i].record]));
   const conflictTarget = (s: ResolvedRecord) =>
     s.conflictsWith === undefined ? null : typeof s.conflictsWith === 'string' ? s.conflictsWith : idOf.get(s.conflictsWith) ?? null;
-  // Packed ahead for the whole chunk: usable when every record of it is new, in order, with the same text.
-  const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s.rawJson === prepacked.records[i].rawJson);
+  // Packed ahead for the whole chunk: usable when every record of it is new, in order (the same objects: a record
+  // kept under another key is a copy).
+  const whole = prepacked && prepacked.records.length === plan.fresh.length && plan.fresh.every((s, i) => s === prepacked.records[i]);
+  if (!whole && plan.fresh.some((s) => s.rawJson === '')) throw new Error('a record to repack came without its text');
   const evidence = whole ? withRecordIds(prepacked.evidence, recordIds) : packEvidence(plan.fresh.map((s) => s.rawJson), recordIds);
   await copyEvidenceBlocks(client, orgId, evidence.blocks);
   await copyRows(

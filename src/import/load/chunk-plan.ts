@@ -13,6 +13,11 @@ export interface StagedRecord {
   /** False when rawJson is a serialisation, not the bytes as read (see SourceRecord.rawExact). */
   rawExact?: boolean;
   line: number;
+  /**
+   * Whether rawJson holds a NUL escape, told by the worker thread that posted the record without its text (prepare.ts);
+   * undefined: look at rawJson (nul-text.ts).
+   */
+  hasNul?: boolean;
 }
 
 export interface Activity {

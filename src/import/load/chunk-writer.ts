@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { countChunkSql } from '../import-batches';
-import type { PackedTexts } from '../../evidence/blocks';
+import { unpackTexts, type PackedTexts } from '../../evidence/blocks';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
 import { loadChunk, type MessageMemo } from './chunk-load';
@@ -81,9 +81,12 @@ export class ChunkWriter {
       this.lookup = rows[0].stored;
       this.messagesNewOnly = !rows[0].messages;
     }
+    // Records posted without their texts get them back only where the load compares or repacks them: a key that may be
+    // stored (lookup), or given twice in the chunk. Otherwise every record is new and the packed blocks are used as they are.
+    if (evidence?.textsOnlyHere && (this.lookup || hasRepeatedKey(staged))) withTexts(staged, evidence);
     const records = staged.map(storableRecord);
     try {
-      await this.commitChunk(client, records, rejections, details, evidence && { records: staged, evidence });
+      await this.commitChunk(client, records, rejections, details, evidence && { records, evidence });
     } catch (error) {
       if (isUniqueViolation(error) && (!this.lookup || this.messagesNewOnly)) {
         // A key the chunk took for new was stored: redo it asking (a message key, or else a record's).
@@ -93,6 +96,8 @@ export class ChunkWriter {
         return this.write(staged, rejections, details, evidence);
       }
       if (!isRefusedData(error)) throw error;
+      // A refused record is kept as a rejection with an excerpt of its text.
+      if (evidence?.textsOnlyHere) withTexts(records, evidence);
       if (details.length > 0) await this.isolateRefusedDetails(client, details, rejections);
       else if (records.length > 0) await this.isolateRefused(client, records, rejections);
       else throw error;
@@ -225,6 +230,23 @@ export class ChunkWriter {
     await pipeline(Readable.from([text]), client.query(copyFrom('COPY import_rejection (org_id, batch_id, line, reason, excerpt) FROM STDIN')));
   }
 
+}
+
+/** Gives records posted without their texts (prepare.ts) their texts back from the chunk's packed blocks, in order. */
+function withTexts(records: StagedRecord[], evidence: PackedTexts): void {
+  if (records.every((r) => r.rawJson !== '')) return;
+  const texts = unpackTexts(evidence);
+  if (texts.length !== records.length) throw new Error(`a chunk of ${records.length} records came with ${texts.length} texts`);
+  records.forEach((r, i) => (r.rawJson = texts[i]));
+}
+
+function hasRepeatedKey(records: StagedRecord[]): boolean {
+  const keys = new Set<string>();
+  for (const { record } of records) {
+    if (keys.has(record.recordKey)) return true;
+    keys.add(record.recordKey);
+  }
+  return false;
 }
 
 /**

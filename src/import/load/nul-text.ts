@@ -26,6 +26,6 @@ function replaceNul<T>(value: T): T {
 
 /** The record as PostgreSQL can store it in its typed columns; `nul` marks that it had to be changed. */
 export function storableRecord(staged: StagedRecord): StagedRecord & { nul?: boolean } {
-  if (!hasNul(staged.rawJson)) return staged;
+  if (!(staged.hasNul ?? hasNul(staged.rawJson))) return staged;
   return { ...staged, record: replaceNul(staged.record), nul: true };
 }
