@@ -328,6 +328,14 @@ function cases(m: Manifest): Case[] {
       diy: null,
     },
     {
+      // Grouped by a dimension with thousands of values: the top groups are picked before messages are counted.
+      name: '13 activity by mailbox, 30 days hourly, all mailboxes',
+      file: 'activity-mailbox',
+      query: 'query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: MAILBOX, top: 5) { key buckets { start records messages } } }',
+      variables: { from: DEFAULT_OPTIONS.start + 'Z', to: new Date(Date.parse(DEFAULT_OPTIONS.start + 'Z') + 30 * 86_400_000).toISOString() },
+      diy: null,
+    },
+    {
       // COUNTRY reads the window's addresses once and keys them with the offline tables before the series.
       name: '13 activity by country, 30 days hourly, all mailboxes',
       file: 'activity-country',

@@ -163,6 +163,66 @@ describe('activity by country and network, and top-N tables', () => {
     expect(body.data.activityTop).toEqual([{ key: session, records: written.filter((w) => w.session === session).length }]);
   });
 
+  describe('a series of the top groups only (top below the number of groups)', () => {
+    // Groups of 6 (no address, no session), 5, 4, 3, 2 and 1 records: the top 3 are unambiguous, and one is the null key.
+    const OTHER = 'mallory@fabrikam.com';
+    const sizes = [6, 5, 4, 3, 2, 1];
+    const skewed: Written[] = sizes.flatMap((size, g) =>
+      Array.from({ length: size }, (_, i) => ({
+        time: START + (g * 7 + i) * 11 * 60_000,
+        ip: g === 0 ? null : `203.0.113.${g}`,
+        app: APPS[0],
+        session: g === 0 ? '' : `5b0c2f1e-7a4d-4c1b-9e2f-0a1b2c3d4f0${g}`,
+        operations: 1,
+        messages: [`<s${(g + i) % 5}@fabrikam.com>`, `<s${i % 3}@fabrikam.com>`],
+      })),
+    );
+    beforeAll(async () => {
+      const lines = skewed.map((w, i) =>
+        JSON.stringify({
+          CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
+          Id: `7e1d0c2b-0000-4000-8000-1${String(i).padStart(11, '0')}`,
+          Operation: 'MailItemsAccessed',
+          RecordType: 50,
+          UserType: 0,
+          Workload: 'Exchange',
+          UserId: OTHER,
+          MailboxOwnerUPN: OTHER,
+          AppId: w.app,
+          ...(w.ip ? { ClientIPAddress: w.ip } : {}),
+          ...(w.session ? { SessionId: w.session } : {}),
+          OperationCount: w.operations,
+          OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+          Folders: [{ Path: '\\Inbox', FolderItems: [...new Set(w.messages)].map((id) => ({ InternetMessageId: id })) }],
+        }),
+      );
+      const [batch] = await t.importer.importContent(lines.join('\n') + '\n', { orgId: 1, fileName: 'mallory.ndjson', source: 'cli' });
+      expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: skewed.length });
+    });
+
+    test.each(['CLIENT_IP', 'SESSION', 'MAILBOX', 'APP'])('by %s: the groups with the most records, each bucket as written', async (groupBy) => {
+      const keyOf = (w: Written) => ({ CLIENT_IP: w.ip, SESSION: w.session || null, MAILBOX: OTHER, APP: w.app })[groupBy]!;
+      const { body } = await t.gql(
+        `query($from: DateTime!, $to: DateTime!) { activity(interval: HOUR, from: $from, to: $to, groupBy: ${groupBy}, mailbox: "${OTHER}", top: 3) { key buckets { start records operations messages } } }`,
+        { from, to: new Date(START + 8 * HOUR).toISOString() },
+      );
+      expect(body.errors).toBeUndefined();
+      const groups = new Map<string | null, Written[]>();
+      for (const w of skewed) groups.set(keyOf(w), [...(groups.get(keyOf(w)) ?? []), w]);
+      const want = [...groups].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
+      expect(body.data.activity.map((x: any) => x.key)).toEqual(want.map(([key]) => key));
+      for (const [series, [, mine]] of body.data.activity.map((x: any, i: number) => [x, want[i]])) {
+        for (const bucket of series.buckets) {
+          const start = Date.parse(bucket.start);
+          const inBucket = (mine as Written[]).filter((w) => w.time >= start && w.time < start + HOUR);
+          const got = { key: series.key, start: bucket.start, records: bucket.records, operations: bucket.operations, messages: bucket.messages };
+          expect(got).toEqual({ key: series.key, start: bucket.start, ...tally(inBucket.map((w) => ({ ...w, messages: [...new Set(w.messages)] }))) });
+        }
+        expect(series.buckets.reduce((n: number, b: any) => n + b.records, 0)).toBe((mine as Written[]).length);
+      }
+    });
+  });
+
   test('a bad first, or from after to, is refused with what to fix', async () => {
     const bad = await t.gql(`{ activityTop(groupBy: APP, from: "${from}", to: "${to}", first: 101) { key } }`);
     expect(bad.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/first must be between 1 and 100/) });
