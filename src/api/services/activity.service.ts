@@ -143,7 +143,7 @@ export class ActivityService {
     // Each (bucket, group) counts its distinct messages through message_access, the costly part. Grouped by a dimension
     // with many values, most of those counts were for groups outside the top: there the top groups are picked by their
     // records first, by the records' own id column, and only theirs are counted (a whole tenant at 1M records, hourly:
-    // by mailbox 2.9 -> 0.6 s, by client IP 2.3 -> 1.3 s through the API). With few values (NONE, APP, OPERATION,
+    // by mailbox 2.9 -> 0.4 s, by client IP 2.3 -> 1.0 s through the API). With few values (NONE, APP, OPERATION,
     // COUNTRY, ASN) the top holds most records anyway, and one parallel pass is faster. docs/PERFORMANCE.md, tenth session.
     const messages = sql`(SELECT count(DISTINCT a.message_id) FROM message_access a WHERE a.org_id = ${org} AND a.record_id = ANY(array_agg(p.id)))`;
     const slots = sql`slots AS (
