@@ -223,6 +223,81 @@ describe('activity by country and network, and top-N tables', () => {
     });
   });
 
+  describe('activityTop by session: sessions counted in the order of their kept counts', () => {
+    // Five sessions with many messages overall but one record in the window, and one (the last by kept count) with few
+    // messages overall, all of them in the window: with first 1 only 4 sessions are counted first, so the window's
+    // best session is found only by the second pass, which takes every session whose kept count can still rank.
+    const TRENT = 'trent@fabrikam.com';
+    const WINDOW = { from: new Date(START + 10 * HOUR).toISOString(), to: new Date(START + 11 * HOUR - 1).toISOString() };
+    const busy = ['a', 'b', 'c', 'd', 'e'].map((x) => `6c000000-0000-4000-8000-00000000000${x}`);
+    const quiet = '6c000000-0000-4000-8000-00000000000f';
+    const rows: Written[] = [];
+    busy.forEach((session, b) => {
+      rows.push({ time: START + 10 * HOUR + b * 60_000, ip: null, app: APPS[0], session, operations: 1, messages: [`<w${b}@fabrikam.com>`] });
+      for (let i = 0; i < 9; i++) {
+        rows.push({ time: START + 12 * HOUR + (b * 9 + i) * 60_000, ip: null, app: APPS[0], session, operations: 1, messages: [0, 1, 2].map((k) => `<b${b}-${i}-${k}@fabrikam.com>`) });
+      }
+    });
+    for (let i = 0; i < 3; i++) {
+      rows.push({ time: START + 10 * HOUR + (30 + i) * 60_000, ip: null, app: APPS[0], session: quiet, operations: 1, messages: [`<q${i}a@fabrikam.com>`, `<q${i}b@fabrikam.com>`] });
+    }
+    beforeAll(async () => {
+      const lines = rows.map((w, i) =>
+        JSON.stringify({
+          CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
+          Id: `7e1d0c2b-0000-4000-8000-2${String(i).padStart(11, '0')}`,
+          Operation: 'MailItemsAccessed',
+          RecordType: 50,
+          UserType: 0,
+          Workload: 'Exchange',
+          UserId: TRENT,
+          MailboxOwnerUPN: TRENT,
+          AppId: w.app,
+          SessionId: w.session,
+          OperationCount: w.operations,
+          OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+          Folders: [{ Path: '\\Inbox', FolderItems: w.messages.map((id) => ({ InternetMessageId: id })) }],
+        }),
+      );
+      const [batch] = await t.importer.importContent(lines.join('\n') + '\n', { orgId: 1, fileName: 'trent.ndjson', source: 'cli' });
+      expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: rows.length });
+      // The import kept each session's count (session-counts.ts): the order the first pass follows.
+      const kept = await t.db.dataSource.query('SELECT session_id, bound_message_count::int AS n FROM session WHERE session_id = ANY($1) ORDER BY n DESC', [[...busy, quiet]]);
+      expect(kept.map((k: { session_id: string }) => k.session_id).at(-1)).toBe(quiet);
+    });
+
+    const expected = (first: number, window: { from: string; to: string }) => {
+      const inWindow = rows.filter((w) => w.time >= Date.parse(window.from) && w.time <= Date.parse(window.to));
+      const groups = new Map<string, Written[]>();
+      for (const w of inWindow) groups.set(w.session, [...(groups.get(w.session) ?? []), w]);
+      return [...groups]
+        .map(([key, records]) => ({ key, messages: tally(records).messages, records: records.length }))
+        .sort((a, b) => b.messages - a.messages || b.records - a.records || (a.key < b.key ? -1 : 1))
+        .slice(0, first);
+    };
+    const ask = async (first: number, window: { from: string; to: string }) => {
+      const { body } = await t.gql(
+        `query($from: DateTime!, $to: DateTime!) { activityTop(groupBy: SESSION, from: $from, to: $to, mailbox: "${TRENT}", first: ${first}) { key messages records } }`,
+        window,
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data.activityTop;
+    };
+
+    test.each([1, 2, 6])('first %i in a window where the best session has the smallest kept count', async (first) => {
+      const want = expected(first, WINDOW);
+      expect(want[0].key).toBe(quiet);
+      expect(await ask(first, WINDOW)).toEqual(want);
+    });
+
+    test('over all their records, and with a session not counted yet (its kept count NULL, as during an import)', async () => {
+      const all = { from, to: new Date(START + 14 * HOUR).toISOString() };
+      expect(await ask(3, all)).toEqual(expected(3, all));
+      await t.db.dataSource.query('UPDATE session SET bound_message_count = NULL, message_access_count = NULL WHERE session_id = $1', [quiet]);
+      expect(await ask(1, WINDOW)).toEqual(expected(1, WINDOW));
+    });
+  });
+
   test('a bad first, or from after to, is refused with what to fix', async () => {
     const bad = await t.gql(`{ activityTop(groupBy: APP, from: "${from}", to: "${to}", first: 101) { key } }`);
     expect(bad.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/first must be between 1 and 100/) });
