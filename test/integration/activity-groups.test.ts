@@ -23,6 +23,28 @@ interface Written {
   messages: string[];
 }
 
+/** The Bind record of `w` in `mailbox`, as an export line, under the Id `id`. */
+function bindLine(w: Written, id: string, mailbox: string): string {
+  return JSON.stringify({
+    CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
+    Id: id,
+    Operation: 'MailItemsAccessed',
+    RecordType: 50,
+    ResultStatus: 'Succeeded',
+    UserType: 0,
+    Workload: 'Exchange',
+    UserId: mailbox,
+    MailboxOwnerUPN: mailbox,
+    AppId: w.app,
+    ...(w.ip ? { ClientIPAddress: w.ip } : {}),
+    LogonType: 0,
+    ...(w.session ? { SessionId: w.session } : {}),
+    OperationCount: w.operations,
+    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+    Folders: [{ Path: '\\Inbox', FolderItems: [...new Set(w.messages)].map((m) => ({ InternetMessageId: m })) }],
+  });
+}
+
 /** 48 Bind records over 6.3 hours; message ids from a pool of 20, so addresses share messages. */
 function writeRecords(): { lines: string; written: Written[] } {
   const written: Written[] = [];
@@ -39,26 +61,7 @@ function writeRecords(): { lines: string; written: Written[] } {
     // An aggregated record may stand for more operations than it lists items.
     w.operations = w.messages.length + (i % 6 === 0 ? 2 : 0);
     written.push(w);
-    lines.push(
-      JSON.stringify({
-        CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
-        Id: `7e1d0c2b-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        Operation: 'MailItemsAccessed',
-        RecordType: 50,
-        ResultStatus: 'Succeeded',
-        UserType: 0,
-        Workload: 'Exchange',
-        UserId: MAILBOX,
-        MailboxOwnerUPN: MAILBOX,
-        AppId: w.app,
-        ...(w.ip ? { ClientIPAddress: w.ip } : {}),
-        LogonType: 0,
-        SessionId: w.session,
-        OperationCount: w.operations,
-        OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-        Folders: [{ Path: '\\Inbox', FolderItems: w.messages.map((id) => ({ InternetMessageId: id })) }],
-      }),
-    );
+    lines.push(bindLine(w, `7e1d0c2b-0000-4000-8000-${String(i).padStart(12, '0')}`, MAILBOX));
   }
   return { lines: lines.join('\n') + '\n', written };
 }
@@ -178,24 +181,7 @@ describe('activity by country and network, and top-N tables', () => {
       })),
     );
     beforeAll(async () => {
-      const lines = skewed.map((w, i) =>
-        JSON.stringify({
-          CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
-          Id: `7e1d0c2b-0000-4000-8000-1${String(i).padStart(11, '0')}`,
-          Operation: 'MailItemsAccessed',
-          RecordType: 50,
-          UserType: 0,
-          Workload: 'Exchange',
-          UserId: OTHER,
-          MailboxOwnerUPN: OTHER,
-          AppId: w.app,
-          ...(w.ip ? { ClientIPAddress: w.ip } : {}),
-          ...(w.session ? { SessionId: w.session } : {}),
-          OperationCount: w.operations,
-          OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-          Folders: [{ Path: '\\Inbox', FolderItems: [...new Set(w.messages)].map((id) => ({ InternetMessageId: id })) }],
-        }),
-      );
+      const lines = skewed.map((w, i) => bindLine(w, `7e1d0c2b-0000-4000-8000-1${String(i).padStart(11, '0')}`, OTHER));
       const [batch] = await t.importer.importContent(lines.join('\n') + '\n', { orgId: 1, fileName: 'mallory.ndjson', source: 'cli' });
       expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: skewed.length });
     });
@@ -242,23 +228,7 @@ describe('activity by country and network, and top-N tables', () => {
       rows.push({ time: START + 10 * HOUR + (30 + i) * 60_000, ip: null, app: APPS[0], session: quiet, operations: 1, messages: [`<q${i}a@fabrikam.com>`, `<q${i}b@fabrikam.com>`] });
     }
     beforeAll(async () => {
-      const lines = rows.map((w, i) =>
-        JSON.stringify({
-          CreationTime: new Date(w.time).toISOString().replace('.000Z', ''),
-          Id: `7e1d0c2b-0000-4000-8000-2${String(i).padStart(11, '0')}`,
-          Operation: 'MailItemsAccessed',
-          RecordType: 50,
-          UserType: 0,
-          Workload: 'Exchange',
-          UserId: TRENT,
-          MailboxOwnerUPN: TRENT,
-          AppId: w.app,
-          SessionId: w.session,
-          OperationCount: w.operations,
-          OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-          Folders: [{ Path: '\\Inbox', FolderItems: w.messages.map((id) => ({ InternetMessageId: id })) }],
-        }),
-      );
+      const lines = rows.map((w, i) => bindLine(w, `7e1d0c2b-0000-4000-8000-2${String(i).padStart(11, '0')}`, TRENT));
       const [batch] = await t.importer.importContent(lines.join('\n') + '\n', { orgId: 1, fileName: 'trent.ndjson', source: 'cli' });
       expect(batch).toMatchObject({ status: 'SUCCEEDED', recordsInserted: rows.length });
       // The import kept each session's count (session-counts.ts): the order the first pass follows.
