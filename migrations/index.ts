@@ -22,6 +22,7 @@ import { SessionAccessCounts1796006700000 } from './1796006700000-SessionAccessC
 import { AccessesWithoutPrimaryKey1796006800000 } from './1796006800000-AccessesWithoutPrimaryKey';
 import { OwnerUserIdImplied1796006900000 } from './1796006900000-OwnerUserIdImplied';
 import { ImpliedRecordValues1796007000000 } from './1796007000000-ImpliedRecordValues';
+import { PackedMessageIds1796007100000 } from './1796007100000-PackedMessageIds';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   AccessesWithoutPrimaryKey1796006800000,
   OwnerUserIdImplied1796006900000,
   ImpliedRecordValues1796007000000,
+  PackedMessageIds1796007100000,
 ];

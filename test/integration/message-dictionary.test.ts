@@ -81,7 +81,7 @@ describe('a message another writer stores while a batch loads', () => {
         if (i > 400) throw new Error('the first chunk never asked for the load lock');
         await new Promise((r) => setTimeout(r, 25));
       }
-      const [row] = await db.query("INSERT INTO message (org_id, key_hash, internet_message_id) VALUES (1, decode($1, 'hex'), '<b@x.example>') RETURNING id::text AS id", [messageKeyHash('<b@x.example>')]);
+      const [row] = await db.query("INSERT INTO message (org_id, key_hash, spelling) VALUES (1, decode($1, 'hex'), '<b@x.example>') RETURNING id::text AS id", [messageKeyHash('<b@x.example>')]);
       storedId = row.id;
       await holder.query('SELECT pg_advisory_unlock($1, 1)', [LOAD_LOCK_CLASS]);
       await holder.release();
@@ -91,7 +91,7 @@ describe('a message another writer stores while a batch loads', () => {
     await racing;
     expect({ status: batch.status, error: batch.error }).toEqual({ status: 'SUCCEEDED', error: null });
     expect(batch.recordsInserted).toBe(2);
-    const messages = await db.query('SELECT id::text, internet_message_id FROM message ORDER BY internet_message_id');
+    const messages = await db.query('SELECT id::text, m.internet_message_id FROM message m ORDER BY 2');
     expect(messages.map((m: { internet_message_id: string }) => m.internet_message_id)).toEqual(['<a@x.example>', '<b@x.example>']);
     const accesses = await db.query("SELECT x.message_id::text AS id FROM message_access x JOIN message m ON m.id = x.message_id WHERE m.internet_message_id = '<b@x.example>'");
     expect(accesses).toEqual([{ id: storedId }]);

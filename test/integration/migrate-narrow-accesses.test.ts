@@ -81,7 +81,7 @@ describe('migrating a database built by the previous migrations, with data in it
   });
 
   test('one dictionary message per organisation and domain-insensitive id, shown as first spelt', async () => {
-    const messages = await db.dataSource.query("SELECT org_id, encode(key_hash, 'hex') AS key_hash, internet_message_id FROM message ORDER BY org_id, id");
+    const messages = await db.dataSource.query("SELECT org_id, encode(key_hash, 'hex') AS key_hash, m.internet_message_id FROM message m ORDER BY org_id, id");
     const row = (orgId: number, key: string, shown: string) => ({ org_id: orgId, key_hash: messageKeyHash(key), internet_message_id: shown });
     expect(messages).toEqual(expect.arrayContaining([
       row(1, '<m1@host.example.com>', '<m1@HOST.Example.com>'),

@@ -29,7 +29,7 @@ describe('migration CompactDictionaries', () => {
   });
 
   const MESSAGE = (id: string) => `{ message(internetMessageId: "${id}") { internetMessageId accesses { totalCount } } }`;
-  const hashes = () => t.db.dataSource.query(`SELECT internet_message_id AS id, encode(key_hash, 'hex') AS hash FROM message ORDER BY id NULLS LAST`);
+  const hashes = () => t.db.dataSource.query(`SELECT m.internet_message_id AS id, encode(key_hash, 'hex') AS hash FROM message m ORDER BY id NULLS LAST`);
 
   test('keys written before it are shortened in place: the same messages are found and not added again', async () => {
     const ds = t.db.dataSource;

@@ -57,8 +57,8 @@ async function importInventory(t: TestServer): Promise<void> {
   ];
   for (const [path, id, observed] of rows) {
     const [{ id: messageId }] = await q(
-      `INSERT INTO message (org_id, key_hash, internet_message_id) VALUES (1, decode($1, 'hex'), $2)
-       ON CONFLICT (org_id, key_hash) DO UPDATE SET internet_message_id = excluded.internet_message_id RETURNING id`,
+      `INSERT INTO message (org_id, key_hash, spelling) VALUES (1, decode($1, 'hex'), $2)
+       ON CONFLICT (org_id, key_hash) DO UPDATE SET spelling = excluded.spelling RETURNING id`,
       [messageKeyHash(id), id],
     );
     await q(

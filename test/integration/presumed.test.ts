@@ -36,8 +36,8 @@ async function importInventory(t: TestServer): Promise<void> {
   const [{ id: folderId }] = await q(`INSERT INTO folder (org_id, mailbox_id, folder_key, path) VALUES (1, $1, 'path:Inbox', 'Inbox') RETURNING id`, [mailboxId]);
   for (const [id, observed] of [[M1, null], [M4, '2025-05-01T07:00:00Z'], [M6, '2025-05-01T09:30:00Z']] as const) {
     const [{ id: messageId }] = await q(
-      `INSERT INTO message (org_id, key_hash, internet_message_id) VALUES (1, decode($1, 'hex'), $2)
-       ON CONFLICT (org_id, key_hash) DO UPDATE SET internet_message_id = excluded.internet_message_id RETURNING id`,
+      `INSERT INTO message (org_id, key_hash, spelling) VALUES (1, decode($1, 'hex'), $2)
+       ON CONFLICT (org_id, key_hash) DO UPDATE SET spelling = excluded.spelling RETURNING id`,
       [messageKeyHash(id), id],
     );
     await q(

@@ -16,7 +16,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
-import { dictionaryKeyHash } from '../normalize';
+import { dictionaryKeyHash, exchangeOnlineParts } from '../normalize';
 import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
@@ -295,18 +295,25 @@ export async function messageIdsByKey(
     const newIds = await nextIds(client, 'message', missing.length);
     await copyRows(
       client,
-      'COPY message (id, org_id, key_hash, internet_message_id) FROM STDIN',
-      missing.map((key, i) => [newIds[i], orgId, '\\x' + key, spellings.get(key) ?? null]),
+      'COPY message (id, org_id, key_hash, spelling, exo_server, exo_hex, exo_hex_odd, exo_region) FROM STDIN',
+      missing.map((key, i) => {
+        const [text, server, hex, odd, region] = spellingColumns(spellings.get(key) ?? null);
+        return [newIds[i], orgId, '\\x' + key, text, server, hex === null ? null : '\\x' + hex, odd, region];
+      }),
     );
     missing.forEach((key, i) => {
       ids.set(key, newIds[i]);
       inserted?.add(newIds[i]);
     });
   } else if (missing.length > 0) {
+    const columns = missing.map((k) => spellingColumns(spellings.get(k) ?? null));
     const { rows } = await execute(
       client,
-      sql`INSERT INTO message (org_id, key_hash, internet_message_id)
-       SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling FROM unnest(${plainArray(missing)}::text[], ${missing.map((k) => spellings.get(k) ?? null)}::text[]) AS u(h, spelling)
+      sql`INSERT INTO message (org_id, key_hash, spelling, exo_server, exo_hex, exo_hex_odd, exo_region)
+       SELECT ${orgId}::int, decode(u.h, 'hex'), u.spelling, u.server, decode(u.hex, 'hex'), u.odd, u.region
+         FROM unnest(${plainArray(missing)}::text[], ${columns.map((c) => c[0])}::text[], ${columns.map((c) => c[1])}::text[],
+                     ${columns.map((c) => c[2])}::text[], ${columns.map((c) => c[3])}::boolean[], ${columns.map((c) => c[4])}::text[])
+           AS u(h, spelling, server, hex, odd, region)
        ON CONFLICT ON CONSTRAINT uq_message_org_key DO NOTHING
        RETURNING id::text, encode(key_hash, 'hex') AS key`,
     );
@@ -321,6 +328,17 @@ export async function messageIdsByKey(
   }
   if (memo) for (const key of unknown) memo.learnt.push([key, ids.get(key)!]);
   return ids;
+}
+
+/**
+ * A message's spelling as the dictionary stores it: [spelling, exo_server, exo_hex, exo_hex_odd, exo_region], the text
+ * or, for an Exchange Online id, its parts (`exchangeOnlineParts`; the digits as hex of bytes, 0-padded when odd).
+ */
+function spellingColumns(spelling: string | null): [string | null, string | null, string | null, boolean | null, string | null] {
+  const parts = spelling === null ? null : exchangeOnlineParts(spelling);
+  if (!parts) return [spelling, null, null, null, null];
+  const odd = parts.hex.length % 2 === 1;
+  return [null, parts.server, odd ? parts.hex + '0' : parts.hex, odd, parts.region];
 }
 
 async function storedMessageIds(client: PoolClient, orgId: number, keys: string[]): Promise<Map<string, string>> {

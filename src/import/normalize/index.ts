@@ -4,7 +4,7 @@ export { normalizeRecord, normalizeRecordWithNotes, type NormalizeResult } from 
 export { NOTE_CODES, NoteTally, type BatchNote, type NormalizationNote } from './notes';
 export { normalizeDetail, mailboxFolder, type NormalizedDetail } from './detail';
 export { canonicalIp } from './ip';
-export { canonicalMessageId, dictionaryKeyHash, itemKey, messageKey, messageKeyHash } from './message-id';
+export { canonicalMessageId, dictionaryKeyHash, exchangeOnlineParts, exchangeOnlineSpelling, itemKey, messageKey, messageKeyHash } from './message-id';
 export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';
 export { mailAccessProperties, type MailAccessProperties } from './operation-properties';
 export { recordKey, usableId, contentKey, canonicalJson } from './record-key';
