@@ -23,6 +23,7 @@ import { AccessesWithoutPrimaryKey1796006800000 } from './1796006800000-Accesses
 import { OwnerUserIdImplied1796006900000 } from './1796006900000-OwnerUserIdImplied';
 import { ImpliedRecordValues1796007000000 } from './1796007000000-ImpliedRecordValues';
 import { PackedMessageIds1796007100000 } from './1796007100000-PackedMessageIds';
+import { PackedRecordKeys1796007200000 } from './1796007200000-PackedRecordKeys';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -52,4 +53,5 @@ export const MIGRATIONS: Function[] = [
   OwnerUserIdImplied1796006900000,
   ImpliedRecordValues1796007000000,
   PackedMessageIds1796007100000,
+  PackedRecordKeys1796007200000,
 ];

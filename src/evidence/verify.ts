@@ -52,7 +52,7 @@ export async function verifyEvidence(db: DataSource): Promise<VerifyReport & { m
     report.mismatchCount += 1;
     if (report.mismatches.length < MAX_LISTED) report.mismatches.push({ id: r.id, recordKey: r.record_key, orgId: r.org_id, reason });
   };
-  const columns = 'id::text, record_key, org_id, raw_block_id::text AS block, raw_offset AS start, raw_length AS size, raw_sha256, raw_exact';
+  const columns = 'r.id::text, r.record_key, r.org_id, r.raw_block_id::text AS block, r.raw_offset AS start, r.raw_length AS size, r.raw_sha256, r.raw_exact';
   // Message-detail rows share the evidence blocks (their block ids come from the audit record sequence).
   const detailColumns =
     "id::text, 'message_detail:' || encode(row_key, 'hex') AS record_key, org_id, raw_block_id::text AS block, raw_offset AS start, raw_length AS size, raw_sha256, true AS raw_exact, true AS detail";
@@ -66,7 +66,7 @@ export async function verifyEvidence(db: DataSource): Promise<VerifyReport & { m
     after = blocks[blocks.length - 1].id;
     const blockIds = blocks.map((b) => b.id);
     const records: RecordRow[] = [
-      ...((await db.query(`SELECT ${columns} FROM audit_record WHERE raw_block_id = ANY($1::bigint[])`, [blockIds])) as RecordRow[]),
+      ...((await db.query(`SELECT ${columns} FROM audit_record r WHERE r.raw_block_id = ANY($1::bigint[])`, [blockIds])) as RecordRow[]),
       ...((await db.query(`SELECT ${detailColumns} FROM message_detail WHERE raw_block_id = ANY($1::bigint[])`, [blockIds])) as RecordRow[]),
     ];
     const plain = new Map<string, Buffer | null>();
@@ -104,7 +104,7 @@ export async function verifyEvidence(db: DataSource): Promise<VerifyReport & { m
 
   for (let after = '0'; ; ) {
     const records: (RecordRow & { text: string | null })[] = await db.query(
-      `SELECT ${columns}, raw::text AS text FROM audit_record WHERE raw_block_id IS NULL AND id > $1::bigint ORDER BY id LIMIT $2`,
+      `SELECT ${columns}, r.raw::text AS text FROM audit_record r WHERE r.raw_block_id IS NULL AND r.id > $1::bigint ORDER BY r.id LIMIT $2`,
       [after, JSONB_RECORDS_PER_PAGE],
     );
     if (records.length === 0) break;

@@ -1,16 +1,18 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, PrimaryColumn } from 'typeorm';
 import { ClientIp } from './client-ip.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Mailbox } from './mailbox.entity';
 import { Session } from './session.entity';
 
 /**
- * One audit record, exactly once per organisation (record_key = AuditData.Id or a content hash), with its
+ * One audit record, exactly once per organisation (its key: AuditData.Id or a content hash), with its
  * original AuditData byte-exact (in an evidence block) and where it came from (batch + line). The typed columns are the
  * normalised fields the investigation queries filter on.
  */
 @Entity({ name: 'audit_record' })
-@Unique('uq_audit_record_org_key', ['orgId', 'recordKey'])
+// The key is unique per organisation across the two columns: each key has one of them (storedRecordKey).
+@Index('uq_audit_record_org_uuid', ['orgId', 'recordUuid'], { unique: true, where: 'record_uuid IS NOT NULL' })
+@Index('uq_audit_record_org_key_text', ['orgId', 'recordKeyText'], { unique: true, where: 'record_key_text IS NOT NULL' })
 @Index('ix_audit_record_org_time', ['orgId', 'creationTime', 'id'])
 @Index('ix_audit_record_session_time', ['sessionId', 'creationTime', 'id'])
 @Index('ix_audit_record_client_ip_time', ['clientIpId', 'creationTime', 'id'])
@@ -29,8 +31,15 @@ export class AuditRecord {
   @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_audit_record' })
   orgId!: number;
 
-  @Column({ name: 'record_key', type: 'text' })
-  recordKey!: string;
+  /**
+   * The key, stored as storedRecordKey says: a lower-case GUID as a uuid, any other key as text. SQL reads it as
+   * `r.record_key`: the function `record_key(audit_record)` (migration PackedRecordKeys).
+   */
+  @Column({ name: 'record_uuid', type: 'uuid', nullable: true })
+  recordUuid!: string | null;
+
+  @Column({ name: 'record_key_text', type: 'text', nullable: true })
+  recordKeyText!: string | null;
 
   @Column({ name: 'creation_time', type: 'timestamptz' })
   creationTime!: Date;

@@ -50,7 +50,7 @@ describe('verbatim evidence', () => {
     try {
       const [batch] = await t2.importer.importFile(fixture('mailbox-audit-showdetails.csv'), { orgId: 1, source: 'cli' });
       expect(batch.recordsInserted).toBeGreaterThan(0);
-      const [{ id }] = await t2.db.dataSource.query('SELECT record_key AS id FROM audit_record ORDER BY id LIMIT 1');
+      const [{ id }] = await t2.db.dataSource.query('SELECT r.record_key AS id FROM audit_record r ORDER BY 1 LIMIT 1');
       const { body } = await t2.gql(RECORD, { id });
       expect(body.data.auditRecord.rawExact).toBe(false);
       const report = await verifyEvidence(t2.db.dataSource);
@@ -79,7 +79,7 @@ describe('verbatim evidence', () => {
 
     // Tamper with one record inside a block: same length, one character changed, block re-compressed.
     const [target] = await t.db.dataSource.query(
-      "SELECT id::text, raw_block_id::text AS block, raw_offset AS start FROM audit_record WHERE record_key = '0dd0dd00-0000-4000-8000-000000000001'",
+      "SELECT id::text, raw_block_id::text AS block, raw_offset AS start FROM audit_record r WHERE r.record_key = '0dd0dd00-0000-4000-8000-000000000001'",
     );
     const [block] = await t.db.dataSource.query('SELECT data FROM evidence_block WHERE id = $1', [target.block]);
     const plain = zlib.brotliDecompressSync(block.data);

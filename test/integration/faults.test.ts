@@ -90,7 +90,7 @@ describe('faults: database restarts and killed imports', () => {
     );
   const modelIsExact = async () => {
     const [row] = await query(
-      `SELECT (SELECT count(*) FROM audit_record)::int AS records, (SELECT count(DISTINCT record_key) FROM audit_record)::int AS keys,
+      `SELECT (SELECT count(*) FROM audit_record)::int AS records, (SELECT count(DISTINCT r.record_key) FROM audit_record r)::int AS keys,
               (SELECT coalesce(sum(records_inserted), 0) FROM import_batch)::int AS inserted`,
     );
     return row;

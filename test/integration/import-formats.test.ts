@@ -69,7 +69,7 @@ describe('importing each export shape into an empty organisation', () => {
     const orgId = await newOrganization(db.dataSource, 'au');
     await importer.importFile(fixture('unified-audit-log.csv'), { orgId, source: 'cli' });
     const [carol] = await db.dataSource.query(
-      "SELECT creation_time FROM audit_record WHERE org_id = $1 AND record_key = 'ca201000-0004-4f00-8b00-0000000c0004'",
+      "SELECT creation_time FROM audit_record r WHERE org_id = $1 AND r.record_key = 'ca201000-0004-4f00-8b00-0000000c0004'",
       [orgId],
     );
     expect(carol.creation_time.toISOString()).toBe('2025-03-11T14:22:31.000Z');

@@ -45,7 +45,7 @@ describe('the largest record an import accepts', () => {
     expect([batch.status, batch.recordsRead, batch.recordsInserted, batch.rejected]).toEqual(['SUCCEEDED', 3, 2, 1]);
     const rejections = await db.dataSource.query('SELECT line, reason FROM import_rejection WHERE batch_id = $1', [batch.id]);
     expect(rejections).toEqual([{ line: 2, reason: expect.stringMatching(/^record larger than 20000 characters \(IMPORT_MAX_RECORD_MB raises the limit\)/) }]);
-    expect(await db.dataSource.query('SELECT record_key FROM audit_record WHERE org_id = $1 ORDER BY source_line', [orgId])).toEqual([
+    expect(await db.dataSource.query('SELECT r.record_key FROM audit_record r WHERE org_id = $1 ORDER BY source_line', [orgId])).toEqual([
       { record_key: '8e000000-0000-4000-8000-000000000001' },
       { record_key: '8e000000-0000-4000-8000-000000000003' },
     ]);

@@ -43,7 +43,7 @@ describe('migrations AccessesWithoutPrimaryKey and OwnerUserIdImplied', () => {
   });
 
   const stored = () =>
-    t.db.dataSource.query(`SELECT record_key AS id, user_id, client_ip_raw FROM audit_record WHERE record_key LIKE '7e000000%' ORDER BY 1`);
+    t.db.dataSource.query(`SELECT r.record_key AS id, user_id, client_ip_raw FROM audit_record r WHERE r.record_key LIKE '7e000000%' ORDER BY 1`);
   const primaryKey = async () =>
     (await t.db.dataSource.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'message_access'::regclass AND contype = 'p'`)).map((r: { conname: string }) => r.conname);
 

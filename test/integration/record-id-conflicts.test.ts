@@ -45,7 +45,7 @@ describe('records sharing an Id with different content', () => {
       const [second] = await importer.importFile(write('b.ndjson', `${other}\n${unrelated}\n`), { orgId, source: 'cli' });
       expect(second).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 2, duplicates: 0 });
       const rows = (await db.dataSource.query(
-        "SELECT record_key AS key, client_info_string AS info, conflicts_with_id IS NOT NULL AS flagged FROM audit_record WHERE org_id = $1 ORDER BY id",
+        "SELECT r.record_key AS key, client_info_string AS info, conflicts_with_id IS NOT NULL AS flagged FROM audit_record r WHERE org_id = $1 ORDER BY id",
         [orgId],
       )) as { key: string; info: string; flagged: boolean }[];
       expect(rows).toEqual([
@@ -59,7 +59,7 @@ describe('records sharing an Id with different content', () => {
   });
 
   const keysOf = async (orgId: number) =>
-    (await db.dataSource.query('SELECT record_key AS key, conflicts_with_id::text AS c, id::text FROM audit_record WHERE org_id = $1 ORDER BY id', [orgId])) as {
+    (await db.dataSource.query('SELECT r.record_key AS key, conflicts_with_id::text AS c, id::text FROM audit_record r WHERE org_id = $1 ORDER BY r.id', [orgId])) as {
       key: string;
       c: string | null;
       id: string;
@@ -114,7 +114,7 @@ describe('AuditRecord.conflictsWith', () => {
 
   test('the later record names the earlier one; the earlier names none', async () => {
     await t.importer.importContent(`${original}\n${other}\n`, { orgId: 1, source: 'cli', fileName: 'e.ndjson' });
-    const [{ key }] = await t.db.dataSource.query("SELECT record_key AS key FROM audit_record WHERE record_key LIKE '%#%'");
+    const [{ key }] = await t.db.dataSource.query("SELECT r.record_key AS key FROM audit_record r WHERE r.record_key LIKE '%#%'");
     const query = `query($id: ID!) { auditRecord(id: $id) { id clientIp { address } conflictsWith { id clientIp { address } conflictsWith { id } } } }`;
     const { body } = await t.gql(query, { id: key });
     expect(body.errors).toBeUndefined();

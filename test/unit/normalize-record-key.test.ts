@@ -1,4 +1,4 @@
-import { canonicalJson, recordKey } from '../../src/import/normalize';
+import { canonicalJson, recordKey, storedRecordKey, storedRecordKeys } from '../../src/import/normalize';
 
 const GUID = 'daf566de-6581-486c-b9f7-f8df1d07457f';
 const IDENTITY = 'AAMkADBjNGFlNTM4LWFmZjQtNDhiZS1hNzY0LTZkNzk0ZmUzMmQ4YgBGAAAAAAB';
@@ -43,5 +43,23 @@ describe('record key: is this the same record I already imported? (quirks 13-14)
   test("Graph's @odata.type inside auditData does not change the content key (same record, any export)", () => {
     const record = { Id: 'ANONYMIZED', Operation: 'Update', UserId: 'dave@contoso.com' };
     expect(recordKey({ '@odata.type': '#microsoft.graph.security.exchangeMailboxAuditRecord', ...record })).toBe(recordKey(record));
+  });
+});
+
+describe('how a key is stored: a lower-case GUID as a uuid, anything else as text', () => {
+  test.each([
+    [GUID, { uuid: GUID, text: null }],
+    [GUID.toUpperCase(), { uuid: null, text: GUID.toUpperCase() }], // recordKey lower-cases GUIDs; a uuid would not print this back
+    [`{${GUID}}`, { uuid: null, text: `{${GUID}}` }],
+    [GUID.replace(/-/g, ''), { uuid: null, text: GUID.replace(/-/g, '') }],
+    [IDENTITY, { uuid: null, text: IDENTITY }],
+    [`sha256:${'a'.repeat(64)}`, { uuid: null, text: `sha256:${'a'.repeat(64)}` }],
+    [`${GUID}#${'b'.repeat(64)}`, { uuid: null, text: `${GUID}#${'b'.repeat(64)}` }],
+  ])('%s', (key, stored) => {
+    expect(storedRecordKey(key)).toEqual(stored);
+  });
+
+  test('a lookup asks each index for its own keys', () => {
+    expect(storedRecordKeys([GUID, IDENTITY, GUID.toUpperCase()])).toEqual({ uuids: [GUID], texts: [IDENTITY, GUID.toUpperCase()] });
   });
 });

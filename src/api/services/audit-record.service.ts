@@ -8,6 +8,7 @@ import { recordBytes, unpackBlock } from '../../evidence/blocks';
 import { keysetPage, timeKey } from './keyset';
 import { addressIsSql, auditRecordFromRow, inKeyOrder, noteRelated, RECORD_COLUMNS, RECORD_WITH_CLIENT_IP, type RelatedRows } from './rows';
 import { withinSql, type TimeRange } from './time-range';
+import { storedRecordKeys } from '../../import/normalize';
 
 /** A record's original text; exact is false for records moved from the former jsonb column. */
 export interface RecordOriginal {
@@ -50,9 +51,11 @@ export class AuditRecordService {
   /** By AuditData.Id (GUIDs are stored lower-case) or the sha256: key of a record without one. */
   async findByKey(key: string): Promise<AuditRecordType | null> {
     const k = key.trim();
+    const keys = storedRecordKeys(new Set([k, k.toLowerCase()]));
     const rows = await run(
       this.db,
-      sql`SELECT ${RECORD_COLUMNS('r')} FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.record_key = ANY(${[...new Set([k, k.toLowerCase()])]}::text[]) LIMIT 1`,
+      sql`SELECT ${RECORD_COLUMNS('r')} FROM audit_record r
+       WHERE r.org_id = ${this.orgId} AND (r.record_uuid = ANY(${keys.uuids}::uuid[]) OR r.record_key_text = ANY(${keys.texts}::text[])) LIMIT 1`,
     );
     return rows.length ? auditRecordFromRow(rows[0]) : null;
   }

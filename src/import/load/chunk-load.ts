@@ -16,7 +16,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
-import { dictionaryKeyHash, exchangeOnlineParts } from '../normalize';
+import { dictionaryKeyHash, exchangeOnlineParts, storedRecordKey } from '../normalize';
 import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
@@ -451,7 +451,7 @@ export async function loadChunk(
   await copyEvidenceBlocks(client, orgId, evidence.blocks);
   await copyRows(
     client,
-    `COPY audit_record (id, org_id, record_key, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
+    `COPY audit_record (id, org_id, record_uuid, record_key_text, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
        conflicts_with_id, batch_id, source_line) FROM STDIN`,
@@ -460,8 +460,9 @@ export async function loadChunk(
         const { record: r, line, rawExact } = plan.fresh[i];
         const id = ids[i];
         const e = evidence.refs[i];
+        const key = storedRecordKey(r.recordKey);
         yield [
-          id.record, orgId, r.recordKey, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
+          id.record, orgId, key.uuid, key.text, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
           id.session, id.clientIp, storedRawAddress(r), r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
           conflictTarget(plan.fresh[i]), batchId, line,

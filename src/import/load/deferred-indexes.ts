@@ -105,7 +105,7 @@ export async function rebuildDeferredIndexes(client: PoolClient, holdingLock = f
  * splits leave their pages ~70 % full. Measured at 1M records: 107 and 89 MB, 83 and 68 MB rebuilt (45 bytes per
  * record less), in 3.6 s. They cannot be deferred (the load relies on them), so a bulk load rebuilds them at its end.
  */
-export const HASH_ORDERED_INDEXES = ['uq_audit_record_org_key', 'uq_message_org_key'] as const;
+export const HASH_ORDERED_INDEXES = ['uq_audit_record_org_key_text', 'uq_audit_record_org_uuid', 'uq_message_org_key'] as const;
 
 /**
  * Rebuilds HASH_ORDERED_INDEXES compactly, CONCURRENTLY: the API's reads and other imports go on meanwhile. A failed

@@ -10,7 +10,7 @@
  */
 import type { PoolClient } from 'pg';
 import { sha256, unpackBlock, recordBytes } from '../../evidence/blocks';
-import { contentKey } from '../normalize';
+import { contentKey, storedRecordKeys } from '../normalize';
 import type { StagedRecord } from './chunk-plan';
 
 /** A record to insert; `conflictsWith` is the stored record's id, or the earlier record of the same chunk. */
@@ -58,11 +58,11 @@ async function storedText(client: PoolClient, orgId: number, row: StoredRow): Pr
 export async function resolveIdentities(client: PoolClient, orgId: number, records: StagedRecord[], lookup: boolean): Promise<ChunkIdentity> {
   const stored = new Map<string, StoredRow>();
   if (lookup) {
-    const keys = [...new Set(records.map((s) => s.record.recordKey))];
+    const keys = storedRecordKeys(new Set(records.map((s) => s.record.recordKey)));
     const { rows } = await client.query<StoredRow>(
-      `SELECT record_key, id::text, raw_sha256, raw_block_id::text, raw_offset, raw_length
-       FROM audit_record WHERE org_id = $1 AND record_key = ANY($2::text[])`,
-      [orgId, keys],
+      `SELECT r.record_key, id::text, raw_sha256, raw_block_id::text, raw_offset, raw_length
+       FROM audit_record r WHERE org_id = $1 AND (record_uuid = ANY($2::uuid[]) OR record_key_text = ANY($3::text[]))`,
+      [orgId, keys.uuids, keys.texts],
     );
     for (const r of rows) stored.set(r.record_key, r);
   }
@@ -95,8 +95,9 @@ export async function resolveIdentities(client: PoolClient, orgId: number, recor
   }
   const conflicts: ResolvedRecord[] = [];
   if (candidates.length > 0) {
+    // Conflict keys (`<Id>#<sha256>`) are never GUIDs: stored as text.
     const { rows } = await client.query<{ record_key: string }>(
-      'SELECT record_key FROM audit_record WHERE org_id = $1 AND record_key = ANY($2::text[])',
+      'SELECT record_key_text AS record_key FROM audit_record WHERE org_id = $1 AND record_key_text = ANY($2::text[])',
       [orgId, [...new Set(candidates.map((c) => c.key))]],
     );
     const taken = new Set(rows.map((r) => r.record_key));

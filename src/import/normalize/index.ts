@@ -7,5 +7,5 @@ export { canonicalIp } from './ip';
 export { canonicalMessageId, dictionaryKeyHash, exchangeOnlineParts, exchangeOnlineSpelling, itemKey, messageKey, messageKeyHash } from './message-id';
 export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';
 export { mailAccessProperties, type MailAccessProperties } from './operation-properties';
-export { recordKey, usableId, contentKey, canonicalJson } from './record-key';
+export { recordKey, usableId, contentKey, canonicalJson, storedRecordKey, storedRecordKeys } from './record-key';
 export { recordTypeValue, logonTypeValue } from './record-type';

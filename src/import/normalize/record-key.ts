@@ -93,3 +93,25 @@ export function canonicalJson(value: unknown): string {
   };
   return walk(value, 0);
 }
+
+const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * How audit_record stores a key (migration PackedRecordKeys): a lower-case GUID, which nearly every key is, as a
+ * 16-byte uuid (`record_uuid`) instead of 37 bytes of text, in the row and in its unique index; any other key (a
+ * `sha256:` content key, an opaque token, an Id conflict's `<Id>#<sha256>`) as text (`record_key_text`). PostgreSQL
+ * prints a uuid in exactly this lower-case form, so the SQL function `record_key(audit_record)` gives every key back
+ * as it was. One rule for every writer, so a key always lands in the same column and the two unique indexes together
+ * keep it unique.
+ */
+export function storedRecordKey(key: string): { uuid: string | null; text: string | null } {
+  return CANONICAL_GUID.test(key) ? { uuid: key, text: null } : { uuid: null, text: key };
+}
+
+/** Keys split by storedRecordKey, for a lookup that asks both unique indexes. */
+export function storedRecordKeys(keys: Iterable<string>): { uuids: string[]; texts: string[] } {
+  const uuids: string[] = [];
+  const texts: string[] = [];
+  for (const key of keys) (CANONICAL_GUID.test(key) ? uuids : texts).push(key);
+  return { uuids, texts };
+}
