@@ -2,14 +2,14 @@ import { Column, Entity, PrimaryGeneratedColumn, Unique, PrimaryColumn } from 't
 
 /**
  * The message-id dictionary: one row per message of an organisation, so each access stores an 8-byte id instead of
- * the InternetMessageId text (and its index). A message is identified by the SHA-256 of its messageKey (the domain
- * compared case-insensitively): 32 bytes instead of the ~80-character key, in the row and in the unique index.
+ * the InternetMessageId text (and its index). A message is identified by the first 16 bytes of the SHA-256 of its
+ * messageKey (the domain compared case-insensitively), in the row and in the unique index.
  * A message keeps the first spelling seen (canonical brackets), as shown to users: as text in `spelling`, or, for an
- * id Exchange Online made, as its parts `exo_server`, `exo_hex`, `exo_hex_odd`, `exo_region` (~40 bytes less per message; see
- * exchangeOnlineParts). SQL reads it as `m.internet_message_id`: the function `internet_message_id(message)`
- * (migration PackedMessageIds) puts the parts back, so a query can never read a packed message as one without an
- * id. An item a Bind record listed without an InternetMessageId is a message of its own, keyed by its store id within
- * its mailbox (itemKey), with all of them null.
+ * id Exchange Online made, as its parts `exo_server`, `exo_hex`, `exo_hex_odd`, `exo_region` (~40 bytes less per
+ * message; see exchangeOnlineParts). SQL reads it as `m.internet_message_id`: the function
+ * `internet_message_id(message)` (migration PackedMessageIds) puts the parts back, so a query can never read a packed
+ * message as one without an id. An item a Bind record listed without an InternetMessageId is a message of its own,
+ * keyed by its store id within its mailbox (itemKey), with all of them null.
  */
 @Entity({ name: 'message' })
 @Unique('uq_message_org_key', ['orgId', 'keyHash'])
