@@ -94,8 +94,6 @@ export function canonicalJson(value: unknown): string {
   return walk(value, 0);
 }
 
-const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * How audit_record stores a key (migration PackedRecordKeys): a lower-case GUID, which nearly every key is, as a
  * 16-byte uuid (`record_uuid`) instead of 37 bytes of text, in the row and in its unique index; any other key (a
@@ -105,13 +103,17 @@ const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  * keep it unique.
  */
 export function storedRecordKey(key: string): { uuid: string | null; text: string | null } {
-  return CANONICAL_GUID.test(key) ? { uuid: key, text: null } : { uuid: null, text: key };
+  return guid(key) === key ? { uuid: key, text: null } : { uuid: null, text: key };
 }
 
 /** Keys split by storedRecordKey, for a lookup that asks both unique indexes. */
 export function storedRecordKeys(keys: Iterable<string>): { uuids: string[]; texts: string[] } {
   const uuids: string[] = [];
   const texts: string[] = [];
-  for (const key of keys) (CANONICAL_GUID.test(key) ? uuids : texts).push(key);
+  for (const key of keys) {
+    const stored = storedRecordKey(key);
+    if (stored.uuid !== null) uuids.push(stored.uuid);
+    else texts.push(key);
+  }
   return { uuids, texts };
 }
