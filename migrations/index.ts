@@ -24,6 +24,8 @@ import { OwnerUserIdImplied1796006900000 } from './1796006900000-OwnerUserIdImpl
 import { ImpliedRecordValues1796007000000 } from './1796007000000-ImpliedRecordValues';
 import { PackedMessageIds1796007100000 } from './1796007100000-PackedMessageIds';
 import { PackedRecordKeys1796007200000 } from './1796007200000-PackedRecordKeys';
+import { StaticIndexFill1796007300000 } from './1796007300000-StaticIndexFill';
+import { DenseRecordRows1796007400000 } from './1796007400000-DenseRecordRows';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -54,4 +56,6 @@ export const MIGRATIONS: Function[] = [
   ImpliedRecordValues1796007000000,
   PackedMessageIds1796007100000,
   PackedRecordKeys1796007200000,
+  StaticIndexFill1796007300000,
+  DenseRecordRows1796007400000,
 ];

@@ -20,7 +20,8 @@ import { Session } from './session.entity';
 // ~2 % of records carry a ClientAppId: indexing only those keeps the index a fiftieth of a full one.
 @Index('ix_audit_record_org_client_app_time', ['orgId', 'clientAppId', 'creationTime', 'id'], { where: 'client_app_id IS NOT NULL' })
 // Distinct messages by AppId (app.service.ts) need no order: the narrow key deduplicates (a few bytes per record).
-@Index('ix_audit_record_org_app', ['orgId', 'appId'])
+// On (org_id, app_id(r)) as the function's expression (migration DenseRecordRows), which TypeORM cannot declare.
+@Index('ix_audit_record_org_app', { synchronize: false })
 @Index('ix_audit_record_batch', ['batchId'])
 // Throttled records are rare: this keeps unaudited-window lookups from scanning a busy mailbox's records.
 @Index('ix_audit_record_mailbox_throttled', ['mailboxId', 'creationTime'], { where: 'is_throttled' })
@@ -83,11 +84,22 @@ export class AuditRecord {
   @Column({ name: 'client_ip_raw', type: 'text', nullable: true })
   clientIpRaw!: string | null;
 
-  @Column({ name: 'client_info_string', type: 'text', nullable: true })
-  clientInfoString!: string | null;
+  /**
+   * ClientInfoString, as its id in the `client_info` dictionary. SQL reads the text as `r.client_info_string`: the
+   * function `client_info_string(audit_record)` (migration DenseRecordRows).
+   */
+  @Column({ name: 'client_info_id', type: 'integer', nullable: true })
+  clientInfoId!: number | null;
 
-  @Column({ name: 'app_id', type: 'text', nullable: true })
-  appId!: string | null;
+  /**
+   * AppId, stored as storedGuid says: a lower-case GUID as a uuid, anything else as text. SQL reads it as
+   * `r.app_id`: the function `app_id(audit_record)` (migration DenseRecordRows).
+   */
+  @Column({ name: 'app_uuid', type: 'uuid', nullable: true })
+  appUuid!: string | null;
+
+  @Column({ name: 'app_id_text', type: 'text', nullable: true })
+  appIdText!: string | null;
 
   @Column({ name: 'client_app_id', type: 'text', nullable: true })
   clientAppId!: string | null;

@@ -4,6 +4,7 @@ import { ApiKey } from './api-key.entity';
 import { AppMailbox, ClientIpMailbox, SessionClientIp, SessionMailbox } from './activity-links.entity';
 import { App } from './app.entity';
 import { AuditRecord } from './audit-record.entity';
+import { ClientInfo } from './client-info.entity';
 import { ClientIp } from './client-ip.entity';
 import { DeferredIndex } from './deferred-index.entity';
 import { EvidenceBlock } from './evidence-block.entity';
@@ -20,12 +21,12 @@ import { Organization } from './organization.entity';
 import { Session } from './session.entity';
 
 export {
-  AccessLog, AnalystTag, ApiKey, App, AppMailbox, AuditRecord, ClientIp, ClientIpMailbox, DeferredIndex, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
+  AccessLog, AnalystTag, ApiKey, App, AppMailbox, AuditRecord, ClientInfo, ClientIp, ClientIpMailbox, DeferredIndex, EvidenceBlock, Folder, FolderInventory, FolderSync, ImportBatch, ImportRejection, Mailbox,
   Message, MessageAccess, MessageDetail, Organization, Session, SessionClientIp, SessionMailbox,
 };
 
 export const ENTITIES = [
-  Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, Folder, AuditRecord, EvidenceBlock,
+  Organization, ApiKey, ImportBatch, ImportRejection, Mailbox, Session, ClientIp, ClientInfo, Folder, AuditRecord, EvidenceBlock,
   Message, MessageAccess, FolderSync, SessionClientIp, SessionMailbox, ClientIpMailbox, App, AppMailbox, AccessLog, AnalystTag, DeferredIndex,
   MessageDetail, FolderInventory,
 ];

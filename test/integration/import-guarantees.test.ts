@@ -137,7 +137,7 @@ describe('import guarantees', () => {
     const [original] = await createServices(db.dataSource, orgId).auditRecords.originalsByIds([stored.id]);
     expect(original!.text).toBe(lines[4]);
     expect(JSON.parse(original!.text)).toMatchObject({ Note: 'bad\u0000byte', Literal: 'not \\u0000 a nul' });
-    const [typed] = await db.dataSource.query('SELECT client_info_string FROM audit_record WHERE batch_id = $1 AND source_line = 7', [batch.id]);
+    const [typed] = await db.dataSource.query('SELECT r.client_info_string FROM audit_record r WHERE r.batch_id = $1 AND r.source_line = 7', [batch.id]);
     expect(typed.client_info_string).toMatch(/^x\uFFFD/);
   });
 

@@ -43,7 +43,7 @@ test('records with NUL read by the worker are stored with U+FFFD in their typed 
   expect(batch.warnings).toEqual([expect.stringMatching(/^30 records contain NUL characters/)]);
 
   const rows = (await db.dataSource.query(
-    `SELECT source_line AS line, client_info_string AS info FROM audit_record WHERE source_line % 39 IN (6, 7) ORDER BY source_line`,
+    `SELECT r.source_line AS line, r.client_info_string AS info FROM audit_record r WHERE source_line % 39 IN (6, 7) ORDER BY source_line`,
   )) as { line: number; info: string | null }[];
   const nul = rows.filter((r) => r.line % 39 === 7);
   const clean = rows.filter((r) => r.line % 39 === 6);

@@ -90,7 +90,8 @@ describe('migrations AccessesWithoutPrimaryKey and OwnerUserIdImplied', () => {
       { id: '7e000000-0000-4000-8000-000000000003', user_id: 'Alice@Example.com', client_ip_raw: '2001:db8::7' },
     ]);
     expect(await primaryKey()).toEqual(['pk_message_access']);
-    expect((await t.gql(QUERY)).body).toEqual(before);
+    // Not asked over the API here: it reads the current schema (client_info since DenseRecordRows), as the server
+    // only serves a migrated database.
     await t.db.dataSource.runMigrations({ transaction: 'each' });
     expect(await primaryKey()).toEqual([]);
     expect((await t.gql(QUERY)).body).toEqual(before);

@@ -45,7 +45,7 @@ describe('records sharing an Id with different content', () => {
       const [second] = await importer.importFile(write('b.ndjson', `${other}\n${unrelated}\n`), { orgId, source: 'cli' });
       expect(second).toMatchObject({ status: 'SUCCEEDED', recordsInserted: 2, duplicates: 0 });
       const rows = (await db.dataSource.query(
-        "SELECT r.record_key AS key, client_info_string AS info, conflicts_with_id IS NOT NULL AS flagged FROM audit_record r WHERE org_id = $1 ORDER BY id",
+        "SELECT r.record_key AS key, r.client_info_string AS info, conflicts_with_id IS NOT NULL AS flagged FROM audit_record r WHERE org_id = $1 ORDER BY id",
         [orgId],
       )) as { key: string; info: string; flagged: boolean }[];
       expect(rows).toEqual([

@@ -129,13 +129,15 @@ export class SessionService {
     const rows: { key: string; user_ids: string[]; client_info_strings: string[]; app_ids: string[]; bind_ops: string }[] = await run(
       this.db,
       // user_id is NULL where it is the mailbox's UPN (storedUserId): those mailboxes' UPNs are added per session.
+      // ClientInfoStrings by their dictionary ids, looked up once per session rather than once per record.
       sql`SELECT f.key, ARRAY(SELECT DISTINCT u FROM unnest(f.user_ids || ARRAY(
            SELECT m.user_principal_name FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.id = ANY(f.owner_mailboxes))) u ORDER BY u) AS user_ids,
-         f.client_info_strings, f.app_ids, f.bind_ops
+         ARRAY(SELECT c.text FROM client_info c WHERE c.org_id = ${this.orgId} AND c.id = ANY(f.client_info_ids) ORDER BY c.text) AS client_info_strings,
+         f.app_ids, f.bind_ops
        FROM (SELECT r.session_id::text AS key,
          coalesce(array_agg(DISTINCT r.user_id) FILTER (WHERE r.user_id IS NOT NULL), '{}') AS user_ids,
          coalesce(array_agg(DISTINCT r.mailbox_id) FILTER (WHERE r.user_id IS NULL), '{}') AS owner_mailboxes,
-         coalesce(array_agg(DISTINCT r.client_info_string ORDER BY r.client_info_string) FILTER (WHERE r.client_info_string IS NOT NULL), '{}') AS client_info_strings,
+         coalesce(array_agg(DISTINCT r.client_info_id) FILTER (WHERE r.client_info_id IS NOT NULL), '{}') AS client_info_ids,
          coalesce(array_agg(DISTINCT r.app_id ORDER BY r.app_id) FILTER (WHERE r.app_id IS NOT NULL), '{}') AS app_ids,
          coalesce(sum(r.operation_count) FILTER (WHERE r.mail_access_type = 'BIND'), 0) AS bind_ops
        FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1) f`,

@@ -17,6 +17,7 @@ import { sql, type Sql } from '../../db/sql';
 import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash, exchangeOnlineParts, storedRecordKey } from '../normalize';
+import { storedGuid } from '../normalize/values';
 import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
@@ -226,6 +227,53 @@ async function resolveFolders(
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
+/** Where the client-info dictionary's ids live in the import's cache (folder keys start with a mailbox id, a digit). */
+const clientInfoCacheKey = (text: string) => `client-info|${text}`;
+/** At most this many ClientInfoStrings are remembered across chunks: a hostile file may have one per record. */
+const CLIENT_INFO_CACHE_LIMIT = 10_000;
+const clientInfosCached = new WeakMap<Map<string, string>, number>();
+
+/**
+ * Ids of the chunk's ClientInfoStrings in the `client_info` dictionary (migration DenseRecordRows), added when new.
+ * A tenant has a few hundred distinct ones, so after the first chunks the import's cache knows them all and this
+ * sends nothing. Keyed by the text's SHA-256: a hostile string may be longer than a B-tree entry can be.
+ */
+async function resolveClientInfos(client: PoolClient, orgId: number, fresh: StagedRecord[], cache: Map<string, string>): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const wanted: string[] = [];
+  for (const { record } of fresh) {
+    const t = record.clientInfoString;
+    if (t === null || ids.has(t)) continue;
+    const id = cache.get(clientInfoCacheKey(t));
+    ids.set(t, id ?? '');
+    if (id === undefined) wanted.push(t);
+  }
+  if (wanted.length === 0) return ids;
+  // Matched back by position, not by the text PostgreSQL returns: a lone surrogate is stored as U+FFFD.
+  const { rows } = await execute(
+    client,
+    sql`WITH wanted AS (SELECT u.n, sha256(convert_to(u.t, 'UTF8')) AS h, u.t FROM unnest(${wanted}::text[]) WITH ORDINALITY AS u(t, n)),
+     added AS (
+       INSERT INTO client_info (org_id, text, text_sha256) SELECT ${orgId}::int, t, h FROM wanted
+       ON CONFLICT ON CONSTRAINT uq_client_info_org_text DO NOTHING
+       RETURNING id, text_sha256)
+     SELECT w.n::int AS n, coalesce(a.id, c.id)::text AS id FROM wanted w
+     LEFT JOIN added a ON a.text_sha256 = w.h
+     LEFT JOIN client_info c ON c.org_id = ${orgId} AND c.text_sha256 = w.h`,
+  );
+  let cached = cache.size === 0 ? 0 : clientInfosCached.get(cache) ?? 0; // cleared after a rollback
+  for (const r of rows as { n: number; id: string }[]) {
+    const text = wanted[r.n - 1];
+    ids.set(text, r.id);
+    if (cached < CLIENT_INFO_CACHE_LIMIT) {
+      cache.set(clientInfoCacheKey(text), r.id);
+      cached++;
+    }
+  }
+  clientInfosCached.set(cache, cached);
+  return ids;
+}
+
 /**
  * Message-dictionary ids by each access's dictionaryKey for the chunk's bound messages; a new message keeps the
  * first spelling seen (null for an item known only by its item id). Ids the import committed come from `memo`.
@@ -411,8 +459,8 @@ export interface ChunkLoadResult {
 }
 
 /**
- * Writes the new records of a chunk. `folderCache` maps `mailboxId|folderKey` to folder ids across chunks of one
- * import; the caller must clear it when a transaction rolls back.
+ * Writes the new records of a chunk. `folderCache` maps `mailboxId|folderKey` to folder ids, and ClientInfoStrings
+ * to their dictionary ids, across chunks of one import; the caller must clear it when a transaction rolls back.
  */
 export async function loadChunk(
   client: PoolClient,
@@ -436,6 +484,7 @@ export async function loadChunk(
   const clientIpIds = await upsertClientIps(client, orgId, plan);
   const appIds = await upsertApps(client, orgId, plan);
   await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
+  const clientInfoIds = await resolveClientInfos(client, orgId, plan.fresh, folderCache);
   const newMessages = new Set<string>();
   const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages, messages);
   const recordIds = await nextIds(client, 'audit_record', plan.fresh.length);
@@ -466,7 +515,7 @@ export async function loadChunk(
   await copyRows(
     client,
     `COPY audit_record (id, org_id, record_uuid, record_key_text, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
-       client_ip_id, client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, unique_token_id, logon_type,
+       client_ip_id, client_ip_raw, client_info_id, app_uuid, app_id_text, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
        conflicts_with_id, batch_id, source_line) FROM STDIN`,
     (function* () {
@@ -475,9 +524,12 @@ export async function loadChunk(
         const id = ids[i];
         const e = evidence.refs[i];
         const key = storedRecordKey(r.recordKey);
+        const app = storedGuid(r.appId);
+        const clientInfo = r.clientInfoString === null ? null : clientInfoIds.get(r.clientInfoString);
+        if (!clientInfo && clientInfo !== null) throw new Error('a ClientInfoString without its dictionary id');
         yield [
           id.record, orgId, key.uuid, key.text, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
-          id.session, id.clientIp, storedRawAddress(r), r.clientInfoString, r.appId, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
+          id.session, id.clientIp, storedRawAddress(r), clientInfo, app.uuid, app.text, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
           conflictTarget(plan.fresh[i]), batchId, line,
         ];

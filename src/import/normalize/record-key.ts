@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NormalizationError } from './errors';
-import { field, guid, text } from './values';
+import { field, guid, storedGuid, text } from './values';
 
 /**
  * The dedup key (quirk 13): AuditData.Id, else the wrapper's id (RecordId / Identity / Graph id). GUIDs are
@@ -103,7 +103,7 @@ export function canonicalJson(value: unknown): string {
  * keep it unique.
  */
 export function storedRecordKey(key: string): { uuid: string | null; text: string | null } {
-  return guid(key) === key ? { uuid: key, text: null } : { uuid: null, text: key };
+  return storedGuid(key);
 }
 
 /** Keys split by storedRecordKey, for a lookup that asks both unique indexes. */

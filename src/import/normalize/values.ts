@@ -71,3 +71,13 @@ export function guid(v: string): string | null {
   const m = GUID.exec(v);
   return m ? m[1]!.toLowerCase() : null;
 }
+
+/**
+ * How a GUID-valued text is stored in a uuid column beside a text one (record keys, AppIds): the lower-case GUID
+ * PostgreSQL prints for a uuid as the uuid, anything else (upper case, braces, not a GUID) as text, so the text comes
+ * back exactly as it was: `coalesce(text_column, uuid_column::text)`.
+ */
+export function storedGuid(value: string | null): { uuid: string | null; text: string | null } {
+  if (value === null) return { uuid: null, text: null };
+  return guid(value) === value ? { uuid: value, text: null } : { uuid: null, text: value };
+}

@@ -1,0 +1,131 @@
+/**
+ * Denser audit_record rows (migration DenseRecordRows): AppIds that are lower-case GUIDs stored as uuids, any other
+ * AppId as text; ClientInfoStrings in the client_info dictionary; the columns in a new order. What the importer
+ * writes, that every reader gets the texts back exactly, that lookups by AppId still use their index, and that a
+ * store written before the migration becomes the same and goes back by its down. Real importer, real migrations,
+ * asked over HTTP.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { undoMigrationsThrough } from '../support/database';
+import { bindRecord, writeNdjson } from '../support/fixtures';
+import { startTestServer, type TestServer } from '../support/server';
+
+const OWA = '00000002-0000-0ff1-ce00-000000000000';
+const UPPER = '7C1E2D3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F'; // as written: kept as text, never lower-cased
+const NOT_A_GUID = 'my-app';
+const LONG_INFO = `Client=REST;${'Mozilla/5.0 (hostile) '.repeat(200)}end`; // longer than a B-tree entry may be
+
+const record = (n: number, app: string | undefined, info: string | undefined) => ({
+  ...bindRecord({
+    id: `7f000000-0000-4000-8000-00000000000${n}`,
+    creationTime: `2025-07-03T0${n}:00:00`,
+    sessionId: 's-dense',
+    app: app === undefined ? undefined : { AppId: app },
+    items: [{ InternetMessageId: `<d${n}@example.com>` }],
+  }),
+  ...(info === undefined ? {} : { ClientInfoString: info }),
+});
+
+const RECORDS = [
+  record(1, OWA, 'Client=OWA;Action=ViaProxy'),
+  record(2, OWA, 'Client=OWA;Action=ViaProxy'),
+  record(3, UPPER, LONG_INFO),
+  record(4, NOT_A_GUID, 'Client=MSExchangeRPC'),
+  record(5, undefined, undefined),
+];
+
+describe('audit records in denser rows', () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-dense-'));
+    const [batch] = await t.importer.importFile(writeNdjson(dir, 'dense.ndjson', RECORDS), { orgId: 1, source: 'cli' });
+    expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 5]);
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = () =>
+    t.db.dataSource.query(
+      `SELECT r.id::text, r.app_id, app_uuid::text AS uuid, app_id_text AS text, r.client_info_string AS info
+       FROM audit_record r ORDER BY r.id`,
+    );
+  const asked = async () => {
+    const out = [];
+    for (let n = 1; n <= RECORDS.length; n++) {
+      const { body } = await t.gql(`query($id: ID!) { auditRecord(id: $id) { appId clientInfoString } }`, { id: RECORDS[n - 1].Id });
+      out.push(body.data.auditRecord);
+    }
+    return out;
+  };
+
+  test('GUID AppIds become uuids, others stay text; ClientInfoStrings are stored once; every reader gets them back', async () => {
+    const rows = await stored();
+    expect(rows.map((r: { uuid: string | null; text: string | null }) => [r.uuid, r.text])).toEqual([
+      [OWA, null],
+      [OWA, null],
+      [null, UPPER],
+      [null, NOT_A_GUID],
+      [null, null],
+    ]);
+    expect(await t.db.dataSource.query('SELECT text FROM client_info ORDER BY id')).toEqual([
+      { text: 'Client=OWA;Action=ViaProxy' },
+      { text: LONG_INFO },
+      { text: 'Client=MSExchangeRPC' },
+    ]);
+    expect(await asked()).toEqual(RECORDS.map((r) => ({ appId: r.AppId ?? null, clientInfoString: r.ClientInfoString ?? null })));
+    const { body } = await t.gql(`{ session(sessionId: "s-dense") { appIds clientInfoStrings } }`);
+    expect(body.data.session).toEqual({
+      appIds: [OWA, UPPER, NOT_A_GUID].sort(),
+      clientInfoStrings: ['Client=MSExchangeRPC', 'Client=OWA;Action=ViaProxy', LONG_INFO].sort(),
+    });
+    // The same file again adds nothing, to the records or to the dictionary.
+    const [again] = await t.importer.importFile(writeNdjson(dir, 'again.ndjson', RECORDS), { orgId: 1, source: 'cli' });
+    expect([again.status, again.recordsInserted, again.duplicates]).toEqual(['SUCCEEDED', 0, 5]);
+    expect(await t.db.dataSource.query('SELECT count(*)::int AS n FROM client_info')).toEqual([{ n: 3 }]);
+  });
+
+  test('a lookup by AppId (r.app_id, through its function) still uses the (org_id, AppId) index', async () => {
+    const qr = t.db.dataSource.createQueryRunner();
+    try {
+      await qr.query('BEGIN');
+      await qr.query('SET LOCAL enable_seqscan = off');
+      const plan: { 'QUERY PLAN': string }[] = await qr.query(
+        `EXPLAIN SELECT count(*) FROM audit_record r WHERE r.org_id = 1 AND r.client_app_id IS NULL AND r.app_id = ANY($1::text[])`,
+        [[OWA, OWA.toUpperCase()]],
+      );
+      expect(plan.map((p) => p['QUERY PLAN']).join('\n')).toContain('ix_audit_record_org_app');
+      await qr.query('ROLLBACK');
+    } finally {
+      await qr.release();
+    }
+  });
+
+  test('a store written before the migration is rebuilt the same way, continues its ids, and goes back by its down', async () => {
+    const ds = t.db.dataSource;
+    const before = await stored();
+    await undoMigrationsThrough(ds, 'DenseRecordRows1796007400000');
+    expect(await ds.query('SELECT id::text, app_id, client_info_string AS info FROM audit_record ORDER BY id')).toEqual(
+      before.map((r: { id: string; app_id: string | null; info: string | null }) => ({ id: r.id, app_id: r.app_id, info: r.info })),
+    );
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await stored()).toEqual(before);
+    expect(await asked()).toEqual(RECORDS.map((r) => ({ appId: r.AppId ?? null, clientInfoString: r.ClientInfoString ?? null })));
+    // Indexes rebuilt under their names, filled to 100 % (StaticIndexFill); new records get new ids.
+    const indexes = await ds.query(
+      `SELECT c.relname AS name, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid = 'audit_record'::regclass AND c.relname IN ('pk_audit_record', 'ix_audit_record_session_time', 'ix_audit_record_org_app') ORDER BY 1`,
+    );
+    expect(indexes).toEqual(['ix_audit_record_org_app', 'ix_audit_record_session_time', 'pk_audit_record'].map((name) => ({ name, reloptions: ['fillfactor=100'] })));
+    const [more] = await t.importer.importFile(writeNdjson(dir, 'more.ndjson', [record(6, OWA, 'Client=OWA;Action=ViaProxy')]), { orgId: 1, source: 'cli' });
+    expect([more.status, more.recordsInserted]).toEqual(['SUCCEEDED', 1]);
+    const after = await stored();
+    expect(BigInt(after[5].id)).toBeGreaterThan(BigInt(before[4].id));
+    expect(after[5]).toMatchObject({ uuid: OWA, info: 'Client=OWA;Action=ViaProxy' });
+  });
+});
