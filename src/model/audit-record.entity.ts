@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, PrimaryColumn } from 'typeorm';
 import { ClientIp } from './client-ip.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Mailbox } from './mailbox.entity';
@@ -10,6 +10,7 @@ import { Session } from './session.entity';
  * normalised fields the investigation queries filter on.
  */
 @Entity({ name: 'audit_record' })
+@Check('ck_audit_record_operation', '(operation_code IS NULL) <> (operation_text IS NULL)')
 // The key is unique per organisation across the two columns: each key has one of them (storedRecordKey).
 @Index('uq_audit_record_org_uuid', ['orgId', 'recordUuid'], { unique: true, where: 'record_uuid IS NOT NULL' })
 @Index('uq_audit_record_org_key_text', ['orgId', 'recordKeyText'], { unique: true, where: 'record_key_text IS NOT NULL' })
@@ -45,8 +46,15 @@ export class AuditRecord {
   @Column({ name: 'creation_time', type: 'timestamptz' })
   creationTime!: Date;
 
-  @Column({ type: 'text' })
-  operation!: string;
+  /**
+   * Operation, stored as storedOperation says: one of OPERATION_CODES as its code, any other text as written. SQL
+   * reads it as `r.operation`: the function `operation(audit_record)` (migration DenseRecordRows).
+   */
+  @Column({ name: 'operation_code', type: 'smallint', nullable: true })
+  operationCode!: number | null;
+
+  @Column({ name: 'operation_text', type: 'text', nullable: true })
+  operationText!: string | null;
 
   @Column({ name: 'record_type', type: 'integer', nullable: true })
   recordType!: number | null;

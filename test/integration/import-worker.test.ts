@@ -25,7 +25,7 @@ describe('preparing in a worker thread', () => {
 
   const recordsOf = async (orgId: number) =>
     db.dataSource.query(
-      `SELECT r.record_key, source_line, encode(raw_sha256, 'hex') AS sha, operation, creation_time, raw_offset, raw_length, raw_exact,
+      `SELECT r.record_key, source_line, encode(raw_sha256, 'hex') AS sha, r.operation, creation_time, raw_offset, raw_length, raw_exact,
          (SELECT count(*) FROM audit_record o WHERE o.org_id = r.org_id AND o.raw_block_id = r.raw_block_id)::int AS block_records
        FROM audit_record r WHERE org_id = $1 ORDER BY r.record_key`,
       [orgId],

@@ -1,6 +1,7 @@
 /**
  * Denser audit_record rows (migration DenseRecordRows): AppIds that are lower-case GUIDs stored as uuids, any other
- * AppId as text; ClientInfoStrings in the client_info dictionary; the columns in a new order. What the importer
+ * AppId as text; ClientInfoStrings in the client_info dictionary; known Operations as codes; the columns in a new
+ * order. What the importer
  * writes, that every reader gets the texts back exactly, that lookups by AppId still use their index, and that a
  * store written before the migration becomes the same and goes back by its down. Real importer, real migrations,
  * asked over HTTP.
@@ -11,13 +12,14 @@ import path from 'node:path';
 import { undoMigrationsThrough } from '../support/database';
 import { bindRecord, writeNdjson } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
+import { OPERATION_CODES } from '../../src/import/normalize/operation-code';
 
 const OWA = '00000002-0000-0ff1-ce00-000000000000';
 const UPPER = '7C1E2D3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F'; // as written: kept as text, never lower-cased
 const NOT_A_GUID = 'my-app';
 const LONG_INFO = `Client=REST;${'Mozilla/5.0 (hostile) '.repeat(200)}end`; // longer than a B-tree entry may be
 
-const record = (n: number, app: string | undefined, info: string | undefined) => ({
+const record = (n: number, app: string | undefined, info: string | undefined, operation?: string) => ({
   ...bindRecord({
     id: `7f000000-0000-4000-8000-00000000000${n}`,
     creationTime: `2025-07-03T0${n}:00:00`,
@@ -26,15 +28,19 @@ const record = (n: number, app: string | undefined, info: string | undefined) =>
     items: [{ InternetMessageId: `<d${n}@example.com>` }],
   }),
   ...(info === undefined ? {} : { ClientInfoString: info }),
+  ...(operation === undefined ? {} : { Operation: operation }),
 });
 
-const RECORDS = [
+const RECORDS: Record<string, unknown>[] = [
   record(1, OWA, 'Client=OWA;Action=ViaProxy'),
   record(2, OWA, 'Client=OWA;Action=ViaProxy'),
   record(3, UPPER, LONG_INFO),
-  record(4, NOT_A_GUID, 'Client=MSExchangeRPC'),
-  record(5, undefined, undefined),
+  record(4, NOT_A_GUID, 'Client=MSExchangeRPC', 'Set-InboxRule'),
+  record(5, undefined, undefined, 'mailitemsaccessed'), // another case: kept as text, as written
+  record(6, OWA, undefined, 'Some-FutureOperation'),
 ];
+
+const ANSWERS = RECORDS.map((r) => ({ appId: r.AppId ?? null, clientInfoString: r.ClientInfoString ?? null, operation: r.Operation }));
 
 describe('audit records in denser rows', () => {
   let t: TestServer;
@@ -43,7 +49,7 @@ describe('audit records in denser rows', () => {
     t = await startTestServer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-dense-'));
     const [batch] = await t.importer.importFile(writeNdjson(dir, 'dense.ndjson', RECORDS), { orgId: 1, source: 'cli' });
-    expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 5]);
+    expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', RECORDS.length]);
   });
   afterAll(async () => {
     await t.close();
@@ -52,13 +58,14 @@ describe('audit records in denser rows', () => {
 
   const stored = () =>
     t.db.dataSource.query(
-      `SELECT r.id::text, r.app_id, app_uuid::text AS uuid, app_id_text AS text, r.client_info_string AS info
+      `SELECT r.id::text, r.app_id, app_uuid::text AS uuid, app_id_text AS text, r.client_info_string AS info,
+         r.operation, operation_code AS code
        FROM audit_record r ORDER BY r.id`,
     );
   const asked = async () => {
     const out = [];
     for (let n = 1; n <= RECORDS.length; n++) {
-      const { body } = await t.gql(`query($id: ID!) { auditRecord(id: $id) { appId clientInfoString } }`, { id: RECORDS[n - 1].Id });
+      const { body } = await t.gql(`query($id: ID!) { auditRecord(id: $id) { appId clientInfoString operation } }`, { id: RECORDS[n - 1].Id });
       out.push(body.data.auditRecord);
     }
     return out;
@@ -72,13 +79,23 @@ describe('audit records in denser rows', () => {
       [null, UPPER],
       [null, NOT_A_GUID],
       [null, null],
+      [OWA, null],
+    ]);
+    // Known operations spelt exactly as their code; another spelling or an unknown operation as text.
+    expect(rows.map((r: { operation: string; code: number | null }) => [r.operation, r.code])).toEqual([
+      ['MailItemsAccessed', 1],
+      ['MailItemsAccessed', 1],
+      ['MailItemsAccessed', 1],
+      ['Set-InboxRule', OPERATION_CODES.indexOf('Set-InboxRule') + 1],
+      ['mailitemsaccessed', null],
+      ['Some-FutureOperation', null],
     ]);
     expect(await t.db.dataSource.query('SELECT text FROM client_info ORDER BY id')).toEqual([
       { text: 'Client=OWA;Action=ViaProxy' },
       { text: LONG_INFO },
       { text: 'Client=MSExchangeRPC' },
     ]);
-    expect(await asked()).toEqual(RECORDS.map((r) => ({ appId: r.AppId ?? null, clientInfoString: r.ClientInfoString ?? null })));
+    expect(await asked()).toEqual(ANSWERS);
     const { body } = await t.gql(`{ session(sessionId: "s-dense") { appIds clientInfoStrings } }`);
     expect(body.data.session).toEqual({
       appIds: [OWA, UPPER, NOT_A_GUID].sort(),
@@ -86,8 +103,17 @@ describe('audit records in denser rows', () => {
     });
     // The same file again adds nothing, to the records or to the dictionary.
     const [again] = await t.importer.importFile(writeNdjson(dir, 'again.ndjson', RECORDS), { orgId: 1, source: 'cli' });
-    expect([again.status, again.recordsInserted, again.duplicates]).toEqual(['SUCCEEDED', 0, 5]);
+    expect([again.status, again.recordsInserted, again.duplicates]).toEqual(['SUCCEEDED', 0, RECORDS.length]);
     expect(await t.db.dataSource.query('SELECT count(*)::int AS n FROM client_info')).toEqual([{ n: 3 }]);
+  });
+
+  test("the database's operation(audit_record) maps every code as the importer's OPERATION_CODES does, and needs one of the two", async () => {
+    const [{ definition }] = await t.db.dataSource.query(`SELECT pg_get_functiondef('operation(audit_record)'::regprocedure) AS definition`);
+    const mapped = [...definition.matchAll(/WHEN (\d+) THEN '([^']+)'/g)].map((m: string[]) => [Number(m[1]), m[2]]);
+    expect(mapped).toEqual(OPERATION_CODES.map((op, i) => [i + 1, op]));
+    await expect(
+      t.db.dataSource.query(`INSERT INTO audit_record (org_id, creation_time, raw_sha256, batch_id, source_line) VALUES (1, now(), '\\x00', 1, 1)`),
+    ).rejects.toThrow(/ck_audit_record_operation/);
   });
 
   test('a lookup by AppId (r.app_id, through its function) still uses the (org_id, AppId) index', async () => {
@@ -110,22 +136,22 @@ describe('audit records in denser rows', () => {
     const ds = t.db.dataSource;
     const before = await stored();
     await undoMigrationsThrough(ds, 'DenseRecordRows1796007400000');
-    expect(await ds.query('SELECT id::text, app_id, client_info_string AS info FROM audit_record ORDER BY id')).toEqual(
-      before.map((r: { id: string; app_id: string | null; info: string | null }) => ({ id: r.id, app_id: r.app_id, info: r.info })),
+    expect(await ds.query('SELECT id::text, app_id, client_info_string AS info, operation FROM audit_record ORDER BY id')).toEqual(
+      before.map((r: { id: string; app_id: string | null; info: string | null; operation: string }) => ({ id: r.id, app_id: r.app_id, info: r.info, operation: r.operation })),
     );
     await ds.runMigrations({ transaction: 'each' });
     expect(await stored()).toEqual(before);
-    expect(await asked()).toEqual(RECORDS.map((r) => ({ appId: r.AppId ?? null, clientInfoString: r.ClientInfoString ?? null })));
+    expect(await asked()).toEqual(ANSWERS);
     // Indexes rebuilt under their names, filled to 100 % (StaticIndexFill); new records get new ids.
     const indexes = await ds.query(
       `SELECT c.relname AS name, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE i.indrelid = 'audit_record'::regclass AND c.relname IN ('pk_audit_record', 'ix_audit_record_session_time', 'ix_audit_record_org_app') ORDER BY 1`,
     );
     expect(indexes).toEqual(['ix_audit_record_org_app', 'ix_audit_record_session_time', 'pk_audit_record'].map((name) => ({ name, reloptions: ['fillfactor=100'] })));
-    const [more] = await t.importer.importFile(writeNdjson(dir, 'more.ndjson', [record(6, OWA, 'Client=OWA;Action=ViaProxy')]), { orgId: 1, source: 'cli' });
+    const [more] = await t.importer.importFile(writeNdjson(dir, 'more.ndjson', [record(7, OWA, 'Client=OWA;Action=ViaProxy')]), { orgId: 1, source: 'cli' });
     expect([more.status, more.recordsInserted]).toEqual(['SUCCEEDED', 1]);
     const after = await stored();
-    expect(BigInt(after[5].id)).toBeGreaterThan(BigInt(before[4].id));
-    expect(after[5]).toMatchObject({ uuid: OWA, info: 'Client=OWA;Action=ViaProxy' });
+    expect(BigInt(after[RECORDS.length].id)).toBeGreaterThan(BigInt(before[RECORDS.length - 1].id));
+    expect(after[RECORDS.length]).toMatchObject({ uuid: OWA, info: 'Client=OWA;Action=ViaProxy', operation: 'MailItemsAccessed', code: 1 });
   });
 });

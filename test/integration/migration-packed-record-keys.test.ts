@@ -76,9 +76,9 @@ describe('record keys stored as uuids where they are GUIDs', () => {
       { orgId: 1, source: 'cli' },
     );
     expect([c.status, c.recordsInserted, c.duplicates]).toEqual(['SUCCEEDED', 0, 4]);
-    await expect(ds.query(`INSERT INTO audit_record (org_id, record_uuid, creation_time, operation, raw_sha256, batch_id, source_line)
+    await expect(ds.query(`INSERT INTO audit_record (org_id, record_uuid, creation_time, operation_text, raw_sha256, batch_id, source_line)
       VALUES (1, '${GUID}', now(), 'x', '\\x00', 1, 1)`)).rejects.toThrow(/uq_audit_record_org_uuid/);
-    await expect(ds.query(`INSERT INTO audit_record (org_id, record_key_text, creation_time, operation, raw_sha256, batch_id, source_line)
+    await expect(ds.query(`INSERT INTO audit_record (org_id, record_key_text, creation_time, operation_text, raw_sha256, batch_id, source_line)
       VALUES (1, '${OPAQUE}', now(), 'x', '\\x00', 1, 1)`)).rejects.toThrow(/uq_audit_record_org_key_text/);
   });
 });

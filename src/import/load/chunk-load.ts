@@ -18,6 +18,7 @@ import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
 import { dictionaryKeyHash, exchangeOnlineParts, storedRecordKey } from '../normalize';
 import { storedGuid } from '../normalize/values';
+import { storedOperation } from '../normalize/operation-code';
 import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
@@ -514,7 +515,7 @@ export async function loadChunk(
   await copyEvidenceBlocks(client, orgId, evidence.blocks);
   await copyRows(
     client,
-    `COPY audit_record (id, org_id, record_uuid, record_key_text, creation_time, operation, record_type, user_id, user_type, mailbox_id, session_id,
+    `COPY audit_record (id, org_id, record_uuid, record_key_text, creation_time, operation_code, operation_text, record_type, user_id, user_type, mailbox_id, session_id,
        client_ip_id, client_ip_raw, client_info_id, app_uuid, app_id_text, client_app_id, aad_session_id, unique_token_id, logon_type,
        mail_access_type, is_throttled, operation_count, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact,
        conflicts_with_id, batch_id, source_line) FROM STDIN`,
@@ -525,10 +526,11 @@ export async function loadChunk(
         const e = evidence.refs[i];
         const key = storedRecordKey(r.recordKey);
         const app = storedGuid(r.appId);
+        const operation = storedOperation(r.operation);
         const clientInfo = r.clientInfoString === null ? null : clientInfoIds.get(r.clientInfoString);
         if (!clientInfo && clientInfo !== null) throw new Error('a ClientInfoString without its dictionary id');
         yield [
-          id.record, orgId, key.uuid, key.text, r.creationTime.toISOString(), r.operation, r.recordType, storedUserId(r), r.userType, id.mailbox,
+          id.record, orgId, key.uuid, key.text, r.creationTime.toISOString(), operation.code, operation.text, r.recordType, storedUserId(r), r.userType, id.mailbox,
           id.session, id.clientIp, storedRawAddress(r), clientInfo, app.uuid, app.text, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
           r.mailAccessType, r.isThrottled, r.operationCount, e.blockId, e.offset, e.length, '\\x' + e.sha256.toString('hex'), rawExact !== false,
           conflictTarget(plan.fresh[i]), batchId, line,
