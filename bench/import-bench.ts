@@ -135,7 +135,7 @@ async function importIntoMailtrail(file: string, url: string, measuring: Client)
     const databaseCpu = await sampler.stop();
     const failed = batches.filter((b) => b.status !== 'SUCCEEDED');
     if (failed.length) throw new Error(`import failed: ${failed.map((b) => b.error).join('; ')}`);
-    const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record WHERE operation = 'MailItemsAccessed'");
+    const [{ n }] = await dataSource.query("SELECT count(*)::int AS n FROM audit_record r WHERE r.operation = 'MailItemsAccessed'");
     return { records: batches.reduce((s, b) => s + b.recordsInserted, 0), mia: n, analyzeSeconds, databaseCpu };
   } finally {
     await dataSource.destroy();

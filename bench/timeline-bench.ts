@@ -31,10 +31,10 @@ async function main(): Promise<void> {
     );
     const t0 = Date.now();
     await ds.query(
-      `INSERT INTO audit_record (org_id, record_key_text, creation_time, operation, record_type, user_id, mailbox_id, session_id, client_ip_id,
-         client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type, mail_access_type, is_throttled, operation_count, raw, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact, batch_id, source_line)
-       SELECT org_id, 'bench-' || g, timestamptz '2024-01-01' + g * interval '1 second', operation, record_type, user_id, mailbox_id, session_id, client_ip_id,
-         client_ip_raw, client_info_string, app_id, client_app_id, aad_session_id, logon_type, mail_access_type, is_throttled, operation_count, raw, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact, batch_id, source_line
+      `INSERT INTO audit_record (org_id, record_key_text, creation_time, operation_code, operation_text, record_type, user_id, mailbox_id, session_id, client_ip_id,
+         client_ip_raw, client_info_id, app_uuid, app_id_text, client_app_id, aad_session_id, logon_type, mail_access_type, is_throttled, operation_count, raw, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact, batch_id, source_line)
+       SELECT org_id, 'bench-' || g, timestamptz '2024-01-01' + g * interval '1 second', operation_code, operation_text, record_type, user_id, mailbox_id, session_id, client_ip_id,
+         client_ip_raw, client_info_id, app_uuid, app_id_text, client_app_id, aad_session_id, logon_type, mail_access_type, is_throttled, operation_count, raw, raw_block_id, raw_offset, raw_length, raw_sha256, raw_exact, batch_id, source_line
        FROM audit_record, generate_series(1, $2::int) g WHERE id = $1`,
       [template.id, rows],
     );
