@@ -118,18 +118,24 @@ describe('audit records in denser rows', () => {
 
   test('a lookup by AppId (r.app_id, through its function) still uses the (org_id, AppId) index', async () => {
     const qr = t.db.dataSource.createQueryRunner();
+    let plan: string;
     try {
       await qr.query('BEGIN');
+      // On six rows the planner may as well take the (org_id, time) index and filter: without it (and without a
+      // sequential scan), only an index whose expression matches what r.app_id inlines to answers the condition.
+      await qr.query('DROP INDEX ix_audit_record_org_time');
       await qr.query('SET LOCAL enable_seqscan = off');
-      const plan: { 'QUERY PLAN': string }[] = await qr.query(
+      const rows: { 'QUERY PLAN': string }[] = await qr.query(
         `EXPLAIN SELECT count(*) FROM audit_record r WHERE r.org_id = 1 AND r.client_app_id IS NULL AND r.app_id = ANY($1::text[])`,
         [[OWA, OWA.toUpperCase()]],
       );
-      expect(plan.map((p) => p['QUERY PLAN']).join('\n')).toContain('ix_audit_record_org_app');
-      await qr.query('ROLLBACK');
+      plan = rows.map((p) => p['QUERY PLAN']).join('\n');
     } finally {
+      await qr.query('ROLLBACK');
       await qr.release();
     }
+    expect(plan).toMatch(/(Index|Index Only|Bitmap Index) Scan (using|on) ix_audit_record_org_app/);
+    expect(plan).toMatch(/Index Cond: .*COALESCE\(app_id_text, \(app_uuid\)::text\) = ANY/);
   });
 
   test('a store written before the migration is rebuilt the same way, continues its ids, and goes back by its down', async () => {
