@@ -121,8 +121,13 @@ describe('audit records in denser rows', () => {
     let plan: string;
     try {
       await qr.query('BEGIN');
-      // On six rows the planner may as well take the (org_id, time) index and filter: without it (and without a
-      // sequential scan), only an index whose expression matches what r.app_id inlines to answers the condition.
+      // On six rows any plan costs the same, and the planner may take the (org_id, time) index, or this one on org_id
+      // alone, and filter. So, inside a transaction that is rolled back: 5,000 records of another app, statistics,
+      // and no (org_id, time) index: then only an index whose expression matches what r.app_id inlines to makes the
+      // condition cheap, and the plan shows it as the index's condition.
+      await qr.query(`INSERT INTO audit_record (org_id, creation_time, operation_code, raw_sha256, batch_id, source_line, app_id_text)
+        SELECT 1, now(), 1, '\\x00', 1, g, 'another-app' FROM generate_series(1, 5000) g`);
+      await qr.query('ANALYZE audit_record');
       await qr.query('DROP INDEX ix_audit_record_org_time');
       await qr.query('SET LOCAL enable_seqscan = off');
       const rows: { 'QUERY PLAN': string }[] = await qr.query(
