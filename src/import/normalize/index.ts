@@ -9,3 +9,5 @@ export { parseAuditTime, parseWrapperDate, type WrapperDate } from './time';
 export { mailAccessProperties, type MailAccessProperties } from './operation-properties';
 export { recordKey, usableId, contentKey, canonicalJson, storedRecordKey, storedRecordKeys } from './record-key';
 export { recordTypeValue, logonTypeValue } from './record-type';
+export { OPERATION_CODES, storedOperation } from './operation-code';
+export { storedGuid } from './values';
