@@ -226,11 +226,24 @@ async function resolveFolders(
   for (const r of rows as { id: string; mailbox_id: string; folder_key: string }[]) cache.set(`${r.mailbox_id}|${r.folder_key}`, r.id);
 }
 
-/** Where the client-info dictionary's ids live in the import's cache (folder keys start with a mailbox id, a digit). */
-const clientInfoCacheKey = (text: string) => `client-info|${text}`;
+/**
+ * Dictionary ids an import has learnt, across its chunks: folders by `mailboxId|folderKey`, ClientInfoStrings by
+ * their text. The owner must clear them when a transaction rolls back (an id learnt in it may not exist).
+ */
+export interface DictionaryCache {
+  folders: Map<string, string>;
+  clientInfos: Map<string, string>;
+}
+
+export const newDictionaryCache = (): DictionaryCache => ({ folders: new Map(), clientInfos: new Map() });
+
+export function clearDictionaryCache(cache: DictionaryCache): void {
+  cache.folders.clear();
+  cache.clientInfos.clear();
+}
+
 /** At most this many ClientInfoStrings are remembered across chunks: a hostile file may have one per record. */
 const CLIENT_INFO_CACHE_LIMIT = 10_000;
-const clientInfosCached = new WeakMap<Map<string, string>, number>();
 
 /**
  * Ids of the chunk's ClientInfoStrings in the `client_info` dictionary (migration DenseRecordRows), added when new.
@@ -239,19 +252,20 @@ const clientInfosCached = new WeakMap<Map<string, string>, number>();
  */
 async function resolveClientInfos(client: PoolClient, orgId: number, fresh: StagedRecord[], cache: Map<string, string>): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  const wanted: string[] = [];
+  const wanted = new Set<string>();
   for (const { record } of fresh) {
     const t = record.clientInfoString;
-    if (t === null || ids.has(t)) continue;
-    const id = cache.get(clientInfoCacheKey(t));
-    ids.set(t, id ?? '');
-    if (id === undefined) wanted.push(t);
+    if (t === null || ids.has(t) || wanted.has(t)) continue;
+    const id = cache.get(t);
+    if (id === undefined) wanted.add(t);
+    else ids.set(t, id);
   }
-  if (wanted.length === 0) return ids;
+  if (wanted.size === 0) return ids;
+  const texts = [...wanted];
   // Matched back by position, not by the text PostgreSQL returns: a lone surrogate is stored as U+FFFD.
   const { rows } = await execute(
     client,
-    sql`WITH wanted AS (SELECT u.n, sha256(convert_to(u.t, 'UTF8')) AS h, u.t FROM unnest(${wanted}::text[]) WITH ORDINALITY AS u(t, n)),
+    sql`WITH wanted AS (SELECT u.n, sha256(convert_to(u.t, 'UTF8')) AS h, u.t FROM unnest(${texts}::text[]) WITH ORDINALITY AS u(t, n)),
      added AS (
        INSERT INTO client_info (org_id, text, text_sha256) SELECT ${orgId}::int, t, h FROM wanted
        ON CONFLICT ON CONSTRAINT uq_client_info_org_text DO NOTHING
@@ -260,16 +274,11 @@ async function resolveClientInfos(client: PoolClient, orgId: number, fresh: Stag
      LEFT JOIN added a ON a.text_sha256 = w.h
      LEFT JOIN client_info c ON c.org_id = ${orgId} AND c.text_sha256 = w.h`,
   );
-  let cached = cache.size === 0 ? 0 : clientInfosCached.get(cache) ?? 0; // cleared after a rollback
   for (const r of rows as { n: number; id: string }[]) {
-    const text = wanted[r.n - 1];
+    const text = texts[r.n - 1];
     ids.set(text, r.id);
-    if (cached < CLIENT_INFO_CACHE_LIMIT) {
-      cache.set(clientInfoCacheKey(text), r.id);
-      cached++;
-    }
+    if (cache.size < CLIENT_INFO_CACHE_LIMIT) cache.set(text, r.id);
   }
-  clientInfosCached.set(cache, cached);
   return ids;
 }
 
@@ -458,15 +467,15 @@ export interface ChunkLoadResult {
 }
 
 /**
- * Writes the new records of a chunk. `folderCache` maps `mailboxId|folderKey` to folder ids, and ClientInfoStrings
- * to their dictionary ids, across chunks of one import; the caller must clear it when a transaction rolls back.
+ * Writes the new records of a chunk. `cache` holds the dictionary ids learnt by earlier chunks of the import; the
+ * caller must clear it (clearDictionaryCache) when a transaction rolls back.
  */
 export async function loadChunk(
   client: PoolClient,
   orgId: number,
   batchId: string,
   records: StagedRecord[],
-  folderCache: Map<string, string>,
+  cache: DictionaryCache,
   lookup = true,
   prepacked?: { records: readonly StagedRecord[]; evidence: PackedTexts },
   messages?: MessageMemo,
@@ -482,8 +491,8 @@ export async function loadChunk(
   const sessionIds = await upsertSessions(client, orgId, plan);
   const clientIpIds = await upsertClientIps(client, orgId, plan);
   const appIds = await upsertApps(client, orgId, plan);
-  await resolveFolders(client, orgId, plan, mailboxIds, folderCache);
-  const clientInfoIds = await resolveClientInfos(client, orgId, plan.fresh, folderCache);
+  await resolveFolders(client, orgId, plan, mailboxIds, cache.folders);
+  const clientInfoIds = await resolveClientInfos(client, orgId, plan.fresh, cache.clientInfos);
   const newMessages = new Set<string>();
   const messageIds = await resolveMessages(client, orgId, plan.fresh, newMessages, messages);
   const recordIds = await nextIds(client, 'audit_record', plan.fresh.length);
@@ -526,7 +535,7 @@ export async function loadChunk(
         const app = storedGuid(r.appId);
         const operation = storedOperation(r.operation);
         const clientInfo = r.clientInfoString === null ? null : clientInfoIds.get(r.clientInfoString);
-        if (!clientInfo && clientInfo !== null) throw new Error('a ClientInfoString without its dictionary id');
+        if (clientInfo === undefined) throw new Error('a ClientInfoString without its dictionary id');
         yield [
           id.record, orgId, key.uuid, key.text, r.creationTime.toISOString(), operation.code, operation.text, r.recordType, storedUserId(r), r.userType, id.mailbox,
           id.session, id.clientIp, storedRawAddress(r), clientInfo, app.uuid, app.text, r.clientAppId, r.aadSessionId, r.uniqueTokenId, r.logonType,
@@ -545,7 +554,7 @@ export async function loadChunk(
     if (mailbox !== lastMailbox || folderKey !== lastFolderKey) {
       lastMailbox = mailbox;
       lastFolderKey = folderKey;
-      lastFolderId = folderCache.get(`${mailbox}|${folderKey}`);
+      lastFolderId = cache.folders.get(`${mailbox}|${folderKey}`);
     }
     return lastFolderId;
   };

@@ -12,7 +12,7 @@ import { countChunkSql } from '../import-batches';
 import { unpackTexts, type PackedTexts } from '../../evidence/blocks';
 import type { Rejection } from '../types';
 import { copyRow } from './copy-text';
-import { loadChunk, type MessageMemo } from './chunk-load';
+import { clearDictionaryCache, loadChunk, newDictionaryCache, type MessageMemo } from './chunk-load';
 import type { StagedRecord } from './chunk-plan';
 import { loadDetailChunk, type StagedDetail } from './detail-load';
 import type { ImportConnection } from './import-connection';
@@ -50,8 +50,8 @@ export class ChunkWriter {
    */
   private lookup = true;
   private started = false;
-  /** Folder ids known to be committed, by `mailboxId|folderKey`; cleared when a transaction rolls back. */
-  private readonly folderCache = new Map<string, string>();
+  /** Dictionary ids (folders, ClientInfoStrings) known to be committed; cleared when a transaction rolls back. */
+  private readonly dictionaryCache = newDictionaryCache();
   /** Message-dictionary ids the batch committed; learnt only after each commit, so it never holds a rolled-back id. */
   private readonly messages = new MessageKeyTable();
   /** The organisation's dictionary was empty at the start: a key `messages` lacks is new (MessageMemo.newOnly). */
@@ -122,7 +122,7 @@ export class ChunkWriter {
       let sessions: string[] = [];
       const messages: MessageMemo = { table: this.messages, newOnly: this.messagesNewOnly && !this.messages.full, learnt: [] };
       if (records.length > 0) {
-        const result = await loadChunk(client, this.orgId, this.batchId, records, this.folderCache, this.lookup, prepacked, messages);
+        const result = await loadChunk(client, this.orgId, this.batchId, records, this.dictionaryCache, this.lookup, prepacked, messages);
         inserted = result.inserted;
         unattributed = result.unattributedBindRecords;
         conflicts = result.conflicts;
@@ -158,7 +158,7 @@ export class ChunkWriter {
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       // Ids learnt in the rolled-back transaction may not exist.
-      this.folderCache.clear();
+      clearDictionaryCache(this.dictionaryCache);
       throw error;
     }
   }
