@@ -26,6 +26,7 @@ import { PackedMessageIds1796007100000 } from './1796007100000-PackedMessageIds'
 import { PackedRecordKeys1796007200000 } from './1796007200000-PackedRecordKeys';
 import { StaticIndexFill1796007300000 } from './1796007300000-StaticIndexFill';
 import { DenseRecordRows1796007400000 } from './1796007400000-DenseRecordRows';
+import { NarrowAccessRows1796007500000 } from './1796007500000-NarrowAccessRows';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -58,4 +59,5 @@ export const MIGRATIONS: Function[] = [
   PackedRecordKeys1796007200000,
   StaticIndexFill1796007300000,
   DenseRecordRows1796007400000,
+  NarrowAccessRows1796007500000,
 ];

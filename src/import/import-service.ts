@@ -274,7 +274,7 @@ export class ImportService {
     // Statistics first: the counts are planned on them (after a bulk load there are none yet).
     await this.refreshStatistics(batches.reduce((n, b) => n + b.recordsInserted, 0));
     await this.countUncounted({ orgId: opts.orgId, sessions: touched });
-    if (deferred) await this.compactSessionTable();
+    if (deferred) await this.compactSessionTables();
     if (failure && !(failure instanceof NotAnAuditExportError)) this.logger.warn({ err: failure, fileName: opts.fileName }, 'import failed');
     return batches;
   }
@@ -315,8 +315,8 @@ export class ImportService {
   }
 
   /** After a bulk load's session count (session-counts.ts): on failure the table stays as it is, only larger. */
-  private async compactSessionTable(): Promise<void> {
-    await this.upkeep('compacting the session table after a bulk load failed; it stays as it is, only larger', compactSessions);
+  private async compactSessionTables(): Promise<void> {
+    await this.upkeep('compacting the session and link tables after a bulk load failed; they stay as they are, only larger', compactSessions);
   }
 
   /** Builds indexes a dead importer left deferred (server start); returns how many. */

@@ -1,4 +1,5 @@
-import { Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Folder } from './folder.entity';
 import { RecordAttribution } from './record-attribution';
 
 /** A Sync record: the whole folder was downloaded, so every item in it is presumed exposed. */
@@ -11,4 +12,11 @@ export class FolderSync extends RecordAttribution {
 
   @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_folder_sync' })
   orgId!: number;
+
+  @Column({ name: 'folder_id', type: 'bigint' })
+  folderId!: string;
+
+  @ManyToOne(() => Folder, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'folder_id', referencedColumnName: 'id' })
+  folder?: Relation<Folder>;
 }

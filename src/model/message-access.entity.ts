@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Folder } from './folder.entity';
 import { Message } from './message.entity';
 import { RecordAttribution } from './record-attribution';
 
@@ -22,6 +23,14 @@ export class MessageAccess extends RecordAttribution {
   @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_message_access' })
   orgId!: number;
 
+  /** 4 bytes, beside org_id (migration NarrowAccessRows; the folder identity stops at 2^31 - 1). */
+  @Column({ name: 'folder_id', type: 'integer' })
+  folderId!: number;
+
+  @ManyToOne(() => Folder, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'folder_id', referencedColumnName: 'id' })
+  folder?: Relation<Folder>;
+
   @Column({ name: 'message_id', type: 'bigint' })
   messageId!: string;
 
@@ -43,9 +52,16 @@ export class MessageAccess extends RecordAttribution {
   @Column({ name: 'item_time', type: 'timestamptz', nullable: true })
   itemTime!: Date | null;
 
-  /** The item's store id (ImmutableId when usable, else Id); how an item without an InternetMessageId is known. */
-  @Column({ name: 'item_id', type: 'text', nullable: true })
-  itemId!: string | null;
+  /**
+   * The item's store id (ImmutableId when usable, else Id); how an item without an InternetMessageId is known. Base64
+   * text is stored as the bytes it spells (`item_id_b64`, storedItemId), anything else as text; SQL reads it as
+   * `a.item_id`, the function `item_id(message_access)` (migration NarrowAccessRows).
+   */
+  @Column({ name: 'item_id_text', type: 'text', nullable: true })
+  itemIdText!: string | null;
+
+  @Column({ name: 'item_id_b64', type: 'bytea', nullable: true })
+  itemIdB64!: Buffer | null;
 
   @Column({ type: 'text', nullable: true })
   subject!: string | null;

@@ -1,9 +1,9 @@
 import { Column, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { AuditRecord } from './audit-record.entity';
-import { Folder } from './folder.entity';
 
 /**
- * What a MessageAccess or FolderSync adds (org_id is declared in each, being part of its primary key) to the record it came from: the record and the folder. Mailbox, session,
+ * What a MessageAccess or FolderSync adds (org_id is declared in each, being part of its primary key; the folder too, a 4-byte id in
+ * message_access) to the record it came from: the record. Mailbox, session,
  * IP, app, access type and time are the record's (joined, not copied: a Bind record lists many items).
  * No FOREIGN KEY constraints: the per-row checks cost ~40% of import time (bench:import), and the loader writes
  * these rows together with their record in one transaction.
@@ -16,10 +16,4 @@ export abstract class RecordAttribution {
   @JoinColumn({ name: 'record_id', referencedColumnName: 'id' })
   record?: Relation<AuditRecord>;
 
-  @Column({ name: 'folder_id', type: 'bigint' })
-  folderId!: string;
-
-  @ManyToOne(() => Folder, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'folder_id', referencedColumnName: 'id' })
-  folder?: Relation<Folder>;
 }

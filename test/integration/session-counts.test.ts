@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { ImportService } from '../../src/import/import-service';
+import { UPDATED_IN_PLACE } from '../../src/import/load/session-counts';
 import { createTestDatabase, undoMigrationsThrough, type TestDatabase } from '../support/database';
 import { bindRecord, newOrganization, writeNdjson } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
@@ -52,12 +53,31 @@ describe('session counts kept by the import', () => {
     const orgId = await newOrganization(db.dataSource, 'sessions-bulk');
     const file = writeNdjson(dir, 'bulk.ndjson', [bind('s-1', ['m1', 'm2']), bind('s-1', ['m2', 'm3']), bind('s-2', ['m1']), bind('s-1', ['m1'])]);
     const importer = new ImportService(db.dataSource, logger, { chunkRecords: 2, deferIndexesFromBytes: 0 });
-    const sessionFile = async () => (await db.dataSource.query("SELECT pg_relation_filenode('session')::text AS f"))[0].f;
-    const before = await sessionFile();
+    // Each table updated in place, and each of its indexes: its file and its storage settings.
+    const storage = async () =>
+      Object.fromEntries(
+        (
+          await db.dataSource.query(
+            `SELECT c.relname AS name, pg_relation_filenode(c.oid)::text AS file, c.reloptions FROM pg_class t
+             JOIN pg_class c ON c.oid = t.oid OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = t.oid)
+             WHERE t.relname = ANY($1::text[]) AND t.relnamespace = current_schema()::regnamespace`,
+            [UPDATED_IN_PLACE],
+          )
+        ).map((r: { name: string; file: string; reloptions: string[] | null }) => [r.name, r]),
+      );
+    const before = await storage();
     const [batch] = await importer.importFile(file, { orgId, source: 'cli' });
     expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 4]);
-    // The count rewrote every session row; the table was then rewritten compactly (a new file).
-    expect(await sessionFile()).not.toBe(before);
+    // The count rewrote every session row; every table updated in place was then rewritten with full pages (a new
+    // file for it and its indexes) and has its settings back: the tables fillfactor 70, their indexes the default.
+    const after = await storage();
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    expect(Object.keys(after).length).toBeGreaterThan(UPDATED_IN_PLACE.length);
+    for (const [name, r] of Object.entries(after)) {
+      expect([name, r.file]).not.toEqual([name, before[name].file]);
+      expect([name, r.reloptions]).toEqual([name, before[name].reloptions]);
+    }
+    expect(after.session.reloptions).toEqual(['fillfactor=70']);
     expect(await kept(orgId)).toEqual([
       { session_id: 's-1', accesses: 5, messages: 3 },
       { session_id: 's-2', accesses: 1, messages: 1 },

@@ -16,7 +16,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { sql, type Sql } from '../../db/sql';
 import { epochMsArray, epochMsSql, plainArray } from '../../db/plain-array';
 import { packEvidence, withRecordIds, type PackedTexts } from '../../evidence/blocks';
-import { dictionaryKeyHash, exchangeOnlineParts, storedGuid, storedOperation, storedRecordKey } from '../normalize';
+import { dictionaryKeyHash, exchangeOnlineParts, storedGuid, storedItemId, storedOperation, storedRecordKey } from '../normalize';
 import { copyRow } from './copy-text';
 import { copyEvidenceBlocks } from './copy-evidence';
 import { appKey } from '../normalize/app-identity';
@@ -565,8 +565,10 @@ export async function loadChunk(
       if (!id.mailbox) continue;
       if (kind === 'access') {
         for (const a of r.messageAccesses) {
+          const item = storedItemId(a.itemId);
           yield [orgId, id.record, messageIds.get(a.dictionaryKey), folderId(id.mailbox, a.folderKey),
-            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), a.itemId, a.subject, textArray(a.sensitivityLabels)] as Row;
+            a.internetMessageIdOriginal, a.sizeInBytes, a.itemTime?.toISOString(), item.text, item.b64Hex && '\\x' + item.b64Hex,
+            a.subject, textArray(a.sensitivityLabels)] as Row;
         }
       } else {
         for (const f of r.folderSyncs) yield [orgId, id.record, folderId(id.mailbox, f.folderKey)] as Row;
@@ -577,7 +579,7 @@ export async function loadChunk(
     await copyRows(
       client,
       `COPY message_access (org_id, record_id, message_id, folder_id, internet_message_id_original, size_in_bytes,
-         item_time, item_id, subject, sensitivity_labels) FROM STDIN`,
+         item_time, item_id_text, item_id_b64, subject, sensitivity_labels) FROM STDIN`,
       derived('access'),
     );
   }

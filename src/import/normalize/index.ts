@@ -10,4 +10,4 @@ export { mailAccessProperties, type MailAccessProperties } from './operation-pro
 export { recordKey, usableId, contentKey, canonicalJson, storedRecordKey, storedRecordKeys } from './record-key';
 export { recordTypeValue, logonTypeValue } from './record-type';
 export { OPERATION_CODES, storedOperation } from './operation-code';
-export { storedGuid } from './values';
+export { storedGuid, storedItemId } from './values';

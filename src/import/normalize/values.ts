@@ -81,3 +81,17 @@ export function storedGuid(value: string | null): { uuid: string | null; text: s
   if (value === null) return { uuid: null, text: null };
   return guid(value) === value ? { uuid: value, text: null } : { uuid: null, text: value };
 }
+
+const BASE64_TEXT = /^[A-Za-z0-9+/]+$/;
+
+/**
+ * How an item's store id (FolderItems[].Id / ImmutableId, base64 text) is stored (migration NarrowAccessRows): the
+ * bytes it spells, after as many 'A's as make whole 4-character groups, then one byte saying how many were added
+ * (hex, for COPY), 3/4 of its length; anything else (other characters, '=' padding) as text. The SQL function
+ * `item_id(message_access)` gives the text back: `left(encode(bytes), 4/3 of their length - the added 'A's)`.
+ */
+export function storedItemId(value: string | null): { b64Hex: string | null; text: string | null } {
+  if (value === null || !BASE64_TEXT.test(value)) return { b64Hex: null, text: value };
+  const pad = (4 - (value.length % 4)) % 4;
+  return { b64Hex: Buffer.from(value + 'A'.repeat(pad), 'base64').toString('hex') + '0' + pad, text: null };
+}
