@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Folder } from './folder.entity';
 import { Message } from './message.entity';
 import { RecordAttribution } from './record-attribution';
 
@@ -23,13 +22,12 @@ export class MessageAccess extends RecordAttribution {
   @PrimaryColumn({ name: 'org_id', type: 'integer', primaryKeyConstraintName: 'pk_message_access' })
   orgId!: number;
 
-  /** 4 bytes, beside org_id (migration NarrowAccessRows; the folder identity stops at 2^31 - 1). */
+  /**
+   * 4 bytes, beside org_id (migration NarrowAccessRows; the folder identity stops at 2^31 - 1). No relation declared:
+   * TypeORM would type the column as the folder's bigint id.
+   */
   @Column({ name: 'folder_id', type: 'integer' })
   folderId!: number;
-
-  @ManyToOne(() => Folder, { nullable: false, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'folder_id', referencedColumnName: 'id' })
-  folder?: Relation<Folder>;
 
   @Column({ name: 'message_id', type: 'bigint' })
   messageId!: string;
