@@ -32,7 +32,13 @@ const RECORDS = [
     sessionId: 's-narrow',
     items: ITEMS.map((item, i) => ({ InternetMessageId: `<n${i}@example.com>`, ...(item.id === undefined ? {} : { Id: item.id }), SizeInBytes: 1000 + i })),
   }),
+  {
+    ...bindRecord({ id: '7a000000-0000-4000-8000-000000000003', creationTime: '2025-07-04T01:30:00', sessionId: 's-narrow', items: [] }),
+    OperationProperties: [{ Name: 'MailAccessType', Value: 'Sync' }],
+    Folders: [{ Id: 'inbox', Path: '\\Inbox' }],
+  },
 ];
+const SYNCS = `query($id: ID!) { auditRecord(id: $id) { folderSyncs { syncedAt folder { path } } } }`;
 
 const ACCESSES = `query($s: String!) { session(sessionId: $s) { messageAccesses(first: 50) { edges { node { internetMessageId itemId sizeInBytes folder { path } } } } } }`;
 
@@ -43,7 +49,7 @@ describe('message accesses in narrower rows', () => {
     t = await startTestServer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailtrail-narrow-'));
     const [batch] = await t.importer.importFile(writeNdjson(dir, 'narrow.ndjson', RECORDS), { orgId: 1, source: 'cli' });
-    expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 1]);
+    expect([batch.status, batch.recordsInserted]).toEqual(['SUCCEEDED', 2]);
   });
   afterAll(async () => {
     await t.close();
@@ -55,12 +61,19 @@ describe('message accesses in narrower rows', () => {
       `SELECT a.id::text, a.record_id::text, a.folder_id, pg_typeof(a.folder_id)::text AS folder_type, a.size_in_bytes::int AS size,
          a.item_id_text AS text, encode(a.item_id_b64, 'hex') AS b64, a.item_id FROM message_access a ORDER BY a.id`,
     );
+  const syncs = () =>
+    t.db.dataSource.query(`SELECT s.id::text, s.record_id::text, s.folder_id, pg_typeof(s.folder_id)::text AS folder_type FROM folder_sync s ORDER BY s.id`);
   const asked = async () => {
     const { body } = await t.gql(ACCESSES, { s: 's-narrow' });
     expect(body.errors).toBeUndefined();
-    return body.data.session.messageAccesses.edges.map((e: { node: unknown }) => e.node);
+    const synced = await t.gql(SYNCS, { id: RECORDS[1].Id });
+    expect(synced.body.errors).toBeUndefined();
+    return [body.data.session.messageAccesses.edges.map((e: { node: unknown }) => e.node), synced.body.data.auditRecord.folderSyncs];
   };
-  const ANSWERS = ITEMS.map((item, i) => ({ internetMessageId: `<n${i}@example.com>`, itemId: item.id ?? null, sizeInBytes: 1000 + i, folder: { path: '\\Inbox' } }));
+  const ANSWERS = [
+    ITEMS.map((item, i) => ({ internetMessageId: `<n${i}@example.com>`, itemId: item.id ?? null, sizeInBytes: 1000 + i, folder: { path: '\\Inbox' } })),
+    [{ syncedAt: '2025-07-04T01:30:00.000Z', folder: { path: '\\Inbox' } }],
+  ];
 
   test('base64 item ids are stored as their bytes, others as text, and every reader gets them back as written', async () => {
     const rows = await stored();
@@ -72,6 +85,7 @@ describe('message accesses in narrower rows', () => {
     expect(rows[0].b64.length / 2).toBe(49);
     const [folder] = await t.db.dataSource.query('SELECT id FROM folder');
     expect(rows.every((r: { folder_id: number; folder_type: string }) => r.folder_type === 'integer' && String(r.folder_id) === String(folder.id))).toBe(true);
+    expect(await syncs()).toEqual([expect.objectContaining({ folder_id: Number(folder.id), folder_type: 'integer' })]);
     expect(await asked()).toEqual(ANSWERS);
   });
 
@@ -102,17 +116,28 @@ describe('message accesses in narrower rows', () => {
   test('a store written before the migration is rebuilt the same way, continues its ids, and goes back by its down', async () => {
     const ds = t.db.dataSource;
     const before = await stored();
+    const syncsBefore = await syncs();
     await undoMigrationsThrough(ds, 'NarrowAccessRows1796007500000');
+    const [pk] = await ds.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'pk_folder_sync'`);
+    expect(pk.def).toBe('PRIMARY KEY (id, org_id)');
     const old = await ds.query(`SELECT id::text, folder_id, pg_typeof(folder_id)::text AS folder_type, item_id FROM message_access ORDER BY id`);
     expect(old).toEqual(before.map((r: { id: string; folder_id: number; item_id: string | null }) => ({ id: r.id, folder_id: String(r.folder_id), folder_type: 'bigint', item_id: r.item_id })));
     await ds.runMigrations({ transaction: 'each' });
     expect(await stored()).toEqual(before);
+    expect(await syncs()).toEqual(syncsBefore);
+    expect(await ds.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'folder_sync'::regclass AND contype = 'p'`)).toEqual([]);
     expect(await asked()).toEqual(ANSWERS);
     // Indexes rebuilt under their names, filled to 100 % (StaticIndexFill); the folder identity capped for the column.
     const indexes = await ds.query(
-      `SELECT c.relname AS name, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'message_access'::regclass ORDER BY 1`,
+      `SELECT c.relname AS name, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid IN ('message_access'::regclass, 'folder_sync'::regclass) ORDER BY 1`,
     );
-    expect(indexes).toEqual(['ix_message_access_folder', 'ix_message_access_message', 'ix_message_access_record'].map((name) => ({ name, reloptions: ['fillfactor=100'] })));
+    expect(indexes).toEqual(
+      ['ix_folder_sync_folder', 'ix_folder_sync_record', 'ix_message_access_folder', 'ix_message_access_message', 'ix_message_access_record'].map((name) => ({
+        name,
+        reloptions: ['fillfactor=100'],
+      })),
+    );
     const [{ max }] = await ds.query(`SELECT seqmax::text AS max FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('folder', 'id')::regclass`);
     expect(max).toBe('2147483647');
     const next = bindRecord({ id: '7a000000-0000-4000-8000-000000000002', creationTime: '2025-07-04T02:00:00', sessionId: 's-narrow', items: [{ InternetMessageId: '<later@example.com>', Id: 'QUJD' }] });

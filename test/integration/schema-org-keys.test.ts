@@ -15,6 +15,7 @@ const GLOBAL_TABLES: Record<string, string> = {
 
 /** Organisation tables deliberately without a primary key (they still carry org_id and every other rule). */
 const WITHOUT_PRIMARY_KEY: Record<string, string> = {
+  folder_sync: 'no statement reads a sync by its id; the key cost 6 bytes per record at 1M (REPLICA IDENTITY FULL instead)',
   message_access: 'no statement reads an access by its id; the key cost 100 bytes per record (REPLICA IDENTITY FULL instead)',
 };
 
