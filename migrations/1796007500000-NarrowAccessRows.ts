@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** An item id stored as the bytes of its base64 text (packedItemId, src/import/normalize/values.ts): no '=', nothing else. */
+/** An item id stored as the bytes of its base64 text (storedItemId, src/import/normalize/values.ts): no '=', nothing else. */
 const PACKABLE = `'^[A-Za-z0-9+/]+$'`;
 /** How many 'A's make a text of `t`'s length a whole number of 4-character groups. */
 const PAD = (t: string) => `((4 - length(${t}) % 4) % 4)`;
@@ -32,9 +32,9 @@ const SYNC_COLUMNS = 'id bigint NOT NULL, record_id bigint NOT NULL, org_id inte
  *   spells plus one byte, in `item_id_b64`: 3/4 of its length. Anything else (other characters, '=' padding, URL-safe
  *   base64) stays text in `item_id_text`. At most one of the two is set (CHECK).
  *
- * - folder_sync likewise: the folder as a 4-byte id beside org_id, and no primary key (nothing reads a sync by its
- *   id, which is only a cursor's tie-break read from the row: 6 bytes per record at 1M; REPLICA IDENTITY FULL, as
- *   message_access since AccessesWithoutPrimaryKey).
+ * folder_sync likewise: the folder as a 4-byte id beside org_id, and no primary key (nothing reads a sync by its id,
+ * which is only a cursor's tie-break read from the row: 6 bytes per record at 1M; REPLICA IDENTITY FULL, as
+ * message_access since AccessesWithoutPrimaryKey).
  *
  * `item_id(message_access)` gives the text back byte for byte (a plain expression, inlined), so `a.item_id` on an
  * access row reads what it read before; the old column is gone, so anything that still names it on a row of the

@@ -2,9 +2,9 @@ import { Column, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { AuditRecord } from './audit-record.entity';
 
 /**
- * What a MessageAccess or FolderSync adds (org_id is declared in each, being part of its primary key; the folder too, a 4-byte id in
- * message_access) to the record it came from: the record. Mailbox, session,
- * IP, app, access type and time are the record's (joined, not copied: a Bind record lists many items).
+ * What a MessageAccess or FolderSync adds to the record it came from: the record (org_id and the folder, a 4-byte
+ * id, are declared in each). Mailbox, session, IP, app, access type and time are the record's (joined, not copied:
+ * a Bind record lists many items).
  * No FOREIGN KEY constraints: the per-row checks cost ~40% of import time (bench:import), and the loader writes
  * these rows together with their record in one transaction.
  */
@@ -15,5 +15,4 @@ export abstract class RecordAttribution {
   @ManyToOne(() => AuditRecord, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'record_id', referencedColumnName: 'id' })
   record?: Relation<AuditRecord>;
-
 }

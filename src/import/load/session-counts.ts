@@ -92,7 +92,7 @@ export const UPDATED_IN_PLACE = ['session', 'session_mailbox', 'session_client_i
  * only some of the new versions, so the table and its indexes ended up ~1.6× their size (at 1M records: 63 MB,
  * 39 MB rewritten, in 0.3 s). The links were left with the load's free space and index pages split at random.
  * Each table is rewritten once with full pages (fillfactor 100 for the rewrite only: its setting and its indexes'
- * are put back, so later imports update in place as before): at 1M records 18 bytes per record less (docs/
+ * are put back, so later imports update in place as before): at 1M records 23 bytes per record less (docs/
  * PERFORMANCE.md, thirteenth session), in ~1 s. The store was empty before the load, so a short exclusive lock costs
  * nobody much; it gives up after 2 s rather than queue readers behind it (the rows stay as they are, only larger).
  */
