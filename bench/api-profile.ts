@@ -108,7 +108,11 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   // A database loaded by an earlier checkout is brought to the current schema, as `mailtrail migrate` would.
   await dataSource.runMigrations({ transaction: 'each' });
-  const manifest: Manifest = (await dataSource.query('SELECT manifest FROM bench_meta'))[0].manifest;
+  const manifest: Manifest = (
+    await dataSource.query('SELECT manifest FROM bench_meta').catch(() => {
+      throw new Error(`${db} has no bench_meta: load it with bench:query, or run \`npm run bench:query -- --records N --db ${db} --reuse --api-only --only "01 "\` once on a store imported with mailtrail import`);
+    })
+  )[0].manifest;
   const cases: Record<string, { file: string; variables: Record<string, unknown> }> = {
     '01 sessions of an attacker IP': { file: '01-sessions-by-ip.graphql', variables: { ip: manifest.attack.clientIpSpellings[1] } },
     '01 sessions of the office NAT': { file: '01-sessions-by-ip.graphql', variables: { ip: manifest.natIp } },

@@ -15,8 +15,9 @@
  * manifest.json), is COPYed verbatim into raw_audit(data jsonb), loaded into DuckDB (bench/data/<records>/bench.duckdb,
  * see duckdb-side.ts) and, last, imported with ImportService.importFile, so the first calls measure mailtrail right
  * after an import, as a user would meet it (the importer's own ANALYZE included, nothing else). Each question is then
- * asked warm (--only TEXT: just the cases whose name contains TEXT). With --reuse an already loaded database with the same record count is used as it is (the first calls
- * are then not "after an import"). Figures go to bench/results/query-<records>.json.
+ * asked warm (--only TEXT: just the cases whose name contains TEXT). With --reuse an already loaded database with the
+ * same record count is used as it is, one filled by `mailtrail import` of the same dataset too (the first calls are
+ * then not "after an import"). Figures go to bench/results/query-<records>.json.
  *
  * The DIY baseline gets the indexes a careful DIY user would add (listed in DIY_INDEXES) and, for IPs, the benefit
  * of knowing every spelling in advance; it does not canonicalise message ids or IPs, so it answers slightly
@@ -94,7 +95,7 @@ function databaseUrl(base: string, db: string): string {
   return url.toString();
 }
 
-async function loadedRecords(url: string): Promise<number | null> {
+async function loadedRecords(url: string, dataDir: string): Promise<number | null> {
   const c = new Client({ connectionString: url });
   try {
     await c.connect();
@@ -105,7 +106,7 @@ async function loadedRecords(url: string): Promise<number | null> {
     const { rows } = await c.query(`SELECT records FROM bench_meta LIMIT 1`);
     return rows.length ? Number(rows[0].records) : null;
   } catch {
-    return null;
+    return await adoptImportedStore(c, dataDir);
   } finally {
     await c.end();
   }
@@ -372,6 +373,26 @@ interface CaseResult {
   duckdb: Latency | null;
 }
 
+/**
+ * A store this bench did not load (`mailtrail import` of the same dataset) has no bench_meta: when it holds exactly the
+ * dataset's record count, the dataset's manifest is recorded for it (import time unknown), so --reuse and bench:profile
+ * can use it. Anything else is not adopted (null: the bench loads the database itself).
+ */
+async function adoptImportedStore(c: Client, dataDir: string): Promise<number | null> {
+  const file = path.join(dataDir, 'manifest.json');
+  if (!fs.existsSync(file)) return null;
+  const manifest: Manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const counted = await c.query('SELECT count(*)::int AS n FROM audit_record').then((r) => Number(r.rows[0].n), () => null);
+  if (counted !== manifest.records) return null;
+  const [{ bytes }] = (await c.query(
+    "SELECT sum(pg_total_relation_size(oid))::bigint AS bytes FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+  )).rows;
+  await c.query('CREATE TABLE bench_meta (records integer, manifest jsonb, import_seconds real, bytes bigint)');
+  await c.query('INSERT INTO bench_meta VALUES ($1, $2, NULL, $3)', [counted, JSON.stringify(manifest), bytes]);
+  log(`adopting a store imported by other means: ${counted} records, the manifest of ${dataDir} (bench_meta written)`);
+  return counted;
+}
+
 const ms = (x: number) => x.toFixed(1);
 const cells = (l: Latency | null) => (l ? [ms(l.first), ms(l.p50), ms(l.p95)] : ['n/a', 'n/a', 'n/a']);
 
@@ -381,7 +402,7 @@ async function main(): Promise<void> {
   if (!admin) throw new Error('Set DATABASE_URL to a PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
   const url = databaseUrl(admin, o.db);
 
-  const already = o.reuse ? await loadedRecords(url) : null;
+  const already = o.reuse ? await loadedRecords(url, o.data) : null;
   let manifest: Manifest;
   const reused = already !== null && already >= o.records * 0.99;
   if (reused) {
