@@ -87,6 +87,12 @@ const DIY_INDEXES = [
   `CREATE INDEX raw_audit_folders ON raw_audit USING gin ((data->'Folders') jsonb_path_ops)`,
 ];
 
+/** The store's bytes on disk: every table of the model with its indexes and TOAST (the DIY baseline's table apart). */
+const STORE_BYTES =
+  "SELECT sum(pg_total_relation_size(oid))::bigint AS bytes FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'raw_audit'";
+/** What the bench records about the database it loaded (or adopted): --reuse and bench:profile read it. */
+const BENCH_META = 'CREATE TABLE bench_meta (records integer, manifest jsonb, import_seconds real, bytes bigint)';
+
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
 function databaseUrl(base: string, db: string): string {
@@ -143,11 +149,9 @@ async function load(o: Options, admin: string, url: string, manifest: Manifest):
   });
   const seconds = (Date.now() - t0) / 1000;
   const inserted = batches.reduce((s, b) => s + b.recordsInserted, 0);
-  const [{ bytes }] = await ds.query(
-    "SELECT sum(pg_total_relation_size(oid))::bigint AS bytes FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'raw_audit'",
-  );
+  const [{ bytes }] = await ds.query(STORE_BYTES);
   log(`imported ${inserted} records in ${seconds.toFixed(1)} s (${(inserted / seconds).toFixed(0)} records/s); ${bytes} bytes on disk, ${(bytes / inserted).toFixed(0)} per record`);
-  await ds.query('CREATE TABLE bench_meta (records integer, manifest jsonb, import_seconds real, bytes bigint)');
+  await ds.query(BENCH_META);
   await ds.query('INSERT INTO bench_meta VALUES ($1, $2, $3, $4)', [inserted, JSON.stringify(manifest), seconds, bytes]);
   await ds.destroy();
 }
@@ -384,10 +388,8 @@ async function adoptImportedStore(c: Client, dataDir: string): Promise<number | 
   const manifest: Manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
   const counted = await c.query('SELECT count(*)::int AS n FROM audit_record').then((r) => Number(r.rows[0].n), () => null);
   if (counted !== manifest.records) return null;
-  const [{ bytes }] = (await c.query(
-    "SELECT sum(pg_total_relation_size(oid))::bigint AS bytes FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
-  )).rows;
-  await c.query('CREATE TABLE bench_meta (records integer, manifest jsonb, import_seconds real, bytes bigint)');
+  const [{ bytes }] = (await c.query(STORE_BYTES)).rows;
+  await c.query(BENCH_META);
   await c.query('INSERT INTO bench_meta VALUES ($1, $2, NULL, $3)', [counted, JSON.stringify(manifest), bytes]);
   log(`adopting a store imported by other means: ${counted} records, the manifest of ${dataDir} (bench_meta written)`);
   return counted;
