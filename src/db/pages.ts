@@ -5,6 +5,7 @@
  */
 import { UserInputError } from '../errors';
 import type { Sql } from './sql';
+import type { PlanMode } from './prepared-statements';
 
 /** The keyset position: the ordering value(s) of a row followed by its id. */
 export type CursorKey = (string | number | null)[];
@@ -126,6 +127,11 @@ export interface ChildPageQuery<Node> {
   countWithPage?: boolean;
   /** Filter on t (an org, a time window). */
   where: Sql;
+  /**
+   * 'generic' when no parameter of `where` can change how a parent's rows are best found (no time window, no tag
+   * filter): the page statement is then planned once per connection (db/prepared-statements.ts). Custom by default.
+   */
+  plan?: PlanMode;
   /** Maps a database row (snake_case) to the node. */
   toNode: (row: Record<string, unknown>) => Node;
   /** The keyset of a node: [sortValue, id]. */

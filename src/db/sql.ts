@@ -3,7 +3,7 @@
  * fragments, and parameters are numbered ($1, $2, ...) once, when the statement is executed. Text gets into a
  * fragment only from template literals in our code or through `sql.ident`, so no input can become SQL.
  */
-import { markPreparable } from './prepared-statements';
+import { markPreparable, type PlanMode } from './prepared-statements';
 
 /** One fragment: `strings` around `values` (always strings.length === values.length + 1); no nested fragments. */
 export class Sql {
@@ -76,10 +76,13 @@ export interface RowSource {
 
 /**
  * Runs a SELECT (or INSERT ... RETURNING) and answers its rows; the server's pool sends its text as a named statement
- * (prepared-statements.ts). A pg client answers a result object instead: use
+ * (prepared-statements.ts), planned per call unless `plan` is 'generic' (only where no parameter value can change
+ * the best plan: see prepared-statements.ts). A pg client answers a result object instead: use
  * `client.query(s.text, s.values)`; TypeORM answers an UPDATE or DELETE with [rows, count].
  */
-export async function run<Row = Record<string, unknown>>(db: RowSource, statement: Sql): Promise<Row[]> {
-  markPreparable(statement.text);
-  return (await db.query(statement.text, statement.values)) as Row[];
+export async function run<Row = Record<string, unknown>>(db: RowSource, statement: Sql, plan: PlanMode = 'custom'): Promise<Row[]> {
+  // The mark makes a text of its own, so the two modes never share a prepared statement; logs show which ran.
+  const text = plan === 'generic' ? `/* generic plan */ ${statement.text}` : statement.text;
+  markPreparable(text, plan);
+  return (await db.query(text, statement.values)) as Row[];
 }

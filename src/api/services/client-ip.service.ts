@@ -31,7 +31,7 @@ export class ClientIpService {
 
   /** A canonical IP (canonicalIp), or the text of an address that is not an IP, as written. */
   async findByAddress(address: string): Promise<ClientIpType | null> {
-    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', address)}`);
+    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND ${addressIsSql('c', address)}`, 'generic');
     return rows.length ? clientIpFromRow(rows[0]) : null;
   }
 
@@ -93,7 +93,7 @@ export class ClientIpService {
   }
 
   async byIds(ids: readonly string[]): Promise<(ClientIpType | null)[]> {
-    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND c.id = ANY(${ids}::bigint[])`);
+    const rows = await run(this.db, sql`SELECT ${CLIENT_IP_COLUMNS('c')} FROM client_ip c WHERE c.org_id = ${this.orgId} AND c.id = ANY(${ids}::bigint[])`, 'generic');
     return inKeyOrder(ids, rows.map(clientIpFromRow), (c) => c.id);
   }
 
@@ -103,6 +103,7 @@ export class ClientIpService {
       this.db,
       sql`SELECT l.session_id::text AS key, ${CLIENT_IP_COLUMNS('c')} FROM session_client_ip l JOIN client_ip c ON c.id = l.client_ip_id AND c.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.session_id = ANY(${sessionIds}::bigint[]) ORDER BY l.first_seen, c.id`,
+      'generic',
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: String(r.key), value: clientIpFromRow(r) })));
   }

@@ -62,7 +62,7 @@ export class MailboxService {
   }
 
   async byIds(ids: readonly string[]): Promise<(MailboxType | null)[]> {
-    const rows = await run(this.db, sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.id = ANY(${ids}::bigint[])`);
+    const rows = await run(this.db, sql`SELECT ${MAILBOX_COLUMNS('m')} FROM mailbox m WHERE m.org_id = ${this.orgId} AND m.id = ANY(${ids}::bigint[])`, 'generic');
     return inKeyOrder(ids, rows.map(mailboxFromRow), (m) => m.id);
   }
 
@@ -72,6 +72,7 @@ export class MailboxService {
       this.db,
       sql`SELECT l.session_id::text AS key, ${MAILBOX_COLUMNS('m')} FROM session_mailbox l JOIN mailbox m ON m.id = l.mailbox_id AND m.org_id = l.org_id
        WHERE l.org_id = ${this.orgId} AND l.session_id = ANY(${sessionIds}::bigint[]) ORDER BY m.user_principal_name`,
+      'generic',
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: String(r.key), value: mailboxFromRow(r) })));
   }

@@ -10,7 +10,7 @@ import type { ChildPageQuery } from '../../db/pages';
 import { messageKeyHash } from '../../import/normalize';
 import { timeKey } from './keyset';
 import { ACCESS_PAGE_ROWS, ACCESS_PAGE_SELECT, folderSyncFromRow, groupedInKeyOrder, messageAccessFromRow, noteRelated, WITH_FOLDER, type RelatedRows } from './rows';
-import { withinSql, type TimeRange } from './time-range';
+import { hasBound, withinSql, type TimeRange } from './time-range';
 
 export type AccessParent = 'session' | 'mailbox' | 'folder' | 'record';
 
@@ -54,6 +54,7 @@ export class MessageService {
       sort: { column: 'accessed_at', type: 'timestamptz' },
       select: sql`t.*`,
       where: sql`t.org_id = ${this.orgId} AND ${withinSql(sql`t.accessed_at`, range)}`,
+      plan: hasBound(range) ? 'custom' : 'generic',
       toNode: (row) => messageAccessFromRow(row, noteRelated(row, related)),
       keyOf: (a) => [timeKey(a.accessedAt), a.id],
     };
@@ -80,6 +81,7 @@ export class MessageService {
       sql`SELECT t.* FROM ${WITH_FOLDER('folder_sync')} t
        WHERE t.org_id = ${this.orgId} AND ${sql.ident('t', `${parent}_id`)} = ANY(${ids}::bigint[]) AND ${withinSql(sql`t.synced_at`, range)}
        ORDER BY t.synced_at, t.id`,
+      hasBound(range) ? 'custom' : 'generic',
     );
     return groupedInKeyOrder(
       ids,

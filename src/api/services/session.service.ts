@@ -7,7 +7,7 @@ import type { ChildPageQuery, ConnectionResult } from '../../db/pages';
 import { keysetPage, timeKey } from './keyset';
 import { ACCESSES, COUNTED_ACCESSES, addressIsSql, groupedInKeyOrder, inKeyOrder, SESSION_COLUMNS, sessionFromRow } from './rows';
 import { TAG_KEY_SQL, tagFilterSql, type TagFilter } from './tag.service';
-import { overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
+import { hasBound, overlapsSql, recordsInWindowSql, type TimeRange } from './time-range';
 
 export interface SessionFilter extends TimeRange, TagFilter {
   /** Lower-cased UPN. */
@@ -110,6 +110,7 @@ export class SessionService {
       where: sql`${overlapsSql(sql`t.link_first_seen`, sql`t.link_last_seen`, range)}
         AND ${recordsInWindowSql(this.orgId, [sql`r.session_id = t.id`, sql`${sql.ident('r', `${link}_id`)} = t.parent_id`], range)}
         AND ${sql.join([sql`true`, ...tagFilterSql(this.orgId, 'SESSION', TAG_KEY_SQL.SESSION('t'), tags)], sql` AND `)}`,
+      plan: hasBound(range) || tags.tagged?.length || tags.notTagged?.length ? 'custom' : 'generic',
       toNode: sessionFromRow,
       keyOf: (s) => [timeKey(s.firstSeen), s.id],
     };

@@ -74,6 +74,7 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
           dataSource,
           sql`SELECT p.parent::text AS __parent, x.* FROM unnest(${parentIds}::${parentType}[]) AS p(parent)
            CROSS JOIN LATERAL (${page}) x`,
+          spec.plan,
         );
         const byParent = new Map<string, Row[]>();
         for (const row of rows) {
