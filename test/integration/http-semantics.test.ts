@@ -38,6 +38,14 @@ describe('HTTP semantics of GraphQL requests', () => {
   });
   afterAll(async () => t.close());
 
+  test('an answer carries no ETag (nothing revalidates a POSTed query) and no framework banner', async () => {
+    const response = await post(t, { query: '{ __typename }' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+  });
+
   test('a parse error and a validation error are 400', async () => {
     const parse = await t.gql('{ sessions(');
     expect(parse.status).toBe(400);
