@@ -42,8 +42,10 @@ export async function nextIds(client: PoolClient, table: 'audit_record' | 'messa
   return rows.map((r: { id: string }) => r.id);
 }
 
-/** Roughly 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
-const FLUSH_CHARS = 1 << 20;
+/** Up to 1 MB per write: one write per row is an order of magnitude slower (see STACK.md). */
+const FLUSH_BYTES = 1 << 20;
+/** A COPY's first buffer: most of a chunk's COPYs are smaller than FLUSH_BYTES, some much smaller. */
+const FIRST_BYTES = 1 << 16;
 
 type Row = (string | number | boolean | null | undefined)[];
 
@@ -53,20 +55,33 @@ export async function copyRows(client: PoolClient, copyStatement: string, rows: 
   })());
 }
 
-/** COPY of lines already in COPY's text format (copyRow), sent in FLUSH_CHARS pieces. */
+/**
+ * COPY of lines already in COPY's text format (copyRow), encoded straight into buffers of up to FLUSH_BYTES. Joining
+ * them into a megabyte string first made large strings that only a full collection of the loading thread's heap
+ * frees, then encoded each again into a Buffer.
+ */
 async function copyLines(client: PoolClient, copyStatement: string, lines: Iterable<string>): Promise<void> {
-  function* text(): Generator<string> {
-    let buffer = '';
+  function* chunks(): Generator<Buffer> {
+    let buffer = Buffer.allocUnsafe(FIRST_BYTES);
+    let used = 0;
     for (const line of lines) {
-      buffer += line;
-      if (buffer.length >= FLUSH_CHARS) {
-        yield buffer;
-        buffer = '';
+      const most = 3 * line.length; // UTF-8 bytes of a UTF-16 unit
+      if (used + most > buffer.length) {
+        if (buffer.length < FLUSH_BYTES || used === 0) {
+          const larger = Buffer.allocUnsafe(Math.max(2 * buffer.length, used + most));
+          buffer.copy(larger, 0, 0, used);
+          buffer = larger;
+        } else {
+          yield buffer.subarray(0, used);
+          buffer = Buffer.allocUnsafe(Math.max(FLUSH_BYTES, most));
+          used = 0;
+        }
       }
+      used += buffer.write(line, used);
     }
-    if (buffer) yield buffer;
+    if (used > 0) yield buffer.subarray(0, used);
   }
-  await pipeline(Readable.from(text()), client.query(copyFrom(copyStatement)));
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(copyStatement)));
 }
 
 /** A text[] literal for COPY: every element quoted, so commas, braces and quotes in hostile labels stay data. */
