@@ -130,6 +130,7 @@ export class AuditRecordService {
       sort: { column: 'creation_time', type: 'timestamptz' },
       select: sql`t.*`,
       where: sql`t.org_id = ${this.orgId}`,
+      plan: 'generic',
       toNode: (row) => {
         noteRelated(row, related);
         return auditRecordFromRow(row);

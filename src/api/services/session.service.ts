@@ -39,6 +39,7 @@ export class SessionService {
       sql`SELECT ${SESSION_COLUMNS('s')} FROM session s WHERE s.org_id = ${this.orgId}
         AND (s.session_id = ANY(${spellings}::text[]) OR s.entra_session_id = ANY(${spellings}::text[]))
         ORDER BY s.session_id = ${id} DESC, s.session_id = ANY(${spellings}::text[]) DESC, s.first_seen, s.id LIMIT 1`,
+      'generic',
     );
     return rows.length ? sessionFromRow(rows[0]) : null;
   }
@@ -122,6 +123,7 @@ export class SessionService {
       this.db,
       sql`SELECT r.session_id::text AS key, r.operation, count(*) AS n FROM audit_record r
        WHERE r.org_id = ${this.orgId} AND r.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1, 2 ORDER BY 1, n DESC, r.operation`,
+      'generic',
     );
     return groupedInKeyOrder(sessionIds, rows.map((r) => ({ key: r.key, value: { operation: r.operation, count: Number(r.n) } })));
   }
@@ -142,6 +144,7 @@ export class SessionService {
          coalesce(array_agg(DISTINCT r.app_id ORDER BY r.app_id) FILTER (WHERE r.app_id IS NOT NULL), '{}') AS app_ids,
          coalesce(sum(r.operation_count) FILTER (WHERE r.mail_access_type = 'BIND'), 0) AS bind_ops
        FROM audit_record r WHERE r.org_id = ${this.orgId} AND r.session_id = ANY(${sessionIds}::bigint[]) GROUP BY 1) f`,
+      'generic',
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return sessionIds.map((id) => {

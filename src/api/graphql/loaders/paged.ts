@@ -31,6 +31,7 @@ export function createPagedChildLoader<Row>(dataSource: DataSource, spec: ChildP
       sql`SELECT ${parentColumn}::text AS parent, count(*) AS n FROM ${spec.countFrom ?? spec.from} t
        WHERE ${parentColumn} = ANY(${parentIds}::${parentType}[]) AND (${spec.where})
        GROUP BY 1`,
+      spec.plan,
     );
     const byParent = new Map(rows.map((r) => [r.parent, Number(r.n)]));
     return parentIds.map((id) => byParent.get(id) ?? 0);
