@@ -27,6 +27,7 @@ import { PackedRecordKeys1796007200000 } from './1796007200000-PackedRecordKeys'
 import { StaticIndexFill1796007300000 } from './1796007300000-StaticIndexFill';
 import { DenseRecordRows1796007400000 } from './1796007400000-DenseRecordRows';
 import { NarrowAccessRows1796007500000 } from './1796007500000-NarrowAccessRows';
+import { NarrowFolderSyncs1796007600000 } from './1796007600000-NarrowFolderSyncs';
 
 /** Every migration, in order. Listed explicitly so tests (TypeScript) and the CLI (compiled JS) load the same. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -60,4 +61,5 @@ export const MIGRATIONS: Function[] = [
   StaticIndexFill1796007300000,
   DenseRecordRows1796007400000,
   NarrowAccessRows1796007500000,
+  NarrowFolderSyncs1796007600000,
 ];

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NarrowFolderSyncs1796007600000 } from '../../migrations/1796007600000-NarrowFolderSyncs';
 import { storedItemId } from '../../src/import/normalize';
 import { undoMigrationsThrough } from '../support/database';
 import { bindRecord, writeNdjson } from '../support/fixtures';
@@ -146,5 +147,34 @@ describe('message accesses in narrower rows', () => {
     const after = await stored();
     expect(BigInt(after[ITEMS.length].id)).toBeGreaterThan(BigInt(before[ITEMS.length - 1].id));
     expect(after[ITEMS.length]).toMatchObject({ item_id: 'QUJD', text: null, b64: '41424300' });
+  });
+
+  test("a store migrated by NarrowAccessRows' first version (message_access only) gets folder_sync narrowed by NarrowFolderSyncs", async () => {
+    const ds = t.db.dataSource;
+    const syncsBefore = await syncs();
+    const answersBefore = await asked();
+    await undoMigrationsThrough(ds, 'NarrowFolderSyncs1796007600000');
+    // folder_sync as that first version left it: an 8-byte folder id and its primary key.
+    await ds.query('ALTER TABLE folder_sync ALTER COLUMN folder_id TYPE bigint');
+    await ds.query('ALTER TABLE folder_sync ADD CONSTRAINT pk_folder_sync PRIMARY KEY (id, org_id) WITH (fillfactor = 100)');
+    await ds.query('ALTER TABLE folder_sync REPLICA IDENTITY DEFAULT');
+    expect((await syncs()).map((r: { folder_type: string }) => r.folder_type)).toEqual(syncsBefore.map(() => 'bigint'));
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await syncs()).toEqual(syncsBefore);
+    expect(await ds.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'folder_sync'::regclass AND contype = 'p'`)).toEqual([]);
+    expect(await ds.query(`SELECT relreplident FROM pg_class WHERE oid = 'folder_sync'::regclass`)).toEqual([{ relreplident: 'f' }]);
+    const indexes = await ds.query(`SELECT c.relname AS name, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'folder_sync'::regclass ORDER BY 1`);
+    expect(indexes).toEqual(['ix_folder_sync_folder', 'ix_folder_sync_record'].map((name) => ({ name, reloptions: ['fillfactor=100'] })));
+    expect(await asked()).toEqual(answersBefore);
+    // On a store NarrowAccessRows narrowed whole (every store made since), it changes nothing, not even the file.
+    const file = async () => (await ds.query(`SELECT pg_relation_filenode('folder_sync')::text AS f`))[0].f;
+    const filenode = await file();
+    const runner = ds.createQueryRunner();
+    try {
+      await new NarrowFolderSyncs1796007600000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await file()).toBe(filenode);
   });
 });
