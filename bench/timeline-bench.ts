@@ -8,9 +8,8 @@
  */
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Pool } from 'pg';
 import pino from 'pino';
-import { createDataSource } from '../src/db/data-source';
+import { createDataSource, poolOf } from '../src/db/data-source';
 import { ImportService } from '../src/import/import-service';
 import { writeTimeline } from '../src/export/timeline';
 import { benchServer } from './bench-database';
@@ -54,7 +53,7 @@ async function main(): Promise<void> {
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const started = Date.now();
-      const written = await writeTimeline((ds.driver as unknown as { master: Pool }).master, 1, { mailbox: 'alice@contoso.com', sessionId: null, clientIp: null, from: null, to: null }, format, sink);
+      const written = await writeTimeline(poolOf(ds), 1, { mailbox: 'alice@contoso.com', sessionId: null, clientIp: null, from: null, to: null }, format, sink);
       clearInterval(sampler);
       const seconds = (Date.now() - started) / 1000;
       results[format] = { written, bytes, seconds, peakRssMb: Math.round(peak / 2 ** 20) };

@@ -1,8 +1,8 @@
 /** `mailtrail timeline`: writes a timeline export to stdout or --out FILE (see src/export/timeline.ts). */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '../db/data-source';
 import { UserInputError } from '../errors';
 import { DEFAULT_ORG_ID } from '../model/organization.entity';
 import { timelineQuery, writeTimeline } from '../export/timeline';
@@ -20,7 +20,7 @@ export async function runTimeline(dataSource: DataSource, parsed: Parsed): Promi
   }
   const file = value('out');
   const out = file ? fs.createWriteStream(file) : process.stdout;
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(dataSource);
   const rows = await writeTimeline(pool, DEFAULT_ORG_ID, asked.query, asked.format, out);
   if (file) {
     out.end();

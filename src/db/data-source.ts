@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { types } from 'pg';
+import { types, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from '../model';
@@ -15,6 +15,11 @@ const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 && format !== 'binary' ? keepText : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
 };
+
+/** The pg pool under a TypeORM data source (TypeORM does not type it): for COPY, LISTEN and per-connection hooks. */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
 
 /**
  * The TypeORM data source: schema comes only from migrations (synchronize is off). `statementTimeoutMs` bounds

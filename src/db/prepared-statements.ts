@@ -25,15 +25,18 @@ import type { Pool, PoolClient } from 'pg';
 
 export const MAX_NAMED = 300;
 
-/** How a marked statement is planned on each execution. */
+/** How a statement is planned on each execution. */
 export type PlanMode = 'custom' | 'generic';
 
-const names = new Map<string, { name: string; plan: PlanMode }>();
+/** The start of a statement text that wants its generic plan (sql.ts `run(db, statement, 'generic')`). */
+export const GENERIC_PLAN_MARK = '/* generic plan */ ';
+
+const names = new Map<string, string>();
 
 /** Marks a statement text as worth preparing (idempotent, cheap: one Map lookup once the text is known). */
-export function markPreparable(text: string, plan: PlanMode = 'custom'): void {
+export function markPreparable(text: string): void {
   if (names.has(text) || names.size >= MAX_NAMED) return;
-  names.set(text, { name: `mt_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`, plan });
+  names.set(text, `mt_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`);
 }
 
 /** How many texts have names in this process. */
@@ -62,11 +65,13 @@ export function prepareMarkedStatements(pool: Pool): void {
     const query = client.query.bind(client) as Query;
     client.query = ((...args: unknown[]) => {
       const config = typeof args[0] === 'string' ? { text: args[0], values: args[1] } : (args[0] as { text?: unknown; values?: unknown } | null);
-      const named = typeof args[0] === 'string' && Array.isArray(args[1]) ? names.get(args[0]) : undefined;
+      const name = typeof args[0] === 'string' && Array.isArray(args[1]) ? names.get(args[0]) : undefined;
       // Without parameters a statement gets the same plan in either mode: only those with some need the right one.
-      if (typeof config?.text === 'string' && Array.isArray(config.values) && config.values.length > 0) switchMode(client, query, named?.plan ?? 'custom');
-      if (named === undefined) return query(...args);
-      return query({ name: named.name, text: args[0], values: args[1] }, ...args.slice(2));
+      if (typeof config?.text === 'string' && Array.isArray(config.values) && config.values.length > 0) {
+        switchMode(client, query, name !== undefined && config.text.startsWith(GENERIC_PLAN_MARK) ? 'generic' : 'custom');
+      }
+      if (name === undefined) return query(...args);
+      return query({ name, text: args[0], values: args[1] }, ...args.slice(2));
     }) as PoolClient['query'];
   });
 }

@@ -3,7 +3,7 @@
  * fragments, and parameters are numbered ($1, $2, ...) once, when the statement is executed. Text gets into a
  * fragment only from template literals in our code or through `sql.ident`, so no input can become SQL.
  */
-import { markPreparable, type PlanMode } from './prepared-statements';
+import { GENERIC_PLAN_MARK, markPreparable, type PlanMode } from './prepared-statements';
 
 /** One fragment: `strings` around `values` (always strings.length === values.length + 1); no nested fragments. */
 export class Sql {
@@ -82,7 +82,7 @@ export interface RowSource {
  */
 export async function run<Row = Record<string, unknown>>(db: RowSource, statement: Sql, plan: PlanMode = 'custom'): Promise<Row[]> {
   // The mark makes a text of its own, so the two modes never share a prepared statement; logs show which ran.
-  const text = plan === 'generic' ? `/* generic plan */ ${statement.text}` : statement.text;
-  markPreparable(text, plan);
+  const text = plan === 'generic' ? GENERIC_PLAN_MARK + statement.text : statement.text;
+  markPreparable(text);
   return (await db.query(text, statement.values)) as Row[];
 }

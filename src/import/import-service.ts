@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
+import { poolOf } from '../db/data-source';
 import { outsideAnyRequest } from '../db/request-scope';
 import { whenDatabaseAvailable } from '../db/unavailable';
 import { ImportConnection } from './load/import-connection';
@@ -128,7 +129,7 @@ export class ImportService {
   }
 
   private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return poolOf(this.dataSource);
   }
 
   /** Imports one file from disk (plain, .gz or .zip). */

@@ -4,6 +4,7 @@
  */
 import type { Pool } from 'pg';
 import { copyRows } from '../../src/import/load/chunk-load';
+import { poolOf } from '../../src/db/data-source';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('copyRows', () => {
@@ -11,7 +12,7 @@ describe('copyRows', () => {
   let pool: Pool;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+    pool = poolOf(db.dataSource);
     await pool.query('CREATE TABLE copied (n int PRIMARY KEY, t text)');
   });
   afterAll(async () => db?.drop());

@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import { namedStatementCount, prepareMarkedStatements, type PlanMode } from '../../src/db/prepared-statements';
 import { run, sql, type RowSource } from '../../src/db/sql';
+import { poolOf } from '../../src/db/data-source';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { contract, ids, importIncident } from './contract-queries';
@@ -51,7 +52,7 @@ describe('plan modes', () => {
   let pool: Pool;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+    pool = poolOf(db.dataSource);
     prepareMarkedStatements(pool);
   });
   afterAll(async () => db?.drop());

@@ -12,11 +12,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ControlPool } from '../../db/control-pool';
+import { poolOf } from '../../db/data-source';
 import { RequestScope, runInScope, trackRequestQueries } from '../../db/request-scope';
 import { prepareMarkedStatements } from '../../db/prepared-statements';
 import { isDatabaseUnavailable } from '../../db/unavailable';
@@ -101,7 +101,7 @@ export async function startServer(deps: { config: Config; dataSource: DataSource
   const httpServer = http.createServer(app);
   const apiKeys = new ApiKeyStore(dataSource);
   const importer = new ImportService(dataSource, logger, { ...importerOptionsOf(config), statementTimeoutMs: config.importStatementTimeoutMs });
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(dataSource);
   trackRequestQueries(pool);
   if (config.databasePrepare) prepareMarkedStatements(pool);
   const control = new ControlPool((dataSource.options as { url: string }).url, logger);

@@ -128,6 +128,7 @@ export async function compactHashOrderedIndexes(client: PoolClient): Promise<voi
   }
 }
 
-function quoteIdent(name: string): string {
+/** A name read from the catalog, quoted for a statement's text (DDL takes no parameters). */
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

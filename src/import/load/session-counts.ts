@@ -11,6 +11,7 @@
 import type { PoolClient } from 'pg';
 import { sql } from '../../db/sql';
 import { canCountByIndex, underLoadLock } from './app-message-counts';
+import { quoteIdent } from './deferred-indexes';
 
 /** What the chunk's session upsert sets on a session it touches: its counts are to be made again. */
 export const SESSION_COUNTS_STALE = sql`message_access_count = NULL, bound_message_count = NULL`;
@@ -113,10 +114,10 @@ async function rewriteFull(client: PoolClient, table: string): Promise<void> {
      WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace`,
     [table],
   );
-  const alter = (r: { name: string; is_table: boolean }) => `ALTER ${r.is_table ? 'TABLE' : 'INDEX'} "${r.name.replace(/"/g, '""')}"`;
+  const alter = (r: { name: string; is_table: boolean }) => `ALTER ${r.is_table ? 'TABLE' : 'INDEX'} ${quoteIdent(r.name)}`;
   try {
     for (const r of rows) await client.query(`${alter(r)} SET (fillfactor = 100)`);
-    await client.query(`VACUUM FULL "${table}"`);
+    await client.query(`VACUUM FULL ${quoteIdent(table)}`);
   } finally {
     for (const r of rows) {
       await client.query(r.fillfactor === null ? `${alter(r)} RESET (fillfactor)` : `${alter(r)} SET (fillfactor = ${Number(r.fillfactor)})`);
